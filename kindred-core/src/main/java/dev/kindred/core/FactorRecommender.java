@@ -1,0 +1,274 @@
+package dev.kindred.core;
+
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Kernels;
+import dev.kindred.math.TopKSelector;
+import dev.kindred.math.VectorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Exact top-K over a {@link LatentFactorModel}. A user's score for every item is
+ * {@code b_i + p_u . q_i} (the user's constant {@code mu + b_u} does not change the ranking and is
+ * added back to the returned scores).
+ *
+ * <p>Batch recommendation scores a block of {@value #USER_BLOCK} users against one tile of
+ * {@value #ITEM_TILE} items at a time, so the tile stays in cache while the block passes over it,
+ * masks excluded items, and feeds a bounded heap per user. Cost: {@code O(users * items * k)}
+ * flops, {@code O(USER_BLOCK * ITEM_TILE)} floats of scratch per thread. Thread-safe.
+ */
+public final class FactorRecommender implements Recommender {
+
+  static final int USER_BLOCK = 32;
+  static final int ITEM_TILE = 1024;
+
+  private final LatentFactorModel model;
+  private volatile float[] itemNorms; // lazily computed for similarItems
+
+  public FactorRecommender(LatentFactorModel model) {
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  public LatentFactorModel model() {
+    return model;
+  }
+
+  @Override
+  public ScoredItems recommend(int user, int k, RecommendOptions options) {
+    checkUser(user);
+    FactorMatrix p = model.userFactors();
+    return recommendVector(p.page(user), p.offset(user), model.globalMean() + model.userBias(user), user, k, options);
+  }
+
+  /**
+   * Top-{@code k} for an arbitrary user vector (fold-in, new users); {@code user} selects the
+   * exclusions of {@code options.exclude()} and may be -1 for none.
+   */
+  public ScoredItems recommendVector(float[] vec, int off, float userConstant, int user, int k, RecommendOptions options) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive, got " + k);
+    }
+    int n = model.numItems();
+    TopKSelector top = new TopKSelector(Math.min(k, Math.max(1, n)));
+    float[] scores = new float[Math.min(ITEM_TILE, Math.max(1, n))];
+    scoreAndSelect(vec, off, user, options, top, scores);
+    return drain(top, userConstant);
+  }
+
+  private void scoreAndSelect(float[] vec, int off, int user, RecommendOptions options, TopKSelector top, float[] scores) {
+    int n = model.numItems();
+    int dim = model.dim();
+    FactorMatrix q = model.itemFactors();
+    float[] itemBias = model.itemBiases();
+    Kernels kern = VectorOps.kernels();
+    if (options.candidates() != null) {
+      for (int item : options.candidates()) {
+        if (item < 0 || item >= n) {
+          throw new IllegalArgumentException("candidate item index " + item + " outside [0, " + n + ")");
+        }
+        if (isExcluded(user, item, options)) continue;
+        float s = kern.dot(vec, off, q.page(item), q.offset(item), dim) + (itemBias == null ? 0f : itemBias[item]);
+        top.offer(item, s);
+      }
+      return;
+    }
+    for (int from = 0; from < n; from += scores.length) {
+      int len = Math.min(scores.length, n - from);
+      scoreTile(kern, q, from, len, vec, off, scores);
+      if (itemBias != null) {
+        for (int j = 0; j < len; j++) scores[j] += itemBias[from + j];
+      }
+      mask(user, options, from, len, scores);
+      top.offerAll(scores, 0, len, from);
+    }
+  }
+
+  /** scores[0..len) = q[from..from+len) . vec, crossing page boundaries if needed. */
+  private static void scoreTile(Kernels kern, FactorMatrix q, int from, int len, float[] vec, int off, float[] scores) {
+    int dim = q.dim();
+    int j = 0;
+    while (j < len) {
+      int row = from + j;
+      float[] page = q.page(row);
+      int pageOff = q.offset(row);
+      int rowsInPage = Math.min(len - j, (page.length - pageOff) / dim);
+      kern.gemv(page, pageOff, rowsInPage, dim, vec, off, scores, j);
+      j += rowsInPage;
+    }
+  }
+
+  private static boolean isExcluded(int user, int item, RecommendOptions o) {
+    if (o.exclude() != null && user >= 0 && user < o.exclude().numUsers() && o.exclude().contains(user, item)) {
+      return true;
+    }
+    if (o.excludeItems() != null) {
+      for (int x : o.excludeItems()) if (x == item) return true;
+    }
+    return false;
+  }
+
+  /** Sets excluded items of the tile [from, from+len) to -inf. */
+  private static void mask(int user, RecommendOptions o, int from, int len, float[] scores) {
+    int to = from + len;
+    Interactions seen = o.exclude();
+    if (seen != null && user >= 0 && user < seen.numUsers()) {
+      int[] ptr = seen.userPtr();
+      int[] idx = seen.itemIdx();
+      for (int j = ptr[user]; j < ptr[user + 1]; j++) {
+        int it = idx[j];
+        if (it >= from && it < to) scores[it - from] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    if (o.excludeItems() != null) {
+      for (int it : o.excludeItems()) {
+        if (it >= from && it < to) scores[it - from] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  private static ScoredItems drain(TopKSelector top, float constant) {
+    int[] ids = new int[top.size()];
+    float[] sc = new float[top.size()];
+    top.drainSorted(ids, sc);
+    int n = ids.length;
+    while (n > 0 && sc[n - 1] == Float.NEGATIVE_INFINITY) n--; // masked items never fill a list
+    if (n < ids.length) {
+      ids = java.util.Arrays.copyOf(ids, n);
+      sc = java.util.Arrays.copyOf(sc, n);
+    }
+    for (int j = 0; j < n; j++) sc[j] += constant;
+    return new ScoredItems(ids, sc);
+  }
+
+  @Override
+  public ScoredItems[] recommendAll(int[] users, int k, RecommendOptions options, int threads) {
+    if (k <= 0 || threads <= 0) {
+      throw new IllegalArgumentException("k and threads must be positive, got k=" + k + " threads=" + threads);
+    }
+    for (int u : users) checkUser(u);
+    ScoredItems[] out = new ScoredItems[users.length];
+    if (options.candidates() != null) {
+      for (int j = 0; j < users.length; j++) out[j] = recommend(users[j], k, options);
+      return out;
+    }
+    int blocks = (users.length + USER_BLOCK - 1) / USER_BLOCK;
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      int kk = Math.min(k, Math.max(1, model.numItems()));
+      TopKSelector[] tops = new TopKSelector[USER_BLOCK];
+      for (int j = 0; j < USER_BLOCK; j++) tops[j] = new TopKSelector(kk);
+      float[] scores = new float[ITEM_TILE];
+      for (int b; (b = next.getAndIncrement()) < blocks; ) {
+        int from = b * USER_BLOCK;
+        int to = Math.min(users.length, from + USER_BLOCK);
+        scoreBlock(users, from, to, options, tops, scores);
+        for (int j = from; j < to; j++) {
+          out[j] = drain(tops[j - from], model.globalMean() + model.userBias(users[j]));
+        }
+      }
+    };
+    runParallel(worker, Math.min(threads, Math.max(1, blocks)));
+    return out;
+  }
+
+  /** Scores users[from..to) tile by tile: each item tile is reused by the whole user block. */
+  private void scoreBlock(int[] users, int from, int to, RecommendOptions options, TopKSelector[] tops, float[] scores) {
+    int n = model.numItems();
+    FactorMatrix p = model.userFactors();
+    FactorMatrix q = model.itemFactors();
+    float[] itemBias = model.itemBiases();
+    Kernels kern = VectorOps.kernels();
+    for (int j = from; j < to; j++) tops[j - from].reset();
+    for (int t = 0; t < n; t += ITEM_TILE) {
+      int len = Math.min(ITEM_TILE, n - t);
+      for (int j = from; j < to; j++) {
+        int u = users[j];
+        scoreTile(kern, q, t, len, p.page(u), p.offset(u), scores);
+        if (itemBias != null) {
+          for (int x = 0; x < len; x++) scores[x] += itemBias[t + x];
+        }
+        mask(u, options, t, len, scores);
+        tops[j - from].offerAll(scores, 0, len, t);
+      }
+    }
+  }
+
+  static void runParallel(Runnable worker, int threads) {
+    if (threads <= 1) {
+      worker.run();
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread th = new Thread(r, "kindred-recommend");
+      th.setDaemon(true);
+      return th;
+    });
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) fs.add(pool.submit(worker));
+      for (Future<?> f : fs) f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public ScoredItems similarItems(int item, int k) {
+    int n = model.numItems();
+    if (item < 0 || item >= n) {
+      throw new IllegalArgumentException("item index " + item + " outside [0, " + n + ")");
+    }
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive, got " + k);
+    }
+    float[] norms = norms();
+    FactorMatrix q = model.itemFactors();
+    float[] vec = q.row(item);
+    float[] scores = new float[Math.min(ITEM_TILE, n)];
+    TopKSelector top = new TopKSelector(Math.min(k, n));
+    Kernels kern = VectorOps.kernels();
+    float selfNorm = norms[item];
+    for (int t = 0; t < n; t += scores.length) {
+      int len = Math.min(scores.length, n - t);
+      scoreTile(kern, q, t, len, vec, 0, scores);
+      for (int x = 0; x < len; x++) {
+        float d = norms[t + x] * selfNorm;
+        scores[x] = d > 0 ? scores[x] / d : 0f;
+      }
+      if (item >= t && item < t + len) scores[item - t] = Float.NEGATIVE_INFINITY;
+      top.offerAll(scores, 0, len, t);
+    }
+    return drain(top, 0f);
+  }
+
+  private float[] norms() {
+    float[] n = itemNorms;
+    if (n == null) {
+      FactorMatrix q = model.itemFactors();
+      n = new float[q.rows()];
+      for (int i = 0; i < n.length; i++) {
+        n[i] = (float) Math.sqrt(VectorOps.kernels().dot(q.page(i), q.offset(i), q.page(i), q.offset(i), q.dim()));
+      }
+      itemNorms = n;
+    }
+    return n;
+  }
+
+  private void checkUser(int user) {
+    if (user < 0 || user >= model.numUsers()) {
+      throw new IllegalArgumentException("user index " + user + " outside [0, " + model.numUsers() + ")");
+    }
+  }
+}

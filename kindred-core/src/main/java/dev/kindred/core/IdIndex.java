@@ -1,0 +1,270 @@
+package dev.kindred.core;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Maps external ids (strings, or longs when every id is an integer) to dense indices
+ * {@code 0..size-1} in order of first appearance, and back. Built once at the edge by a
+ * {@link Builder}; immutable afterwards and safe to share between threads.
+ *
+ * <p>Ids that all parse as canonical decimal longs ("42", "-7", not "007" or "+1") are kept as a
+ * {@code long[]} with a primitive hash map; any other id switches the index to strings.
+ */
+public final class IdIndex {
+
+  private final long[] longIds; // non-null in numeric mode
+  private final String[] stringIds; // non-null in string mode
+  private final Long2IntOpenHashMap longMap;
+  private final Object2IntOpenHashMap<String> stringMap;
+
+  private IdIndex(long[] longIds, String[] stringIds) {
+    this.longIds = longIds;
+    this.stringIds = stringIds;
+    if (longIds != null) {
+      longMap = new Long2IntOpenHashMap(longIds.length);
+      longMap.defaultReturnValue(-1);
+      for (int i = 0; i < longIds.length; i++) {
+        if (longMap.put(longIds[i], i) != -1) {
+          throw new IllegalArgumentException("duplicate id " + longIds[i] + " at index " + i);
+        }
+      }
+      stringMap = null;
+    } else {
+      stringMap = new Object2IntOpenHashMap<>(stringIds.length);
+      stringMap.defaultReturnValue(-1);
+      for (int i = 0; i < stringIds.length; i++) {
+        if (stringMap.put(stringIds[i], i) != -1) {
+          throw new IllegalArgumentException("duplicate id '" + stringIds[i] + "' at index " + i);
+        }
+      }
+      longMap = null;
+    }
+  }
+
+  /** An index over numeric ids, index {@code i} for {@code ids[i]}. */
+  public static IdIndex ofLongs(long[] ids) {
+    return new IdIndex(ids.clone(), null);
+  }
+
+  /** An index over string ids, index {@code i} for {@code ids[i]}. */
+  public static IdIndex ofStrings(List<String> ids) {
+    return new IdIndex(null, ids.toArray(String[]::new));
+  }
+
+  /** The identity index {@code 0..n-1} (ids are the decimal indices). */
+  public static IdIndex identity(int n) {
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+    }
+    return new IdIndex(ids, null);
+  }
+
+  public int size() {
+    return longIds != null ? longIds.length : stringIds.length;
+  }
+
+  /** True when every id is a long. */
+  public boolean isNumeric() {
+    return longIds != null;
+  }
+
+  /** Dense index of an external id, or -1 if unknown. */
+  public int indexOf(String id) {
+    if (longIds != null) {
+      long v = parseCanonicalLong(id);
+      return v == NOT_A_LONG ? -1 : longMap.get(v);
+    }
+    return stringMap.getInt(id);
+  }
+
+  /** Dense index of a numeric external id, or -1 if unknown. */
+  public int indexOf(long id) {
+    if (longIds != null) {
+      return longMap.get(id);
+    }
+    return stringMap.getInt(Long.toString(id));
+  }
+
+  /** The external id of dense index {@code i}, as a string. */
+  public String externalId(int i) {
+    return longIds != null ? Long.toString(longIds[i]) : stringIds[i];
+  }
+
+  /** The numeric external id of dense index {@code i}; only in numeric mode. */
+  public long longId(int i) {
+    if (longIds == null) {
+      throw new IllegalStateException("ids are strings, not longs");
+    }
+    return longIds[i];
+  }
+
+  /** Copy of the numeric ids (numeric mode) for serialisation. */
+  public long[] longIds() {
+    return longIds == null ? null : longIds.clone();
+  }
+
+  /** Copy of the string ids (string mode) for serialisation. */
+  public List<String> stringIds() {
+    return stringIds == null ? null : List.of(stringIds);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IdIndex x && Arrays.equals(x.longIds, longIds) && Arrays.equals(x.stringIds, stringIds);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(longIds) + Arrays.hashCode(stringIds);
+  }
+
+  @Override
+  public String toString() {
+    return "IdIndex[" + size() + (isNumeric() ? " numeric ids]" : " string ids]");
+  }
+
+  static final long NOT_A_LONG = Long.MIN_VALUE;
+
+  /** Parses "-?[1-9][0-9]*" or "0" within long range; returns NOT_A_LONG otherwise. */
+  static long parseCanonicalLong(CharSequence s) {
+    int n = s.length();
+    if (n == 0 || n > 20) {
+      return NOT_A_LONG;
+    }
+    int i = 0;
+    boolean neg = s.charAt(0) == '-';
+    if (neg) {
+      i = 1;
+      if (n == 1) {
+        return NOT_A_LONG;
+      }
+    }
+    if (s.charAt(i) == '0' && n > i + 1) {
+      return NOT_A_LONG; // leading zeros would not round-trip
+    }
+    if (neg && s.charAt(i) == '0') {
+      return NOT_A_LONG; // "-0"
+    }
+    long v = 0;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return NOT_A_LONG;
+      }
+      int d = c - '0';
+      if (v < (Long.MIN_VALUE + d) / 10) {
+        return NOT_A_LONG; // overflow (accumulating negatively covers Long.MIN_VALUE + 1 .. MAX)
+      }
+      v = v * 10 - d;
+    }
+    if (!neg) {
+      if (v == Long.MIN_VALUE) {
+        return NOT_A_LONG;
+      }
+      return -v;
+    }
+    return v;
+  }
+
+  /**
+   * Assigns dense indices in order of first appearance. Starts numeric; the first id that is not a
+   * canonical long converts every id seen so far to its string form. Not thread-safe.
+   */
+  public static final class Builder {
+    private long[] longs = new long[1024];
+    private Long2IntOpenHashMap longMap = new Long2IntOpenHashMap();
+    private ArrayList<String> strings;
+    private Object2IntOpenHashMap<String> stringMap;
+    private int size;
+
+    public Builder() {
+      longMap.defaultReturnValue(-1);
+    }
+
+    /** Starts from an existing index, so ids already known keep their indices. */
+    public Builder(IdIndex base) {
+      this();
+      if (base.isNumeric()) {
+        for (long id : base.longIds) {
+          add(id);
+        }
+      } else {
+        for (String id : base.stringIds) {
+          add(id);
+        }
+      }
+    }
+
+    public int size() {
+      return size;
+    }
+
+    /** The index of {@code id}, assigning the next one if it is new. */
+    public int add(long id) {
+      if (strings != null) {
+        return add(Long.toString(id));
+      }
+      if (id == NOT_A_LONG) {
+        switchToStrings();
+        return add(Long.toString(id));
+      }
+      int idx = longMap.putIfAbsent(id, size);
+      if (idx != -1) {
+        return idx;
+      }
+      if (size == longs.length) {
+        longs = Arrays.copyOf(longs, Math.max(16, size * 2));
+      }
+      longs[size] = id;
+      return size++;
+    }
+
+    /** The index of {@code id}, assigning the next one if it is new. */
+    public int add(String id) {
+      if (strings == null) {
+        long v = parseCanonicalLong(id);
+        if (v != NOT_A_LONG) {
+          return add(v);
+        }
+        switchToStrings();
+      }
+      int idx = stringMap.putIfAbsent(id, size);
+      if (idx != -1) {
+        return idx;
+      }
+      strings.add(id);
+      return size++;
+    }
+
+    /** The index of {@code id} if already assigned, else -1. */
+    public int find(String id) {
+      if (strings == null) {
+        long v = parseCanonicalLong(id);
+        return v == NOT_A_LONG ? -1 : longMap.get(v);
+      }
+      return stringMap.getInt(id);
+    }
+
+    private void switchToStrings() {
+      strings = new ArrayList<>(Math.max(16, size));
+      stringMap = new Object2IntOpenHashMap<>(Math.max(16, size));
+      stringMap.defaultReturnValue(-1);
+      for (int i = 0; i < size; i++) {
+        String s = Long.toString(longs[i]);
+        strings.add(s);
+        stringMap.put(s, i);
+      }
+      longs = null;
+      longMap = null;
+    }
+
+    public IdIndex build() {
+      return strings == null ? new IdIndex(Arrays.copyOf(longs, size), null) : new IdIndex(null, strings.toArray(String[]::new));
+    }
+  }
+}

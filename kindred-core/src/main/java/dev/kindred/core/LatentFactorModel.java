@@ -1,0 +1,140 @@
+package dev.kindred.core;
+
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.VectorOps;
+import java.util.Objects;
+
+/**
+ * A model that scores by {@code mu + b_u + b_i + p_u . q_i}: biased matrix factorisation, and with
+ * zero biases and mean the ALS / BPR family. Immutable once built (the factor matrices must not be
+ * modified after construction); thread-safe.
+ *
+ * <p>Invariants: {@code userFactors.rows() == userIndex.size()},
+ * {@code itemFactors.rows() == itemIndex.size()}, both of the same dimension; bias arrays, when
+ * present, have one entry per user / item; every parameter is finite.
+ */
+public final class LatentFactorModel implements Model {
+
+  public static final String KIND = "latent-factor";
+
+  private final Provenance provenance;
+  private final IdIndex users;
+  private final IdIndex items;
+  private final float globalMean;
+  private final float[] userBias; // null when the model has no biases
+  private final float[] itemBias;
+  private final FactorMatrix userFactors;
+  private final FactorMatrix itemFactors;
+
+  public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
+      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors) {
+    this.provenance = Objects.requireNonNull(provenance, "provenance");
+    this.users = Objects.requireNonNull(users, "users");
+    this.items = Objects.requireNonNull(items, "items");
+    this.globalMean = globalMean;
+    this.userBias = userBias;
+    this.itemBias = itemBias;
+    this.userFactors = Objects.requireNonNull(userFactors, "userFactors");
+    this.itemFactors = Objects.requireNonNull(itemFactors, "itemFactors");
+    if (userFactors.rows() != users.size() || itemFactors.rows() != items.size()) {
+      throw new IllegalArgumentException("factor rows " + userFactors.rows() + " x " + itemFactors.rows()
+          + " do not match id indices " + users.size() + " x " + items.size());
+    }
+    if (userFactors.dim() != itemFactors.dim()) {
+      throw new IllegalArgumentException("user dim " + userFactors.dim() + " != item dim " + itemFactors.dim());
+    }
+    if ((userBias == null) != (itemBias == null)) {
+      throw new IllegalArgumentException("user and item biases must both be present or both absent");
+    }
+    if (userBias != null && (userBias.length != users.size() || itemBias.length != items.size())) {
+      throw new IllegalArgumentException("bias lengths do not match id indices");
+    }
+    if (!Float.isFinite(globalMean) || !userFactors.allFinite() || !itemFactors.allFinite()
+        || !allFinite(userBias) || !allFinite(itemBias)) {
+      throw new ModelFitException("non-finite parameters in " + provenance.algorithm()
+          + " model: the fit diverged (try a lower learning rate or more regularisation)");
+    }
+  }
+
+  private static boolean allFinite(float[] a) {
+    if (a != null) {
+      for (float v : a) if (!Float.isFinite(v)) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Provenance provenance() {
+    return provenance;
+  }
+
+  @Override
+  public IdIndex userIndex() {
+    return users;
+  }
+
+  @Override
+  public IdIndex itemIndex() {
+    return items;
+  }
+
+  public int dim() {
+    return userFactors.dim();
+  }
+
+  public float globalMean() {
+    return globalMean;
+  }
+
+  public boolean hasBiases() {
+    return userBias != null;
+  }
+
+  /** User bias, or 0 without biases. */
+  public float userBias(int u) {
+    return userBias == null ? 0f : userBias[u];
+  }
+
+  /** Item bias, or 0 without biases. */
+  public float itemBias(int i) {
+    return itemBias == null ? 0f : itemBias[i];
+  }
+
+  /** Shared; do not modify. Null without biases. */
+  public float[] userBiases() {
+    return userBias;
+  }
+
+  /** Shared; do not modify. Null without biases. */
+  public float[] itemBiases() {
+    return itemBias;
+  }
+
+  /** Shared; do not modify. */
+  public FactorMatrix userFactors() {
+    return userFactors;
+  }
+
+  /** Shared; do not modify. */
+  public FactorMatrix itemFactors() {
+    return itemFactors;
+  }
+
+  @Override
+  public float score(int user, int item) {
+    float dot = VectorOps.kernels().dot(userFactors.page(user), userFactors.offset(user),
+        itemFactors.page(item), itemFactors.offset(item), dim());
+    return globalMean + userBias(user) + itemBias(item) + dot;
+  }
+
+  /** The score of an item for a user vector that is not in the model (fold-in, cold start). */
+  public float score(float[] userVector, float userBiasValue, int item) {
+    return globalMean + userBiasValue + itemBias(item)
+        + VectorOps.kernels().dot(userVector, 0, itemFactors.page(item), itemFactors.offset(item), dim());
+  }
+}

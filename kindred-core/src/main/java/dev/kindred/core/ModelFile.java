@@ -1,0 +1,359 @@
+package dev.kindred.core;
+
+import dev.kindred.math.FactorMatrix;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The one model file format, read by every consumer (CLI, server, Java API) whatever trained the
+ * model.
+ *
+ * <p>Layout, little-endian:
+ * <ol>
+ *   <li>Header: magic {@code "KINDRED\n"} (8 bytes), format version (int32), model kind (string).
+ *   <li>Provenance: count (int32) then that many (key, value) strings.
+ *   <li>Body written by the kind's codec: id indices, scalars, float arrays and factor matrices.
+ *   <li>Trailer: total file length (int64), CRC32C of every byte before the trailer (int32), end
+ *       marker {@code "KNDR-END"} (8 bytes).
+ * </ol>
+ * A string is an int32 byte length and UTF-8 bytes; a float array an int32 length and the floats;
+ * a factor matrix int32 rows, int32 dim and {@code rows * dim} floats row-major. A file is written
+ * to a temporary sibling and renamed into place, so readers never see a partial file; a truncated
+ * or corrupted file is refused with a message that says which.
+ */
+public final class ModelFile {
+
+  static final byte[] MAGIC = "KINDRED\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] END = "KNDR-END".getBytes(StandardCharsets.US_ASCII);
+  public static final int FORMAT_VERSION = 1;
+  static final int TRAILER = 8 + 4 + 8;
+
+  private ModelFile() {}
+
+  /** Writes {@code model} to {@code path} atomically (temp file, then rename). */
+  public static void write(Model model, Path path) throws IOException {
+    Path abs = path.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir != null) Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    boolean done = false;
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      Sink out = new Sink(ch);
+      out.bytes(MAGIC);
+      out.i32(FORMAT_VERSION);
+      out.string(model.kind());
+      Map<String, String> prov = model.provenance().toMap();
+      out.i32(prov.size());
+      for (Map.Entry<String, String> e : prov.entrySet()) {
+        out.string(e.getKey());
+        out.string(e.getValue());
+      }
+      switch (model) {
+        case LatentFactorModel m -> writeLatentFactor(m, out);
+        default -> throw new IllegalArgumentException("no codec for model kind '" + model.kind() + "'");
+      }
+      out.finish();
+      ch.force(true);
+      done = true;
+    } finally {
+      if (!done) Files.deleteIfExists(tmp);
+    }
+    try {
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Reads a model file.
+   *
+   * @throws InvalidModelFileException if the file is not a Kindred model, is truncated, fails its
+   *     checksum, or has a version or kind this build does not read
+   */
+  public static Model read(Path path) throws IOException {
+    long size = Files.size(path);
+    if (size < MAGIC.length + 4 + TRAILER) {
+      throw new InvalidModelFileException(path + ": not a Kindred model file (only " + size + " bytes)");
+    }
+    if (size > Integer.MAX_VALUE) {
+      throw new InvalidModelFileException(path + ": model files over 2 GiB are not supported yet (" + size + " bytes)");
+    }
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+      byte[] magic = new byte[MAGIC.length];
+      buf.get(0, magic);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new InvalidModelFileException(path + ": not a Kindred model file (bad magic)");
+      }
+      byte[] end = new byte[END.length];
+      buf.get((int) size - END.length, end);
+      if (!java.util.Arrays.equals(end, END)) {
+        throw new InvalidModelFileException(path + ": truncated or incomplete model file (no end marker; "
+            + size + " bytes)");
+      }
+      long declared = buf.getLong((int) size - TRAILER);
+      if (declared != size) {
+        throw new InvalidModelFileException(path + ": truncated model file: header says " + declared
+            + " bytes, file has " + size);
+      }
+      int crcStored = buf.getInt((int) size - TRAILER + 8);
+      CRC32C crc = new CRC32C();
+      crc.update(buf.slice(0, (int) size - TRAILER));
+      if ((int) crc.getValue() != crcStored) {
+        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch");
+      }
+      Source in = new Source(buf.slice(0, (int) size - TRAILER).order(ByteOrder.LITTLE_ENDIAN), path);
+      in.skip(MAGIC.length);
+      int version = in.i32();
+      if (version != FORMAT_VERSION) {
+        throw new InvalidModelFileException(path + ": model format version " + version
+            + " is not readable by this build (reads version " + FORMAT_VERSION + ")");
+      }
+      String kind = in.string();
+      int n = in.i32();
+      Map<String, String> prov = new LinkedHashMap<>();
+      for (int j = 0; j < n; j++) prov.put(in.string(), in.string());
+      Provenance provenance = Provenance.fromMap(prov);
+      Model m = switch (kind) {
+        case LatentFactorModel.KIND -> readLatentFactor(provenance, in);
+        default -> throw new InvalidModelFileException(path + ": unknown model kind '" + kind + "'");
+      };
+      if (in.remaining() != 0) {
+        throw new InvalidModelFileException(path + ": " + in.remaining() + " unexpected bytes after the model");
+      }
+      return m;
+    } catch (IllegalArgumentException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+      if (e instanceof InvalidModelFileException ie) throw ie;
+      throw new InvalidModelFileException(path + ": malformed model file: " + e.getMessage());
+    }
+  }
+
+  private static void writeLatentFactor(LatentFactorModel m, Sink out) throws IOException {
+    writeIndex(m.userIndex(), out);
+    writeIndex(m.itemIndex(), out);
+    out.f32(m.globalMean());
+    out.i32(m.hasBiases() ? 1 : 0);
+    if (m.hasBiases()) {
+      out.floats(m.userBiases());
+      out.floats(m.itemBiases());
+    }
+    out.matrix(m.userFactors());
+    out.matrix(m.itemFactors());
+  }
+
+  private static LatentFactorModel readLatentFactor(Provenance p, Source in) {
+    IdIndex users = readIndex(in);
+    IdIndex items = readIndex(in);
+    float mean = in.f32();
+    boolean biases = in.i32() == 1;
+    float[] ub = biases ? in.floats() : null;
+    float[] ib = biases ? in.floats() : null;
+    FactorMatrix pu = in.matrix();
+    FactorMatrix qi = in.matrix();
+    return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi);
+  }
+
+  static void writeIndex(IdIndex idx, Sink out) throws IOException {
+    if (idx.isNumeric()) {
+      out.i32(0);
+      long[] ids = idx.longIds();
+      out.i32(ids.length);
+      for (long id : ids) out.i64(id);
+    } else {
+      out.i32(1);
+      List<String> ids = idx.stringIds();
+      out.i32(ids.size());
+      for (String id : ids) out.string(id);
+    }
+  }
+
+  static IdIndex readIndex(Source in) {
+    int mode = in.i32();
+    int n = in.i32();
+    in.checkCount(n, mode == 0 ? 8 : 4);
+    if (mode == 0) {
+      long[] ids = new long[n];
+      for (int j = 0; j < n; j++) ids[j] = in.i64();
+      return IdIndex.ofLongs(ids);
+    } else if (mode == 1) {
+      List<String> ids = new ArrayList<>(n);
+      for (int j = 0; j < n; j++) ids.add(in.string());
+      return IdIndex.ofStrings(ids);
+    }
+    throw new IllegalArgumentException("unknown id index mode " + mode);
+  }
+
+  /** Buffered little-endian writer that keeps a running CRC32C and length. */
+  static final class Sink {
+    private final FileChannel ch;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+    private long written;
+
+    Sink(FileChannel ch) {
+      this.ch = ch;
+    }
+
+    private void ensure(int n) throws IOException {
+      if (buf.remaining() < n) flush();
+    }
+
+    private void flush() throws IOException {
+      buf.flip();
+      crc.update(buf.duplicate());
+      written += buf.remaining();
+      while (buf.hasRemaining()) ch.write(buf);
+      buf.clear();
+    }
+
+    void bytes(byte[] b) throws IOException {
+      int off = 0;
+      while (off < b.length) {
+        ensure(1);
+        int n = Math.min(buf.remaining(), b.length - off);
+        buf.put(b, off, n);
+        off += n;
+      }
+    }
+
+    void i32(int v) throws IOException {
+      ensure(4);
+      buf.putInt(v);
+    }
+
+    void i64(long v) throws IOException {
+      ensure(8);
+      buf.putLong(v);
+    }
+
+    void f32(float v) throws IOException {
+      ensure(4);
+      buf.putFloat(v);
+    }
+
+    void string(String s) throws IOException {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      i32(b.length);
+      bytes(b);
+    }
+
+    void floats(float[] a) throws IOException {
+      i32(a.length);
+      rawFloats(a, 0, a.length);
+    }
+
+    void rawFloats(float[] a, int off, int len) throws IOException {
+      int j = 0;
+      while (j < len) {
+        ensure(4);
+        int n = Math.min(buf.remaining() / 4, len - j);
+        buf.asFloatBuffer().put(a, off + j, n);
+        buf.position(buf.position() + 4 * n);
+        j += n;
+      }
+    }
+
+    void matrix(FactorMatrix m) throws IOException {
+      i32(m.rows());
+      i32(m.dim());
+      for (int p = 0; p < m.pageCount(); p++) {
+        float[] page = m.pageArray(p);
+        rawFloats(page, 0, page.length);
+      }
+    }
+
+    void finish() throws IOException {
+      flush();
+      long total = written + TRAILER;
+      int c = (int) crc.getValue();
+      buf.putLong(total);
+      buf.putInt(c);
+      buf.put(END);
+      buf.flip();
+      while (buf.hasRemaining()) ch.write(buf);
+    }
+  }
+
+  /** Bounds-checked little-endian reader over the mapped body. */
+  static final class Source {
+    private final ByteBuffer buf;
+    private final Path path;
+
+    Source(ByteBuffer buf, Path path) {
+      this.buf = buf;
+      this.path = path;
+    }
+
+    int remaining() {
+      return buf.remaining();
+    }
+
+    void skip(int n) {
+      buf.position(buf.position() + n);
+    }
+
+    int i32() {
+      return buf.getInt();
+    }
+
+    long i64() {
+      return buf.getLong();
+    }
+
+    float f32() {
+      return buf.getFloat();
+    }
+
+    void checkCount(long n, int bytesEach) {
+      if (n < 0 || n * bytesEach > buf.remaining()) {
+        throw new InvalidModelFileException(path + ": malformed model file: count " + n + " exceeds the file");
+      }
+    }
+
+    String string() {
+      int n = i32();
+      checkCount(n, 1);
+      byte[] b = new byte[n];
+      buf.get(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+
+    float[] floats() {
+      int n = i32();
+      checkCount(n, 4);
+      float[] a = new float[n];
+      buf.asFloatBuffer().get(a);
+      buf.position(buf.position() + 4 * n);
+      return a;
+    }
+
+    FactorMatrix matrix() {
+      int rows = i32();
+      int dim = i32();
+      if (dim <= 0) throw new InvalidModelFileException(path + ": malformed model file: factor dim " + dim);
+      checkCount((long) rows * dim, 4);
+      FactorMatrix m = new FactorMatrix(rows, dim);
+      for (int p = 0; p < m.pageCount(); p++) {
+        float[] page = m.pageArray(p);
+        buf.asFloatBuffer().get(page);
+        buf.position(buf.position() + 4 * page.length);
+      }
+      return m;
+    }
+  }
+}

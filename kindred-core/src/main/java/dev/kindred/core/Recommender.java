@@ -1,0 +1,20 @@
+package dev.kindred.core;
+
+/**
+ * The one recommendation API every model offers. Indices are dense; translate external ids with
+ * the model's {@link IdIndex}es. Implementations are thread-safe.
+ */
+public interface Recommender {
+
+  /** The {@code k} best items for {@code user} under {@code options}, best first. */
+  ScoredItems recommend(int user, int k, RecommendOptions options);
+
+  /**
+   * Top-{@code k} for each of {@code users}, computed by {@code threads} threads in a pool created
+   * for this call; {@code result[j]} belongs to {@code users[j]}.
+   */
+  ScoredItems[] recommendAll(int[] users, int k, RecommendOptions options, int threads);
+
+  /** Items most similar to {@code item} (cosine of the item representations), itself excluded. */
+  ScoredItems similarItems(int item, int k);
+}
