@@ -68,11 +68,15 @@ public final class FactorRecommender implements Recommender {
     float[] itemBias = model.itemBiases();
     Kernels kern = VectorOps.kernels();
     if (options.candidates() != null) {
-      for (int item : options.candidates()) {
+      // Sorted copy: a candidate listed twice is scored once, and ids arrive in increasing order.
+      int[] candidates = options.candidates().clone();
+      java.util.Arrays.sort(candidates);
+      for (int c = 0; c < candidates.length; c++) {
+        int item = candidates[c];
         if (item < 0 || item >= n) {
           throw new IllegalArgumentException("candidate item index " + item + " outside [0, " + n + ")");
         }
-        if (isExcluded(user, item, options)) continue;
+        if ((c > 0 && item == candidates[c - 1]) || isExcluded(user, item, options)) continue;
         float s = kern.dot(vec, off, q.page(item), q.offset(item), dim) + (itemBias == null ? 0f : itemBias[item]);
         top.offer(item, s);
       }

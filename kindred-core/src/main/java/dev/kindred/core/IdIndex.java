@@ -77,7 +77,11 @@ public final class IdIndex {
   public int indexOf(String id) {
     if (longIds != null) {
       long v = parseCanonicalLong(id);
-      return v == NOT_A_LONG ? -1 : longMap.get(v);
+      // The sentinel is also a valid id: ofLongs may hold Long.MIN_VALUE.
+      if (v == NOT_A_LONG && !LONG_MIN_STRING.equals(id)) {
+        return -1;
+      }
+      return longMap.get(v);
     }
     return stringMap.getInt(id);
   }
@@ -129,6 +133,7 @@ public final class IdIndex {
   }
 
   static final long NOT_A_LONG = Long.MIN_VALUE;
+  private static final String LONG_MIN_STRING = Long.toString(Long.MIN_VALUE);
 
   /** Parses "-?[1-9][0-9]*" or "0" within long range; returns NOT_A_LONG otherwise. */
   static long parseCanonicalLong(CharSequence s) {

@@ -86,11 +86,14 @@ public final class Interactions {
     if (values.length != itemIdx.length || (timestamps != null && timestamps.length != itemIdx.length)) {
       throw new IllegalArgumentException("values/timestamps must be parallel to itemIdx");
     }
+    // All pointers first: a pointer past nnz followed by a decrease must not index itemIdx.
     for (int u = 0; u < numUsers; u++) {
-      int prev = -1;
       if (userPtr[u + 1] < userPtr[u]) {
         throw new IllegalArgumentException("userPtr decreases at user " + u);
       }
+    }
+    for (int u = 0; u < numUsers; u++) {
+      int prev = -1;
       for (int j = userPtr[u]; j < userPtr[u + 1]; j++) {
         int it = itemIdx[j];
         if (it <= prev || it >= numItems) {

@@ -25,9 +25,29 @@ public final class LatentFactorModel implements Model {
   private final float[] itemBias;
   private final FactorMatrix userFactors;
   private final FactorMatrix itemFactors;
+  private final float scoreMin;
+  private final float scoreMax;
 
+  /** A model whose {@link #score} is not clipped. */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
       float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors) {
+    this(provenance, users, items, globalMean, userBias, itemBias, userFactors, itemFactors,
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+  }
+
+  /**
+   * A model whose {@link #score} is clipped to {@code [scoreMin, scoreMax]}: explicit-rating models
+   * clip predictions to the rating scale seen in training (pass infinities for no clipping).
+   * Ranking ({@link FactorRecommender}) uses the unclipped scores, so clipping never creates ties.
+   */
+  public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
+      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors, float scoreMin,
+      float scoreMax) {
+    if (!(scoreMin <= scoreMax)) {
+      throw new IllegalArgumentException("scoreMin " + scoreMin + " > scoreMax " + scoreMax);
+    }
+    this.scoreMin = scoreMin;
+    this.scoreMax = scoreMax;
     this.provenance = Objects.requireNonNull(provenance, "provenance");
     this.users = Objects.requireNonNull(users, "users");
     this.items = Objects.requireNonNull(items, "items");
@@ -125,16 +145,31 @@ public final class LatentFactorModel implements Model {
     return itemFactors;
   }
 
+  /** Lower clip of {@link #score}, or negative infinity. */
+  public float scoreMin() {
+    return scoreMin;
+  }
+
+  /** Upper clip of {@link #score}, or positive infinity. */
+  public float scoreMax() {
+    return scoreMax;
+  }
+
+  /** {@code mu + b_u + b_i + p_u . q_i}, clipped to {@code [scoreMin, scoreMax]}. */
   @Override
   public float score(int user, int item) {
     float dot = VectorOps.kernels().dot(userFactors.page(user), userFactors.offset(user),
         itemFactors.page(item), itemFactors.offset(item), dim());
-    return globalMean + userBias(user) + itemBias(item) + dot;
+    return clip(globalMean + userBias(user) + itemBias(item) + dot);
   }
 
-  /** The score of an item for a user vector that is not in the model (fold-in, cold start). */
+  /** The clipped score of an item for a user vector that is not in the model (fold-in, cold start). */
   public float score(float[] userVector, float userBiasValue, int item) {
-    return globalMean + userBiasValue + itemBias(item)
-        + VectorOps.kernels().dot(userVector, 0, itemFactors.page(item), itemFactors.offset(item), dim());
+    return clip(globalMean + userBiasValue + itemBias(item)
+        + VectorOps.kernels().dot(userVector, 0, itemFactors.page(item), itemFactors.offset(item), dim()));
+  }
+
+  private float clip(float s) {
+    return Math.min(scoreMax, Math.max(scoreMin, s));
   }
 }

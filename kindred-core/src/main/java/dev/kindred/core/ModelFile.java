@@ -26,7 +26,9 @@ import java.util.zip.CRC32C;
  * <ol>
  *   <li>Header: magic {@code "KINDRED\n"} (8 bytes), format version (int32), model kind (string).
  *   <li>Provenance: count (int32) then that many (key, value) strings.
- *   <li>Body written by the kind's codec: id indices, scalars, float arrays and factor matrices.
+ *   <li>Body written by the kind's codec. For {@code latent-factor}: user and item id indices,
+ *       global mean, score clip range (two floats), a bias flag (int32) with user and item bias
+ *       arrays when set, user factors, item factors.
  *   <li>Trailer: total file length (int64), CRC32C of every byte before the trailer (int32), end
  *       marker {@code "KNDR-END"} (8 bytes).
  * </ol>
@@ -88,7 +90,8 @@ public final class ModelFile {
   public static Model read(Path path) throws IOException {
     long size = Files.size(path);
     if (size < MAGIC.length + 4 + TRAILER) {
-      throw new InvalidModelFileException(path + ": not a Kindred model file (only " + size + " bytes)");
+      String what = startsWithMagic(path, size) ? "truncated model file" : "not a Kindred model file";
+      throw new InvalidModelFileException(path + ": " + what + " (only " + size + " bytes)");
     }
     if (size > Integer.MAX_VALUE) {
       throw new InvalidModelFileException(path + ": model files over 2 GiB are not supported yet (" + size + " bytes)");
@@ -143,10 +146,22 @@ public final class ModelFile {
     }
   }
 
+  /** True if the file's first bytes (up to 8) are the magic: a model cut short, not another file. */
+  private static boolean startsWithMagic(Path path, long size) throws IOException {
+    if (size == 0) return false;
+    byte[] head = new byte[(int) Math.min(size, MAGIC.length)];
+    try (java.io.InputStream in = Files.newInputStream(path)) {
+      if (in.readNBytes(head, 0, head.length) != head.length) return false;
+    }
+    return java.util.Arrays.equals(head, 0, head.length, MAGIC, 0, head.length);
+  }
+
   private static void writeLatentFactor(LatentFactorModel m, Sink out) throws IOException {
     writeIndex(m.userIndex(), out);
     writeIndex(m.itemIndex(), out);
     out.f32(m.globalMean());
+    out.f32(m.scoreMin());
+    out.f32(m.scoreMax());
     out.i32(m.hasBiases() ? 1 : 0);
     if (m.hasBiases()) {
       out.floats(m.userBiases());
@@ -160,12 +175,14 @@ public final class ModelFile {
     IdIndex users = readIndex(in);
     IdIndex items = readIndex(in);
     float mean = in.f32();
+    float scoreMin = in.f32();
+    float scoreMax = in.f32();
     boolean biases = in.i32() == 1;
     float[] ub = biases ? in.floats() : null;
     float[] ib = biases ? in.floats() : null;
     FactorMatrix pu = in.matrix();
     FactorMatrix qi = in.matrix();
-    return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi);
+    return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi, scoreMin, scoreMax);
   }
 
   static void writeIndex(IdIndex idx, Sink out) throws IOException {

@@ -37,4 +37,14 @@ public interface Kernels {
    * This is the item-scoring loop of top-K retrieval.
    */
   void gemv(float[] m, int mo, int rows, int dim, float[] x, int xo, float[] out, int oo);
+
+  /**
+   * One SGD step of a bilinear fit {@code a . b ~ target} with L2 penalties, from the old values:
+   * {@code e = target - a.b}, {@code a += lrA * (e * b - regA * a)},
+   * {@code b += lrB * (e * a - regB * b)}. Returns {@code e} (the error before the step). This is
+   * the inner step of matrix factorisation by SGD; it reads and writes each vector once when
+   * {@code n} fits in registers.
+   */
+  float bilinearSgdStep(float[] a, int ao, float[] b, int bo, int n, float target, float lrA, float regA,
+      float lrB, float regB);
 }

@@ -1,7 +1,7 @@
 package dev.kindred.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +13,26 @@ final class PanamaKernels implements Kernels {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
+  // Shuffles for a fixed-order tree reduction: lane i is added to lane i ^ h for h = L/2 .. 1.
+  private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(S, i -> (i ^ 8) % L);
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> (i ^ 4) % L);
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> (i ^ 2) % L);
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> (i ^ 1) % L);
+
+  /**
+   * Sum of the lanes in a fixed order. {@code reduceLanes(ADD)} may add in a different order once
+   * the JIT intrinsifies it, so the same inputs could give results one ulp apart depending on
+   * compilation timing; lanewise adds are exact IEEE operations in every mode, which keeps training
+   * bit-reproducible for a given seed and thread count.
+   */
+  static float sum(FloatVector v) {
+    if (L >= 16) v = v.add(v.rearrange(SWAP8));
+    if (L >= 8) v = v.add(v.rearrange(SWAP4));
+    if (L >= 4) v = v.add(v.rearrange(SWAP2));
+    if (L >= 2) v = v.add(v.rearrange(SWAP1));
+    return v.lane(0);
+  }
 
   static int lanes() {
     return L;
@@ -35,11 +55,11 @@ final class PanamaKernels implements Kernels {
         acc0 = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc0);
         j += L;
       }
-      s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+      s = sum(acc0.add(acc1));
     } else if (n >= L) {
       FloatVector acc = FloatVector.fromArray(S, a, ao).mul(FloatVector.fromArray(S, b, bo));
       j = L;
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = sum(acc);
     }
     for (; j < n; j++) {
       s += a[ao + j] * b[bo + j];
@@ -93,8 +113,8 @@ final class PanamaKernels implements Kernels {
       na = gA.fma(gA, na);
       nb = gB.fma(gB, nb);
     }
-    float sA = na.reduceLanes(VectorOperators.ADD);
-    float sB = nb.reduceLanes(VectorOperators.ADD);
+    float sA = sum(na);
+    float sB = sum(nb);
     for (; j < n; j++) {
       float av = a[ao + j];
       float bv = b[bo + j];
@@ -109,7 +129,8 @@ final class PanamaKernels implements Kernels {
 
   @Override
   public void gemv(float[] m, int mo, int rows, int dim, float[] x, int xo, float[] out, int oo) {
-    if (dim % L != 0 || dim > 4 * L) {
+    // dim = 0 must not reach the register path, which loads one lane group of x unconditionally.
+    if (dim == 0 || dim % L != 0 || dim > 4 * L) {
       for (int r = 0; r < rows; r++) {
         out[oo + r] = dot(m, mo + r * dim, x, xo, dim);
       }
@@ -137,13 +158,76 @@ final class PanamaKernels implements Kernels {
         s2 = FloatVector.fromArray(S, m, base + 2 * dim + off).fma(xv, s2);
         s3 = FloatVector.fromArray(S, m, base + 3 * dim + off).fma(xv, s3);
       }
-      out[oo + r] = s0.reduceLanes(VectorOperators.ADD);
-      out[oo + r + 1] = s1.reduceLanes(VectorOperators.ADD);
-      out[oo + r + 2] = s2.reduceLanes(VectorOperators.ADD);
-      out[oo + r + 3] = s3.reduceLanes(VectorOperators.ADD);
+      out[oo + r] = sum(s0);
+      out[oo + r + 1] = sum(s1);
+      out[oo + r + 2] = sum(s2);
+      out[oo + r + 3] = sum(s3);
     }
     for (; r < rows; r++) {
       out[oo + r] = dot(m, mo + r * dim, x, xo, dim);
     }
+  }
+
+  @Override
+  public float bilinearSgdStep(float[] a, int ao, float[] b, int bo, int n, float target, float lrA, float regA,
+      float lrB, float regB) {
+    if (n == 4 * L) {
+      return step4(a, ao, b, bo, target, lrA, regA, lrB, regB);
+    }
+    if (n == 2 * L) {
+      return step2(a, ao, b, bo, target, lrA, regA, lrB, regB);
+    }
+    float e = target - dot(a, ao, b, bo, n);
+    crossUpdate(a, ao, b, bo, n, 1f - lrA * regA, lrA * e, 1f - lrB * regB, lrB * e);
+    return e;
+  }
+
+  /** k = 4 lanes groups (64 on AVX-512): both vectors stay in 8 registers between dot and update. */
+  private static float step4(float[] a, int ao, float[] b, int bo, float target, float lrA, float regA, float lrB,
+      float regB) {
+    FloatVector a0 = FloatVector.fromArray(S, a, ao);
+    FloatVector a1 = FloatVector.fromArray(S, a, ao + L);
+    FloatVector a2 = FloatVector.fromArray(S, a, ao + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, a, ao + 3 * L);
+    FloatVector b0 = FloatVector.fromArray(S, b, bo);
+    FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+    FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+    // Two partial sums, then one reduction: shorter dependency chain than four sequential FMAs.
+    FloatVector s01 = a0.mul(b0).add(a1.mul(b1));
+    FloatVector s23 = a2.mul(b2).add(a3.mul(b3));
+    float e = target - sum(s01.add(s23));
+    float sa = 1f - lrA * regA;
+    float ga = lrA * e;
+    float sb = 1f - lrB * regB;
+    float gb = lrB * e;
+    a0.mul(sa).add(b0.mul(ga)).intoArray(a, ao);
+    a1.mul(sa).add(b1.mul(ga)).intoArray(a, ao + L);
+    a2.mul(sa).add(b2.mul(ga)).intoArray(a, ao + 2 * L);
+    a3.mul(sa).add(b3.mul(ga)).intoArray(a, ao + 3 * L);
+    b0.mul(sb).add(a0.mul(gb)).intoArray(b, bo);
+    b1.mul(sb).add(a1.mul(gb)).intoArray(b, bo + L);
+    b2.mul(sb).add(a2.mul(gb)).intoArray(b, bo + 2 * L);
+    b3.mul(sb).add(a3.mul(gb)).intoArray(b, bo + 3 * L);
+    return e;
+  }
+
+  /** k = 2 lane groups (32 on AVX-512). */
+  private static float step2(float[] a, int ao, float[] b, int bo, float target, float lrA, float regA, float lrB,
+      float regB) {
+    FloatVector a0 = FloatVector.fromArray(S, a, ao);
+    FloatVector a1 = FloatVector.fromArray(S, a, ao + L);
+    FloatVector b0 = FloatVector.fromArray(S, b, bo);
+    FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+    float e = target - sum(a0.mul(b0).add(a1.mul(b1)));
+    float sa = 1f - lrA * regA;
+    float ga = lrA * e;
+    float sb = 1f - lrB * regB;
+    float gb = lrB * e;
+    a0.mul(sa).add(b0.mul(ga)).intoArray(a, ao);
+    a1.mul(sa).add(b1.mul(ga)).intoArray(a, ao + L);
+    b0.mul(sb).add(a0.mul(gb)).intoArray(b, bo);
+    b1.mul(sb).add(a1.mul(gb)).intoArray(b, bo + L);
+    return e;
   }
 }

@@ -54,4 +54,12 @@ public final class ScalarKernels implements Kernels {
       out[oo + r] = dot(m, mo + r * dim, x, xo, dim);
     }
   }
+
+  @Override
+  public float bilinearSgdStep(float[] a, int ao, float[] b, int bo, int n, float target, float lrA, float regA,
+      float lrB, float regB) {
+    float e = target - dot(a, ao, b, bo, n);
+    crossUpdate(a, ao, b, bo, n, 1f - lrA * regA, lrA * e, 1f - lrB * regB, lrB * e);
+    return e;
+  }
 }

@@ -61,8 +61,8 @@ public final class TopKSelector {
   public void offerAll(float[] s, int from, int to, int idOffset) {
     for (int j = from; j < to; j++) {
       float v = s[j];
-      if (size == capacity && !(v > scores[0])) {
-        continue; // fast reject; equal scores lose to the earlier (lower) id already kept
+      if (size == capacity && !(v >= scores[0])) {
+        continue; // fast reject of lower scores and NaN; an equal score may still win on a lower id
       }
       offer(j + idOffset, v);
     }

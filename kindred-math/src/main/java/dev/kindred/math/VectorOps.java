@@ -74,7 +74,11 @@ public final class VectorOps {
   }
 
   public static void gemv(float[] m, int mo, int rows, int dim, float[] x, int xo, float[] out, int oo) {
-    check(m, mo, Math.multiplyExact(rows, dim), "m");
+    long cells = (long) rows * dim;
+    if (cells != (int) cells) {
+      throw new IllegalArgumentException("m: " + rows + " rows x " + dim + " floats exceeds any array");
+    }
+    check(m, mo, (int) cells, "m");
     check(x, xo, dim, "x");
     check(out, oo, rows, "out");
     IMPL.gemv(m, mo, rows, dim, x, xo, out, oo);

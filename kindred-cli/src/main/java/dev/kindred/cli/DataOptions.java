@@ -1,0 +1,75 @@
+package dev.kindred.cli;
+
+import dev.kindred.core.DuplicatePolicy;
+import dev.kindred.data.ColumnMapping;
+import dev.kindred.data.InteractionFormat;
+import dev.kindred.data.InteractionReader;
+import dev.kindred.data.LoadResult;
+import dev.kindred.data.ReadOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How interaction files are read: format or column mapping, duplicates, invalid rows. */
+final class DataOptions {
+
+  @Option(names = "--format", paramLabel = "NAME", defaultValue = "tsv",
+      description = "Input format: ml-100k, ml-dat, ml-csv, tsv, csv, lightgcn. Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = "--columns", paramLabel = "SPEC",
+      description = "Column mapping for delimited files, e.g. user=0,item=1,rating=2,ts=3 (overrides --format's columns).")
+  String columns;
+
+  @Option(names = "--delimiter", paramLabel = "D", description = "Field delimiter with --columns (default: tab; 'comma', 'tab', 'space' or the character).")
+  String delimiter;
+
+  @Option(names = "--header", description = "With --columns: the first line is a header.")
+  boolean header;
+
+  @Option(names = "--duplicates", paramLabel = "POLICY", defaultValue = "last",
+      description = "Repeated (user, item) pairs: last, sum or max. Default: ${DEFAULT-VALUE}.")
+  String duplicates;
+
+  @Option(names = "--skip-invalid", description = "Skip rows that do not parse (counted in the summary) instead of failing.")
+  boolean skipInvalid;
+
+  @Option(names = "--implicit", description = "Treat every interaction as a positive event of value 1.")
+  boolean implicit;
+
+  ReadOptions readOptions() {
+    return new ReadOptions(DuplicatePolicy.parse(duplicates), skipInvalid, implicit);
+  }
+
+  /** Reads the files onto one shared pair of id indices (train first). */
+  List<LoadResult> readShared(List<Path> files) throws IOException {
+    if (columns != null) {
+      ColumnMapping m = ColumnMapping.parse(columns, delimiterChar(), header);
+      return InteractionReader.readShared(files, m, readOptions());
+    }
+    return InteractionReader.readShared(files, InteractionFormat.parse(format), readOptions());
+  }
+
+  LoadResult read(Path file) throws IOException {
+    return readShared(List.of(file)).get(0);
+  }
+
+  private String delimiterChar() {
+    if (delimiter == null) return "\t";
+    return switch (delimiter) {
+      case "tab", "\\t" -> "\t";
+      case "comma" -> ",";
+      case "space" -> " ";
+      case "semicolon" -> ";";
+      default -> delimiter;
+    };
+  }
+
+  static List<Path> nonNull(Path... ps) {
+    List<Path> out = new ArrayList<>();
+    for (Path p : ps) if (p != null) out.add(p);
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.kindred.cli;
+
+import dev.kindred.core.FactorRecommender;
+import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
+import dev.kindred.core.Model;
+import dev.kindred.core.ModelFile;
+import dev.kindred.core.RecommendOptions;
+import dev.kindred.core.Recommender;
+import dev.kindred.core.ScoredItems;
+import dev.kindred.core.Trainer;
+import dev.kindred.data.LoadResult;
+import dev.kindred.eval.EvalOptions;
+import dev.kindred.eval.Evaluator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The steps commands share: train with a progress bar, evaluate, save, show recommendations. */
+final class Pipeline {
+
+  private Pipeline() {}
+
+  static Model train(Trainer<?> trainer, Interactions train, Interactions validation, int epochs, boolean quiet) {
+    try (Progress progress = Progress.start("train " + trainer.name(), epochs, quiet)) {
+      return trainer.fit(train, validation, progress);
+    }
+  }
+
+  static Recommender recommender(Model model) {
+    if (model instanceof LatentFactorModel m) return new FactorRecommender(m);
+    throw new IllegalArgumentException("no recommender for model kind '" + model.kind() + "'");
+  }
+
+  /** Rating metrics (explicit data only) and ranking metrics at {@code k}, in DESIGN.md's keys. */
+  static Map<String, Double> evaluate(Model model, Interactions train, Interactions test, int k, int threads,
+      boolean ratings) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (test.size() == 0) return out;
+    if (ratings) out.putAll(Evaluator.ratingMetrics(model, test));
+    out.putAll(Evaluator.rankingMetrics(recommender(model), train, test, new int[] {k},
+        EvalOptions.defaults().withThreads(threads)));
+    return out;
+  }
+
+  /** True when values carry ratings (more than one distinct value), so RMSE / MAE mean something. */
+  static boolean hasRatings(Interactions data) {
+    float[] v = data.values();
+    for (int j = 1; j < v.length; j++) if (v[j] != v[0]) return true;
+    return false;
+  }
+
+  static void save(Model model, Path out) throws IOException {
+    ModelFile.write(model, out);
+  }
+
+  static void summarizeLoad(LoadResult r, PrintWriter err, boolean quiet) {
+    if (r.rowsSkipped() > 0) {
+      err.printf(Locale.ROOT, "kindred: %s: skipped %d invalid rows of %d%n", r.file(), r.rowsSkipped(), r.rowsRead());
+      for (String ex : r.skippedExamples()) err.println("  " + ex);
+    }
+    if (!quiet) {
+      Interactions d = r.data();
+      err.printf(Locale.ROOT, "read %s: %,d interactions, %,d users, %,d items%n", r.file(), d.size(), d.activeUsers(),
+          d.activeItems());
+    }
+    err.flush();
+  }
+
+  /** Prints a few users' top-k in external ids. */
+  static void showRecommendations(Model model, Interactions seen, int[] users, int k, PrintWriter out) {
+    Recommender rec = recommender(model);
+    for (int u : users) {
+      ScoredItems s = rec.recommend(u, k, RecommendOptions.excludeSeen(seen));
+      StringBuilder sb = new StringBuilder();
+      for (int j = 0; j < s.size(); j++) {
+        if (j > 0) sb.append(", ");
+        sb.append(model.itemIndex().externalId(s.items()[j]))
+            .append(String.format(Locale.ROOT, " (%.2f)", s.scores()[j]));
+      }
+      out.printf(Locale.ROOT, "user %s: %s%n", model.userIndex().externalId(u), sb);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.kindred.cli;
+
+import dev.kindred.core.ProgressListener;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Training progress on stderr: a progress bar with epoch, loss and elapsed time on a terminal
+ * (the {@code kindred} script sets {@code KINDRED_TTY=1}), one plain line per epoch otherwise.
+ */
+final class Progress implements ProgressListener, AutoCloseable {
+
+  private final ProgressBar bar;
+  private final PrintStream lines;
+  private final String task;
+
+  private Progress(ProgressBar bar, PrintStream lines, String task) {
+    this.bar = bar;
+    this.lines = lines;
+    this.task = task;
+  }
+
+  /** A bar or line printer on stderr, or a silent listener when {@code quiet}. */
+  static Progress start(String task, int epochs, boolean quiet) {
+    if (quiet) return new Progress(null, null, task);
+    if (!"1".equals(System.getenv("KINDRED_TTY"))) return new Progress(null, System.err, task);
+    ProgressBar bar = new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(epochs)
+        .setUnit(" epochs", 1)
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+        .setUpdateIntervalMillis(100)
+        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true), 100))
+        .setElapsedTimeFormatter(Progress::elapsed)
+        .build();
+    return new Progress(bar, null, task);
+  }
+
+  private static String elapsed(Duration d) {
+    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+  }
+
+  @Override
+  public void onEpoch(EpochReport r) {
+    String extra = String.format(Locale.ROOT, "loss %.4f%s", r.trainLoss(),
+        Double.isNaN(r.validationScore()) ? "" : String.format(Locale.ROOT, " val %.4f", r.validationScore()));
+    if (bar != null) {
+      bar.stepTo(r.epoch());
+      bar.setExtraMessage(extra);
+    } else if (lines != null) {
+      lines.printf(Locale.ROOT, "%s: epoch %d/%d %s %.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(), extra,
+          r.elapsedNanos() / 1e9, r.epochNanos() / 1e9);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) bar.close();
+  }
+}

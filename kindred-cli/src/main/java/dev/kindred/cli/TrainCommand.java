@@ -1,0 +1,81 @@
+package dev.kindred.cli;
+
+import dev.kindred.core.Interactions;
+import dev.kindred.core.Model;
+import dev.kindred.core.Trainer;
+import dev.kindred.data.LoadResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kindred train}: fit a model to a file, evaluate on a test file if given, save it. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model on --train; with --test also evaluate it; write it to --out.")
+final class TrainCommand implements Callable<Integer> {
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--train", paramLabel = "FILE", required = true, description = "Training interactions.")
+  Path trainFile;
+
+  @Option(names = "--test", paramLabel = "FILE", description = "Test interactions (evaluated after training).")
+  Path testFile;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (atomically).")
+  Path out;
+
+  @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Cut-off for ranking metrics. Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
+
+  @Mixin
+  DataOptions data;
+
+  @Mixin
+  ModelOptions modelOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    var err = spec.commandLine().getErr();
+    var outW = spec.commandLine().getOut();
+    Trainer<?> trainer = modelOptions.trainer(); // validates flags before any I/O
+    if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
+    if (modelOptions.wantsValidation() && testFile == null) {
+      throw new IllegalArgumentException("--early-stopping needs --test");
+    }
+    long t0 = System.nanoTime();
+    List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
+    for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, quiet || json);
+    Interactions train = loaded.get(0).data();
+    Interactions test = testFile == null ? null : loaded.get(1).data();
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    Model model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
+        ModelOptions.plannedEpochs(trainer), quiet || json);
+    Report report = new Report();
+    report.put("model", trainer.name());
+    if (test != null) {
+      report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train)));
+    }
+    report.put("train_seconds", model.provenance().trainSeconds());
+    report.put("load_seconds", loadSeconds);
+    report.put("users", train.activeUsers());
+    report.put("items", train.activeItems());
+    report.put("interactions", train.size());
+    if (out != null) {
+      Pipeline.save(model, out);
+      report.put("model_file", out.toString());
+    }
+    report.print(outW, json);
+    return KindredCli.EXIT_OK;
+  }
+}
