@@ -29,13 +29,13 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--implicit", description = "Implicit events (value 1) instead of ratings.")
   boolean implicit;
 
-  @Option(names = "--rank", paramLabel = "R", defaultValue = "16", description = "Planted rank. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--rank", paramLabel = "R", defaultValue = "" + SyntheticConfig.DEFAULT_RANK, description = "Planted rank. Default: ${DEFAULT-VALUE}.")
   int rank;
 
-  @Option(names = "--noise", paramLabel = "S", defaultValue = "0.5", description = "Rating noise std. deviation. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--noise", paramLabel = "S", defaultValue = "" + SyntheticConfig.DEFAULT_NOISE, description = "Rating noise std. deviation. Default: ${DEFAULT-VALUE}.")
   double noise;
 
-  @Option(names = "--popularity", paramLabel = "A", defaultValue = "1.0", description = "Zipf exponent of item popularity. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--popularity", paramLabel = "A", defaultValue = "" + SyntheticConfig.DEFAULT_POPULARITY_EXPONENT, description = "Zipf exponent of item popularity. Default: ${DEFAULT-VALUE}.")
   double popularity;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
@@ -49,7 +49,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SyntheticConfig c = new SyntheticConfig(users, items, interactions, rank, noise, popularity, implicit, seed);
+    SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed).withRank(rank).withNoise(noise)
+        .withPopularityExponent(popularity).withImplicit(implicit);
     long t0 = System.nanoTime();
     new SyntheticGenerator(c).generate(out);
     new Report().put("file", out.toString()).put("users", users).put("items", items).put("interactions", interactions)

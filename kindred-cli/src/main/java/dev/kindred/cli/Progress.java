@@ -2,7 +2,6 @@ package dev.kindred.cli;
 
 import dev.kindred.core.ProgressListener;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -36,13 +35,9 @@ final class Progress implements ProgressListener, AutoCloseable {
         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
         .setUpdateIntervalMillis(100)
         .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true), 100))
-        .setElapsedTimeFormatter(Progress::elapsed)
+        .showSpeed()
         .build();
     return new Progress(bar, null, task);
-  }
-
-  private static String elapsed(Duration d) {
-    return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
   }
 
   @Override
@@ -52,7 +47,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     if (bar != null) {
       bar.stepTo(r.epoch());
       bar.setExtraMessage(extra);
-    } else if (lines != null) {
+    } else if (lines != null && (r.epoch() == r.epochs() || r.epoch() % Math.max(1, r.epochs() / 10) == 0)) {
       lines.printf(Locale.ROOT, "%s: epoch %d/%d %s %.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(), extra,
           r.elapsedNanos() / 1e9, r.epochNanos() / 1e9);
     }

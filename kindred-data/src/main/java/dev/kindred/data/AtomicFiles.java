@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Writes a file through a temporary file in the same directory and a rename, so readers never see half a file. */
 final class AtomicFiles {
@@ -14,6 +16,8 @@ final class AtomicFiles {
   interface Body {
     void write(OutputStream out) throws IOException;
   }
+
+  private static final AtomicLong COUNTER = new AtomicLong();
 
   private AtomicFiles() {}
 
@@ -24,10 +28,12 @@ final class AtomicFiles {
   static void write(Path out, Body body) throws IOException {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: its owner-only permissions would stick to the result.
+    Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + COUNTER.incrementAndGet() + ".tmp");
     boolean moved = false;
     try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
+      try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         body.write(os);
       }
       try {

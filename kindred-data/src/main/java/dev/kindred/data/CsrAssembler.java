@@ -33,6 +33,10 @@ final class CsrAssembler {
 
   private CsrAssembler() {}
 
+  /**
+   * Assembles the rows of {@code chunks} (in order). The list is cleared once the rows are
+   * copied, so their arrays can be collected if the caller holds no other reference.
+   */
   static Interactions assemble(IdIndex users, IdIndex items, int numUsers, int numItems, List<Chunk> chunks,
       boolean hasTs, DuplicatePolicy policy, Workers workers) {
     long total = 0;
@@ -95,6 +99,7 @@ final class CsrAssembler {
       }
       fill[g] = null;
     });
+    chunks.clear();
 
     int[] kept = new int[numUsers];
     int blocks = workers.threads() == 1 ? 1 : Math.min(numUsers, workers.threads() * 8);

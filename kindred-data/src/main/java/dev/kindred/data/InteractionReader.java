@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
@@ -42,10 +43,15 @@ public final class InteractionReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(InteractionReader.class);
 
-  /** Bytes read per block. */
-  private static final int BLOCK = 4 << 20;
-  /** Smallest range worth a thread of its own. */
-  private static final long MIN_RANGE = 8L << 20;
+  /**
+   * Sizes that only change speed, never results; tests shrink them to cross every boundary.
+   *
+   * @param block bytes read per block (a longer line grows the buffer)
+   * @param minRange smallest part of a plain file worth a thread of its own
+   */
+  record Tuning(int block, long minRange) {
+    static final Tuning DEFAULT = new Tuning(4 << 20, 8L << 20);
+  }
   /** Initial bytes looked at to find the byte order mark and the first data line. */
   private static final int PROBE = 1 << 16;
 
@@ -54,7 +60,8 @@ public final class InteractionReader {
   /** Reads one file in a known format. */
   public static LoadResult read(Path file, InteractionFormat format, ReadOptions opts) throws IOException {
     Objects.requireNonNull(format, "format");
-    return readAll(List.of(file), Dialect.of(format, Objects.requireNonNull(opts, "opts")), opts).getFirst();
+    return readAll(List.of(file), Dialect.of(format, Objects.requireNonNull(opts, "opts")), opts, Tuning.DEFAULT)
+        .getFirst();
   }
 
   /**
@@ -64,7 +71,8 @@ public final class InteractionReader {
    */
   public static LoadResult read(Path file, ColumnMapping mapping, ReadOptions opts) throws IOException {
     Objects.requireNonNull(mapping, "mapping");
-    return readAll(List.of(file), Dialect.of(mapping, Objects.requireNonNull(opts, "opts")), opts).getFirst();
+    return readAll(List.of(file), Dialect.of(mapping, Objects.requireNonNull(opts, "opts")), opts, Tuning.DEFAULT)
+        .getFirst();
   }
 
   /**
@@ -75,14 +83,14 @@ public final class InteractionReader {
   public static List<LoadResult> readShared(List<Path> files, InteractionFormat format, ReadOptions opts)
       throws IOException {
     Objects.requireNonNull(format, "format");
-    return readAll(files, Dialect.of(format, Objects.requireNonNull(opts, "opts")), opts);
+    return readAll(files, Dialect.of(format, Objects.requireNonNull(opts, "opts")), opts, Tuning.DEFAULT);
   }
 
   /** {@link #readShared(List, InteractionFormat, ReadOptions)} for files described by a column mapping. */
   public static List<LoadResult> readShared(List<Path> files, ColumnMapping mapping, ReadOptions opts)
       throws IOException {
     Objects.requireNonNull(mapping, "mapping");
-    return readAll(files, Dialect.of(mapping, Objects.requireNonNull(opts, "opts")), opts);
+    return readAll(files, Dialect.of(mapping, Objects.requireNonNull(opts, "opts")), opts, Tuning.DEFAULT);
   }
 
   // --- orchestration ------------------------------------------------------------------------------
@@ -90,7 +98,14 @@ public final class InteractionReader {
   /** One file's parse: its parts in file order and the dialect they used. */
   private record Parsed(Path file, Dialect dialect, List<LineParser> parts) {}
 
-  private static List<LoadResult> readAll(List<Path> files, Dialect base, ReadOptions opts) throws IOException {
+  /** {@link #readShared} with explicit tuning, for tests. */
+  static List<LoadResult> readShared(List<Path> files, InteractionFormat format, ReadOptions opts, Tuning tuning)
+      throws IOException {
+    return readAll(files, Dialect.of(format, opts), opts, tuning);
+  }
+
+  private static List<LoadResult> readAll(List<Path> files, Dialect base, ReadOptions opts, Tuning tuning)
+      throws IOException {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no files to read");
     }
@@ -100,9 +115,14 @@ public final class InteractionReader {
     try (Workers workers = Workers.create(opts.effectiveThreads())) {
       List<Parsed> parsed = new ArrayList<>();
       List<List<CsrAssembler.Chunk>> chunks = new ArrayList<>();
+      long parseNanos = 0;
+      long mergeNanos = 0;
       for (Path file : files) {
-        Parsed p = parseFile(Objects.requireNonNull(file, "file"), base, opts, workers);
+        long t = System.nanoTime();
+        Parsed p = parseFile(Objects.requireNonNull(file, "file"), base, opts, workers, tuning);
         checkErrors(p);
+        long t2 = System.nanoTime();
+        parseNanos += t2 - t;
         List<CsrAssembler.Chunk> fileChunks = new ArrayList<>();
         for (LineParser part : p.parts()) {
           // Parts merge in file order, so global indices follow first appearance in the file.
@@ -111,7 +131,9 @@ public final class InteractionReader {
         }
         parsed.add(p);
         chunks.add(fileChunks);
+        mergeNanos += System.nanoTime() - t2;
       }
+      long t3 = System.nanoTime();
       IdIndex users = userIds.build();
       IdIndex items = itemIds.build();
       List<LoadResult> results = new ArrayList<>(files.size());
@@ -123,8 +145,10 @@ public final class InteractionReader {
         results.add(summarize(p, data));
       }
       if (LOG.isDebugEnabled()) {
-        LOG.debug("read {} file(s), {} users x {} items, {} ms with {} thread(s)", files.size(), users.size(),
-            items.size(), (System.nanoTime() - t0) / 1_000_000, workers.threads());
+        long t4 = System.nanoTime();
+        LOG.debug("read {} file(s), {} users x {} items in {} ms with {} thread(s): parse {} ms, ids {} ms, CSR {} ms",
+            files.size(), users.size(), items.size(), (t4 - t0) / 1_000_000, workers.threads(),
+            parseNanos / 1_000_000, mergeNanos / 1_000_000, (t4 - t3) / 1_000_000);
       }
       return results;
     }
@@ -181,7 +205,8 @@ public final class InteractionReader {
     byte[] read(int n) throws IOException;
   }
 
-  private static Parsed parseFile(Path file, Dialect base, ReadOptions opts, Workers workers) throws IOException {
+  private static Parsed parseFile(Path file, Dialect base, ReadOptions opts, Workers workers, Tuning tuning)
+      throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       byte[] magic = new byte[2];
@@ -192,14 +217,14 @@ public final class InteractionReader {
             return in.readNBytes(n);
           }
         });
-        return new Parsed(file, layout.dialect(), List.of(parseGzip(file, layout, opts)));
+        return new Parsed(file, layout.dialect(), List.of(parseGzip(file, layout, opts, tuning)));
       }
       Layout layout = probe(file, base, opts, n -> {
         byte[] b = new byte[(int) Math.min(n, size)];
         int r = readAt(ch, b, 0, b.length, 0);
-        return r == b.length ? b : java.util.Arrays.copyOf(b, r);
+        return r == b.length ? b : Arrays.copyOf(b, r);
       });
-      return new Parsed(file, layout.dialect(), parsePlain(ch, size, layout, opts, workers));
+      return new Parsed(file, layout.dialect(), parsePlain(ch, size, layout, opts, workers, tuning));
     }
   }
 
@@ -271,11 +296,12 @@ public final class InteractionReader {
 
   /** Cuts a plain file into newline-aligned ranges and parses them in parallel. */
   private static List<LineParser> parsePlain(FileChannel ch, long size, Layout layout, ReadOptions opts,
-      Workers workers) throws IOException {
+      Workers workers, Tuning tuning) throws IOException {
+    long minRange = tuning.minRange();
     long start = Math.min(layout.bomLength(), size);
     long body = size - start;
     int threads = workers.threads();
-    int ranges = threads == 1 || body < 2 * MIN_RANGE ? 1 : (int) Math.min(2L * threads, body / MIN_RANGE);
+    int ranges = threads == 1 || body < 2 * minRange ? 1 : (int) Math.min(2L * threads, body / minRange);
     long[] bounds = new long[ranges + 1];
     bounds[0] = start;
     bounds[ranges] = size;
@@ -287,7 +313,7 @@ public final class InteractionReader {
       int expectedRows = (int) Math.min(Integer.MAX_VALUE - 16, (bounds[k + 1] - bounds[k]) / 24 + 16);
       parts.add(new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), expectedRows));
     }
-    workers.run(ranges, k -> parseRange(ch, bounds[k], bounds[k + 1], parts.get(k)));
+    workers.run(ranges, k -> parseRange(ch, bounds[k], bounds[k + 1], parts.get(k), tuning.block()));
     return parts;
   }
 
@@ -308,13 +334,14 @@ public final class InteractionReader {
   }
 
   /** Parses {@code [from, to)}, which starts a line and ends after a newline or at the end of the file. */
-  private static void parseRange(FileChannel ch, long from, long to, LineParser parser) throws IOException {
-    byte[] buf = new byte[(int) Math.max(1 << 16, Math.min(BLOCK, to - from))];
+  private static void parseRange(FileChannel ch, long from, long to, LineParser parser, int block)
+      throws IOException {
+    byte[] buf = new byte[(int) Math.max(1, Math.min(block, to - from))];
     int carry = 0;
     long pos = from;
     while (true) {
       if (carry == buf.length) {
-        buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+        buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
       }
       int want = (int) Math.min(buf.length - carry, to - pos);
       readAt(ch, buf, carry, want, pos);
@@ -334,16 +361,16 @@ public final class InteractionReader {
   }
 
   /** Decompresses and parses a gzip file on the calling thread. */
-  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts) throws IOException {
+  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts, Tuning tuning) throws IOException {
     LineParser parser = new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), 1 << 16);
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
       in.skipNBytes(layout.bomLength());
-      byte[] buf = new byte[BLOCK];
+      byte[] buf = new byte[tuning.block()];
       int carry = 0;
       long abs = layout.bomLength(); // offset of buf[0] in the decompressed file
       while (true) {
         if (carry == buf.length) {
-          buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+          buf = Arrays.copyOf(buf, buf.length * 2);
         }
         int want = buf.length - carry;
         int got = in.readNBytes(buf, carry, want);

@@ -24,21 +24,15 @@ final class LineParser {
 
   record Problem(long line, String text) {}
 
-  private static final int USER = 0;
-  private static final int ITEM = 1;
-  private static final int RATING = 2;
-  private static final int TS = 3;
-  private static final int SKIP = 4;
-  private static final long FAIL = Long.MIN_VALUE;
-
   private final Dialect d;
   private final boolean skipInvalid;
   private final long headerOffset;
   private final FieldSplitter splitter;
   private final byte delim;
-  private int[] kinds; // column kinds for the fast path; null when it does not apply
+  /** Fields of a fast-path line (2 to 4, columns user, item, rating, timestamp), or 0: no fast path. */
+  private int fastFields;
+  private final boolean readRating;
   private long fastMisses;
-  private int cursor; // end of the field the last fast* call read
 
   final LocalIds users = new LocalIds();
   final LocalIds items = new LocalIds();
@@ -69,21 +63,13 @@ final class LineParser {
     rowItem = new int[cap];
     rowValue = new float[cap];
     rowTs = d.hasTimestamps() ? new long[cap] : null;
-    boolean fast = d.delimiter().length == 1 && d.minFields() == d.maxFields() && !d.perUserLine()
-        && !d.collapseSpaces() && !d.inferColumns() && !d.detectHeader();
     delim = d.delimiter()[0];
-    if (fast) {
-      kinds = new int[d.minFields()];
-      Arrays.fill(kinds, SKIP);
-      kinds[d.userCol()] = USER;
-      kinds[d.itemCol()] = ITEM;
-      if (d.ratingCol() >= 0) {
-        kinds[d.ratingCol()] = RATING;
-      }
-      if (d.tsCol() >= 0) {
-        kinds[d.tsCol()] = TS;
-      }
-    }
+    int f = d.minFields();
+    boolean fast = d.delimiter().length == 1 && f == d.maxFields() && f >= 2 && f <= 4 && !d.perUserLine()
+        && !d.collapseSpaces() && !d.inferColumns() && !d.detectHeader() && d.userCol() == 0 && d.itemCol() == 1
+        && (d.ratingCol() == 2 || d.ratingCol() == -1) && d.tsCol() == (f == 4 ? 3 : -1);
+    fastFields = fast ? f : 0;
+    readRating = d.ratingCol() == 2;
   }
 
   /**
@@ -102,7 +88,7 @@ final class LineParser {
         p = eol < to ? eol + 1 : to;
         continue;
       }
-      if (kinds != null) {
+      if (fastFields != 0) {
         int q = fastLine(b, p, to);
         if (q >= 0) {
           p = q;
@@ -122,7 +108,7 @@ final class LineParser {
   /** Gives up on the fast path when most lines need the general one (e.g. string ids). */
   private void noteFastMiss() {
     if (++fastMisses > 1000 && fastMisses > rows) {
-      kinds = null;
+      fastFields = 0;
     }
   }
 
@@ -135,162 +121,126 @@ final class LineParser {
 
   // --- fast path --------------------------------------------------------------------------------
 
-  /** Parses one all-numeric line; returns the start of the next line, or -1 to use the general path. */
+  /**
+   * Parses one line laid out {@code user item [rating [timestamp]]} with numeric fields and a
+   * one-byte delimiter, straight from the bytes. Returns the start of the next line, or -1 to
+   * leave the line to the general path (anything unusual: string or non-canonical ids,
+   * exponents, long numbers, spaces, quotes, errors). Written out flat: this loop is the reader.
+   */
   private int fastLine(byte[] b, int p, int end) {
+    byte dl = delim;
+    // user id: -?[1-9][0-9]{0,17} | 0
+    boolean neg = b[p] == '-';
+    int q = neg ? p + 1 : p;
+    int first = q;
     long user = 0;
+    int dd;
+    while (q < end && (dd = b[q] - '0') >= 0 && dd <= 9) {
+      user = user * 10 + dd;
+      q++;
+    }
+    int nd = q - first;
+    if (nd == 0 || nd > 18 || (b[first] == '0' && (nd > 1 || neg)) || q >= end || b[q] != dl) {
+      return -1;
+    }
+    if (neg) {
+      user = -user;
+    }
+    // item id
+    p = q + 1;
+    neg = p < end && b[p] == '-';
+    q = neg ? p + 1 : p;
+    first = q;
     long item = 0;
-    long ts = 0;
+    while (q < end && (dd = b[q] - '0') >= 0 && dd <= 9) {
+      item = item * 10 + dd;
+      q++;
+    }
+    nd = q - first;
+    if (nd == 0 || nd > 18 || (b[first] == '0' && (nd > 1 || neg))) {
+      return -1;
+    }
+    if (neg) {
+      item = -item;
+    }
     float value = 1f;
-    int[] k = kinds;
-    for (int c = 0; c < k.length; c++) {
-      if (c > 0) {
-        if (p >= end || b[p] != delim) {
+    long ts = 0;
+    if (fastFields >= 3) {
+      if (q >= end || b[q] != dl) {
+        return -1;
+      }
+      p = q + 1;
+      if (readRating) {
+        // rating: -?[0-9]*(.[0-9]*)? with a mantissa below 2^24 and at most 10 decimals
+        neg = p < end && b[p] == '-';
+        q = neg ? p + 1 : p;
+        long m = 0;
+        int digits = 0;
+        while (q < end && (dd = b[q] - '0') >= 0 && dd <= 9) {
+          m = m * 10 + dd;
+          digits++;
+          q++;
+        }
+        int frac = 0;
+        if (q < end && b[q] == '.') {
+          q++;
+          while (q < end && (dd = b[q] - '0') >= 0 && dd <= 9) {
+            m = m * 10 + dd;
+            frac++;
+            q++;
+          }
+        }
+        if (digits + frac == 0 || digits + frac > 18 || m >= 1 << 24 || frac > 10) {
           return -1;
         }
-        p++;
-      }
-      switch (k[c]) {
-        case USER -> {
-          user = fastId(b, p, end);
-          if (user == FAIL) {
-            return -1;
-          }
+        // Both operands are exact floats, so the quotient is the correctly rounded value.
+        value = frac == 0 ? (float) m : (float) m / Ascii.POW10F[frac];
+        if (neg) {
+          value = -value;
         }
-        case ITEM -> {
-          item = fastId(b, p, end);
-          if (item == FAIL) {
+      } else {
+        q = p;
+        byte x;
+        while (q < end && (x = b[q]) != dl && x != '\n' && x != '\r') {
+          if (x == '"' || x == ' ') {
             return -1;
           }
-        }
-        case RATING -> {
-          value = fastDecimal(b, p, end);
-          if (Float.isNaN(value)) {
-            return -1;
-          }
-        }
-        case TS -> {
-          ts = fastInteger(b, p, end);
-          if (ts == FAIL) {
-            return -1;
-          }
-        }
-        default -> {
-          if (!skipField(b, p, end)) {
-            return -1;
-          }
+          q++;
         }
       }
-      p = cursor;
+      if (fastFields == 4) {
+        if (q >= end || b[q] != dl) {
+          return -1;
+        }
+        p = q + 1;
+        neg = p < end && b[p] == '-';
+        q = neg ? p + 1 : p;
+        first = q;
+        while (q < end && (dd = b[q] - '0') >= 0 && dd <= 9) {
+          ts = ts * 10 + dd;
+          q++;
+        }
+        nd = q - first;
+        if (nd == 0 || nd > 18) {
+          return -1;
+        }
+        if (neg) {
+          ts = -ts;
+        }
+      }
     }
-    if (p < end) {
-      byte x = b[p];
+    if (q < end) {
+      byte x = b[q];
       if (x == '\n') {
-        p++;
-      } else if (x == '\r' && p + 1 < end && b[p + 1] == '\n') {
-        p += 2;
+        q++;
+      } else if (x == '\r' && q + 1 < end && b[q + 1] == '\n') {
+        q += 2;
       } else {
         return -1;
       }
     }
     append(users.of(user), items.of(item), value, ts);
-    return p;
-  }
-
-  /** A canonical id of at most 18 digits (no overflow possible). */
-  private long fastId(byte[] b, int p, int end) {
-    boolean neg = p < end && b[p] == '-';
-    int q = neg ? p + 1 : p;
-    int first = q;
-    long x = 0;
-    while (q < end) {
-      int dd = b[q] - '0';
-      if (dd < 0 || dd > 9) {
-        break;
-      }
-      x = x * 10 + dd;
-      q++;
-    }
-    int n = q - first;
-    if (n == 0 || n > 18 || (b[first] == '0' && (n > 1 || neg))) {
-      return FAIL;
-    }
-    cursor = q;
-    return neg ? -x : x;
-  }
-
-  /** {@code -?digits(.digits)?} with a mantissa below 2^24 and at most 10 decimals, else NaN. */
-  private float fastDecimal(byte[] b, int p, int end) {
-    boolean neg = p < end && b[p] == '-';
-    int q = neg ? p + 1 : p;
-    long m = 0;
-    int n = 0;
-    while (q < end) {
-      int dd = b[q] - '0';
-      if (dd < 0 || dd > 9) {
-        break;
-      }
-      m = m * 10 + dd;
-      n++;
-      q++;
-    }
-    int frac = 0;
-    if (q < end && b[q] == '.') {
-      q++;
-      while (q < end) {
-        int dd = b[q] - '0';
-        if (dd < 0 || dd > 9) {
-          break;
-        }
-        m = m * 10 + dd;
-        n++;
-        frac++;
-        q++;
-      }
-    }
-    if (n == 0 || n > 18 || m >= 1 << 24 || frac > 10) {
-      return Float.NaN;
-    }
-    cursor = q;
-    // Both operands are exact floats, so the quotient is the correctly rounded value.
-    float f = frac == 0 ? (float) m : (float) m / Ascii.POW10F[frac];
-    return neg ? -f : f;
-  }
-
-  /** {@code -?digits} with at most 18 digits. */
-  private long fastInteger(byte[] b, int p, int end) {
-    boolean neg = p < end && b[p] == '-';
-    int q = neg ? p + 1 : p;
-    int first = q;
-    long x = 0;
-    while (q < end) {
-      int dd = b[q] - '0';
-      if (dd < 0 || dd > 9) {
-        break;
-      }
-      x = x * 10 + dd;
-      q++;
-    }
-    int n = q - first;
-    if (n == 0 || n > 18) {
-      return FAIL;
-    }
-    cursor = q;
-    return neg ? -x : x;
-  }
-
-  private boolean skipField(byte[] b, int p, int end) {
-    while (p < end) {
-      byte x = b[p];
-      if (x == delim || x == '\n' || x == '\r') {
-        break;
-      }
-      if (x == '"' || x == ' ') {
-        return false;
-      }
-      p++;
-    }
-    cursor = p;
-    return true;
+    return q;
   }
 
   // --- general path -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ public record MfSgdConfig(int factors, int epochs, float learningRate, float lea
     int earlyStoppingPatience) {
 
   public static final MfSgdConfig DEFAULTS =
-      new MfSgdConfig(128, 60, 0.015f, 0.96f, 0.09f, 0.01f, true, false, 0.03f, 0, 2, 42L, 0);
+      new MfSgdConfig(128, 60, 0.015f, 0.97f, 0.07f, 0.01f, true, false, 0.1f, 0, 2, 42L, 0);
 
   public MfSgdConfig {
     require(factors > 0, "factors must be > 0, got " + factors);
