@@ -1,7 +1,9 @@
 package dev.kindred.cli;
 
 import dev.kindred.core.DuplicatePolicy;
+import dev.kindred.core.Interactions;
 import dev.kindred.data.ColumnMapping;
+import dev.kindred.data.Filters;
 import dev.kindred.data.InteractionFormat;
 import dev.kindred.data.InteractionReader;
 import dev.kindred.data.LoadResult;
@@ -38,6 +40,22 @@ final class DataOptions {
 
   @Option(names = "--implicit", description = "Treat every interaction as a positive event of value 1.")
   boolean implicit;
+
+  @Option(names = "--min-user-interactions", paramLabel = "N", defaultValue = "0",
+      description = "Keep users with at least N interactions (with --min-item-interactions: iterated to a k-core).")
+  int minUser;
+
+  @Option(names = "--min-item-interactions", paramLabel = "N", defaultValue = "0",
+      description = "Keep items with at least N interactions (iterated to a k-core with --min-user-interactions).")
+  int minItem;
+
+  /** Applies the k-core filter when asked; ids not surviving are dropped from the indices. */
+  Interactions filter(Interactions d) {
+    if (minUser < 0 || minItem < 0) {
+      throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions must be >= 0");
+    }
+    return minUser > 1 || minItem > 1 ? Filters.kCore(d, Math.max(1, minUser), Math.max(1, minItem)) : d;
+  }
 
   ReadOptions readOptions() {
     return new ReadOptions(DuplicatePolicy.parse(duplicates), skipInvalid, implicit);

@@ -59,6 +59,9 @@ final class DemoCommand implements Callable<Integer> {
   DataOptions data;
 
   @Mixin
+  EvalFlags evalFlags;
+
+  @Mixin
   ModelOptions modelOptions;
 
   @Override
@@ -73,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     if (dataFile != null) {
       LoadResult r = data.read(dataFile);
       Pipeline.summarizeLoad(r, err, quiet || json);
-      all = r.data();
+      all = data.filter(r.data());
       source = dataFile.toString();
     } else {
       SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed);
@@ -87,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         ModelOptions.plannedEpochs(trainer), quiet || json);
     Report report = new Report().put("data", source).put("model", trainer.name());
     report.putAll(Pipeline.evaluate(model, split.train(), split.test(), k, modelOptions.threadsOrDefault(),
-        Pipeline.hasRatings(split.train())));
+        Pipeline.hasRatings(split.train()), evalFlags.threshold()));
     report.put("train_seconds", model.provenance().trainSeconds());
     report.put("users", split.train().activeUsers());
     report.put("items", split.train().activeItems());

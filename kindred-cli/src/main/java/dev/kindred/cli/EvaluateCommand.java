@@ -41,6 +41,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
+  @Mixin
+  EvalFlags evalFlags;
+
   @Override
   public Integer call() throws Exception {
     if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
@@ -51,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Interactions train = trainFile == null ? ModelIds.empty(model) : ModelIds.onModel(loaded.get(0).data(), model);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Report report = new Report().put("model", model.provenance().algorithm());
-    report.putAll(Pipeline.evaluate(model, train, test, k, t, Pipeline.hasRatings(test)));
+    report.putAll(Pipeline.evaluate(model, train, test, k, t, Pipeline.hasRatings(test), evalFlags.threshold()));
     report.put("users", model.numUsers()).put("items", model.numItems()).put("interactions", test.size());
     report.print(spec.commandLine().getOut(), json);
     return KindredCli.EXIT_OK;

@@ -37,12 +37,12 @@ final class Pipeline {
 
   /** Rating metrics (explicit data only) and ranking metrics at {@code k}, in DESIGN.md's keys. */
   static Map<String, Double> evaluate(Model model, Interactions train, Interactions test, int k, int threads,
-      boolean ratings) {
+      boolean ratings, double relevanceThreshold) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (test.size() == 0) return out;
     if (ratings) out.putAll(Evaluator.ratingMetrics(model, test));
     out.putAll(Evaluator.rankingMetrics(recommender(model), train, test, new int[] {k},
-        EvalOptions.defaults().withThreads(threads)));
+        EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold)));
     return out;
   }
 

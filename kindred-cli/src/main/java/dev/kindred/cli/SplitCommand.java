@@ -60,7 +60,7 @@ final class SplitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LoadResult r = data.read(input);
     Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
-    Interactions d = r.data();
+    Interactions d = data.filter(r.data());
     Split s;
     String how;
     if (kind.perUser != null) {

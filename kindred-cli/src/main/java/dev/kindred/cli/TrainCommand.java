@@ -42,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   DataOptions data;
 
   @Mixin
+  EvalFlags evalFlags;
+
+  @Mixin
   ModelOptions modelOptions;
 
   @Override
@@ -64,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
     Report report = new Report();
     report.put("model", trainer.name());
     if (test != null) {
-      report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train)));
+      report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train), evalFlags.threshold()));
     }
     report.put("train_seconds", model.provenance().trainSeconds());
     report.put("load_seconds", loadSeconds);
