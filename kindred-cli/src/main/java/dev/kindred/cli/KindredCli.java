@@ -36,6 +36,7 @@ public final class KindredCli implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setOverwrittenOptionsAllowed(true); // a later flag wins, so scripts can append overrides
     cl.setExitCodeExceptionMapper(KindredCli::exitCodeOf);
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("kindred: " + ex.getMessage());

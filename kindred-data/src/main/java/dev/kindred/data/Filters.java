@@ -3,6 +3,7 @@ package dev.kindred.data;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ public final class Filters {
     int[] userIdx = data.userIdx();
     int[] cscToCsr = data.cscToCsr();
     boolean[] keep = new boolean[data.size()];
-    java.util.Arrays.fill(keep, true);
+    Arrays.fill(keep, true);
     int[] udeg = new int[nu];
     int[] ideg = new int[ni];
     for (int u = 0; u < nu; u++) {
@@ -62,6 +63,9 @@ public final class Filters {
         queue[tail++] = nu + i;
         queued[nu + i] = true;
       }
+    }
+    if (tail == 0) {
+      return compact(data);
     }
     while (head < tail) {
       int x = queue[head++];

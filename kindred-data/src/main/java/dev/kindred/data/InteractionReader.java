@@ -4,6 +4,7 @@ import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: one pass over the bytes. Numeric fields are parsed from the bytes without creating
  * strings; a plain file is cut into newline-aligned ranges parsed by {@link ReadOptions#threads()}
- * threads (a gzip file by one), then the rows of all ranges are scattered into CSR form in
- * parallel. Memory: about 20 bytes per row while reading (ids, value, timestamp), then the
+ * threads (a gzip file is decompressed on one thread and parsed on another), then the rows of all
+ * ranges are scattered into CSR form in parallel ({@link CsrAssembler}). Memory: about 20 bytes per row while reading (ids, value, timestamp), then the
  * {@code Interactions}. Threads are created for the call and stopped before it returns; the
  * methods are safe to call concurrently.
  */
@@ -98,6 +103,9 @@ public final class InteractionReader {
   /** One file's parse: its parts in file order and the dialect they used. */
   private record Parsed(Path file, Dialect dialect, List<LineParser> parts) {}
 
+  /** What survives of a parse once its rows are handed to the assembler. */
+  private record FileSummary(Path file, boolean hasTimestamps, long rows, long skipped, List<String> examples) {}
+
   /** {@link #readShared} with explicit tuning, for tests. */
   static List<LoadResult> readShared(List<Path> files, InteractionFormat format, ReadOptions opts, Tuning tuning)
       throws IOException {
@@ -113,42 +121,41 @@ public final class InteractionReader {
     IdIndex.Builder userIds = new IdIndex.Builder();
     IdIndex.Builder itemIds = new IdIndex.Builder();
     try (Workers workers = Workers.create(opts.effectiveThreads())) {
-      List<Parsed> parsed = new ArrayList<>();
+      List<FileSummary> summaries = new ArrayList<>();
       List<List<CsrAssembler.Chunk>> chunks = new ArrayList<>();
       long parseNanos = 0;
-      long mergeNanos = 0;
+      long idNanos = 0;
       for (Path file : files) {
-        long t = System.nanoTime();
+        long t1 = System.nanoTime();
         Parsed p = parseFile(Objects.requireNonNull(file, "file"), base, opts, workers, tuning);
         checkErrors(p);
         long t2 = System.nanoTime();
-        parseNanos += t2 - t;
         List<CsrAssembler.Chunk> fileChunks = new ArrayList<>();
         for (LineParser part : p.parts()) {
           // Parts merge in file order, so global indices follow first appearance in the file.
           fileChunks.add(new CsrAssembler.Chunk(part.rowUser, part.rowItem, part.rowValue, part.rowTs, part.rows,
               toGlobal(part.users, userIds), toGlobal(part.items, itemIds)));
         }
-        parsed.add(p);
         chunks.add(fileChunks);
-        mergeNanos += System.nanoTime() - t2;
+        summaries.add(summarize(p));
+        parseNanos += t2 - t1;
+        idNanos += System.nanoTime() - t2;
       }
       long t3 = System.nanoTime();
       IdIndex users = userIds.build();
       IdIndex items = itemIds.build();
       List<LoadResult> results = new ArrayList<>(files.size());
-      for (int f = 0; f < parsed.size(); f++) {
-        Parsed p = parsed.get(f);
+      for (int f = 0; f < files.size(); f++) {
+        FileSummary s = summaries.get(f);
         Interactions data = CsrAssembler.assemble(users, items, users.size(), items.size(), chunks.get(f),
-            p.dialect().hasTimestamps(), opts.duplicates(), workers);
-        chunks.set(f, null); // let the row buffers go
-        results.add(summarize(p, data));
+            s.hasTimestamps(), opts.duplicates(), workers);
+        results.add(new LoadResult(data, s.rows(), s.skipped(), s.examples(), s.file()));
       }
       if (LOG.isDebugEnabled()) {
         long t4 = System.nanoTime();
         LOG.debug("read {} file(s), {} users x {} items in {} ms with {} thread(s): parse {} ms, ids {} ms, CSR {} ms",
             files.size(), users.size(), items.size(), (t4 - t0) / 1_000_000, workers.threads(),
-            parseNanos / 1_000_000, mergeNanos / 1_000_000, (t4 - t3) / 1_000_000);
+            parseNanos / 1_000_000, idNanos / 1_000_000, (t4 - t3) / 1_000_000);
       }
       return results;
     }
@@ -173,7 +180,8 @@ public final class InteractionReader {
     }
   }
 
-  private static LoadResult summarize(Parsed p, Interactions data) {
+  /** Counts and the first skipped-row messages, with global line numbers. */
+  private static FileSummary summarize(Parsed p) {
     long rows = 0;
     long skipped = 0;
     long before = 0;
@@ -191,7 +199,7 @@ public final class InteractionReader {
     if (skipped > 0) {
       LOG.warn("{}: skipped {} invalid row(s), first: {}", p.file(), skipped, examples.getFirst());
     }
-    return new LoadResult(data, rows, skipped, examples, p.file());
+    return new FileSummary(p.file(), p.dialect().hasTimestamps(), rows, skipped, examples);
   }
 
   // --- one file -----------------------------------------------------------------------------------
@@ -217,7 +225,9 @@ public final class InteractionReader {
             return in.readNBytes(n);
           }
         });
-        return new Parsed(file, layout.dialect(), List.of(parseGzip(file, layout, opts, tuning)));
+        int expectedRows = (int) Math.min(Integer.MAX_VALUE - 16, gunzippedSizeHint(ch, size) / 24 + 16);
+        return new Parsed(file, layout.dialect(),
+            List.of(parseGzip(file, layout, opts, tuning, workers, expectedRows)));
       }
       Layout layout = probe(file, base, opts, n -> {
         byte[] b = new byte[(int) Math.min(n, size)];
@@ -234,7 +244,7 @@ public final class InteractionReader {
    * unusable lines too).
    */
   private static Layout probe(Path file, Dialect base, ReadOptions opts, HeadReader head) throws IOException {
-    for (int want = PROBE; ; want *= 4) {
+    for (int want = PROBE; ; want = (int) Math.min(4L * want, Integer.MAX_VALUE - 16)) {
       byte[] h = head.read(want);
       boolean eof = h.length < want;
       int bom = h.length >= 3 && (h[0] & 0xff) == 0xEF && (h[1] & 0xff) == 0xBB && (h[2] & 0xff) == 0xBF ? 3 : 0;
@@ -308,13 +318,14 @@ public final class InteractionReader {
     for (int k = 1; k < ranges; k++) {
       bounds[k] = Math.max(bounds[k - 1], lineStartAtOrAfter(ch, start + body * k / ranges, size));
     }
-    List<LineParser> parts = new ArrayList<>(ranges);
-    for (int k = 0; k < ranges; k++) {
+    LineParser[] parts = new LineParser[ranges];
+    workers.run(ranges, k -> {
+      // Allocated here so that each thread zeroes its own row buffers.
       int expectedRows = (int) Math.min(Integer.MAX_VALUE - 16, (bounds[k + 1] - bounds[k]) / 24 + 16);
-      parts.add(new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), expectedRows));
-    }
-    workers.run(ranges, k -> parseRange(ch, bounds[k], bounds[k + 1], parts.get(k), tuning.block()));
-    return parts;
+      parts[k] = new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), expectedRows);
+      parseRange(ch, bounds[k], bounds[k + 1], parts[k], tuning.block());
+    });
+    return List.of(parts);
   }
 
   /** The first offset at or after {@code pos} that starts a line. */
@@ -360,34 +371,158 @@ public final class InteractionReader {
     }
   }
 
-  /** Decompresses and parses a gzip file on the calling thread. */
-  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts, Tuning tuning) throws IOException {
-    LineParser parser = new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), 1 << 16);
+  /** Decompresses and parses a gzip file: on one thread, or as a two-stage pipeline with two or more. */
+  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts, Tuning tuning, Workers workers,
+      int expectedRows) throws IOException {
+    LineParser parser = new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), expectedRows);
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
       in.skipNBytes(layout.bomLength());
-      byte[] buf = new byte[tuning.block()];
-      int carry = 0;
-      long abs = layout.bomLength(); // offset of buf[0] in the decompressed file
-      while (true) {
-        if (carry == buf.length) {
-          buf = Arrays.copyOf(buf, buf.length * 2);
+      if (workers.threads() == 1) {
+        byte[] buf = new byte[tuning.block()];
+        int carry = 0;
+        long abs = layout.bomLength(); // offset of buf[0] in the decompressed file
+        while (true) {
+          if (carry == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+          }
+          int want = buf.length - carry;
+          int got = in.readNBytes(buf, carry, want);
+          int len = carry + got;
+          boolean last = got < want;
+          int cut = last ? len : lastNewline(buf, len) + 1;
+          if ((cut > 0 && !parser.parse(buf, 0, cut, abs)) || last) {
+            return parser;
+          }
+          carry = len - cut;
+          System.arraycopy(buf, cut, buf, 0, carry);
+          abs += cut;
         }
-        int want = buf.length - carry;
-        int got = in.readNBytes(buf, carry, want);
-        int len = carry + got;
-        boolean last = got < want;
-        int cut = last ? len : lastNewline(buf, len) + 1;
-        if (cut > 0 && !parser.parse(buf, 0, cut, abs)) {
-          return parser;
+      }
+      GzipPipeline pipeline = new GzipPipeline(in, tuning.block(), layout.bomLength());
+      workers.run(2, k -> {
+        if (k == 0) {
+          pipeline.produce();
+        } else {
+          pipeline.consume(parser);
         }
-        if (last) {
-          return parser;
-        }
-        carry = len - cut;
-        System.arraycopy(buf, cut, buf, 0, carry);
-        abs += cut;
+      });
+      return parser;
+    }
+  }
+
+  /**
+   * Decompression on one thread, parsing on another, handing over blocks of whole lines through
+   * a queue; three buffers circulate. Each side stops cleanly when the other stops: the producer
+   * always ends with an end marker, the consumer raises {@code done} when it leaves.
+   */
+  private static final class GzipPipeline {
+    private record Block(byte[] buf, int len, long abs) {}
+
+    private static final Block END = new Block(new byte[0], 0, -1);
+
+    private final InputStream in;
+    private final long start;
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
+    private final BlockingQueue<Block> full = new ArrayBlockingQueue<>(4);
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    GzipPipeline(InputStream in, int block, long start) {
+      this.in = in;
+      this.start = start;
+      for (int k = 0; k < 3; k++) {
+        free.add(new byte[block]);
       }
     }
+
+    void produce() throws IOException {
+      try {
+        byte[] buf = take();
+        int carry = 0;
+        long abs = start;
+        while (buf != null) {
+          if (carry == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+          }
+          int want = buf.length - carry;
+          int got = in.readNBytes(buf, carry, want);
+          int len = carry + got;
+          if (got < want) {
+            full.add(new Block(buf, len, abs));
+            return;
+          }
+          int cut = lastNewline(buf, len) + 1;
+          if (cut == 0) {
+            carry = len;
+            continue;
+          }
+          byte[] next = take();
+          if (next == null) {
+            return;
+          }
+          carry = len - cut;
+          if (next.length < carry) {
+            next = new byte[buf.length];
+          }
+          System.arraycopy(buf, cut, next, 0, carry);
+          full.add(new Block(buf, cut, abs));
+          abs += cut;
+          buf = next;
+        }
+      } finally {
+        full.add(END); // capacity 4 > 3 buffers: always room
+      }
+    }
+
+    /** A free buffer, or null once the consumer has stopped. */
+    private byte[] take() throws IOException {
+      try {
+        byte[] b;
+        while ((b = free.poll(50, TimeUnit.MILLISECONDS)) == null) {
+          if (done.get()) {
+            return null;
+          }
+        }
+        return b;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while decompressing");
+      }
+    }
+
+    void consume(LineParser parser) throws IOException {
+      try {
+        while (true) {
+          Block b = full.take();
+          if (b == END || !parser.parse(b.buf(), 0, b.len(), b.abs())) {
+            return;
+          }
+          free.add(b.buf());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while parsing");
+      } finally {
+        done.set(true);
+      }
+    }
+  }
+
+  /**
+   * A sizing hint for a gzip file's content: the trailer's ISIZE (size mod 2^32 of the last
+   * member), lifted by 2^32 while it is implausibly small next to the compressed size (a file
+   * over 4 GiB), and capped at 20 times the compressed size so a hint never allocates wildly.
+   * Only an initial capacity depends on it.
+   */
+  private static long gunzippedSizeHint(FileChannel ch, long size) throws IOException {
+    byte[] t = new byte[4];
+    if (size < 18 || readAt(ch, t, 0, 4, size - 4) < 4) {
+      return size;
+    }
+    long isize = (t[0] & 0xffL) | (t[1] & 0xffL) << 8 | (t[2] & 0xffL) << 16 | (t[3] & 0xffL) << 24;
+    while (isize + 1024 < size / 2) {
+      isize += 1L << 32;
+    }
+    return Math.min(isize, 20 * size);
   }
 
   private static int lastNewline(byte[] b, int len) {

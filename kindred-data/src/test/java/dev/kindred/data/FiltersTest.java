@@ -62,14 +62,14 @@ class FiltersTest {
 
   @Test
   void kCoreResultSatisfiesTheThresholdsOnGeneratedData() {
-    Interactions d = new SyntheticGenerator(SyntheticConfig.of(300, 200, 3000, 5)).generateInMemory();
-    Interactions core = Filters.kCore(d, 10, 10);
+    Interactions d = new SyntheticGenerator(SyntheticConfig.of(300, 200, 9000, 5)).generateInMemory();
+    Interactions core = Filters.kCore(d, 20, 20);
     assertThat(core.size()).isPositive().isLessThan(d.size());
     for (int u = 0; u < core.numUsers(); u++) {
-      assertThat(core.userDegree(u)).isGreaterThanOrEqualTo(10);
+      assertThat(core.userDegree(u)).isGreaterThanOrEqualTo(20);
     }
     for (int i = 0; i < core.numItems(); i++) {
-      assertThat(core.itemDegree(i)).isGreaterThanOrEqualTo(10);
+      assertThat(core.itemDegree(i)).isGreaterThanOrEqualTo(20);
     }
     assertThat(d.userIndex().indexOf(core.userIndex().longId(0))).isNotNegative();
   }

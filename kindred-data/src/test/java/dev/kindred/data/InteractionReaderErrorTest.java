@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +105,22 @@ class InteractionReaderErrorTest {
   void missingFileIsAnIoError() {
     assertThatThrownBy(() -> InteractionReader.read(dir.resolve("nope.tsv"), InteractionFormat.TSV,
         ReadOptions.DEFAULTS)).isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
+  void truncatedGzipIsAnIoErrorWithOneOrTwoThreads() throws IOException {
+    StringBuilder s = new StringBuilder();
+    for (int k = 0; k < 20_000; k++) {
+      s.append(k % 97).append('\t').append(k % 89).append('\t').append(k % 5).append('\t').append(k).append('\n');
+    }
+    Path gz = TestFiles.writeGzip(dir, "whole.gz", s.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = Files.readAllBytes(gz);
+    Path cut = TestFiles.write(dir, "cut.gz", Arrays.copyOf(bytes, bytes.length / 2));
+    for (int threads = 1; threads <= 2; threads++) {
+      ReadOptions o = ReadOptions.DEFAULTS.withThreads(threads);
+      assertThat(InteractionReader.read(gz, InteractionFormat.TSV, o).rowsRead()).isEqualTo(20_000);
+      assertThatThrownBy(() -> InteractionReader.read(cut, InteractionFormat.TSV, o)).isInstanceOf(IOException.class);
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.kindred.data;
 import static dev.kindred.data.TestFiles.rows;
 import static dev.kindred.data.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.Interactions;
@@ -227,7 +228,7 @@ class InteractionReaderTest {
     assertThat(InteractionFormat.parse("ml-100k")).isEqualTo(InteractionFormat.ML_100K);
     assertThat(InteractionFormat.parse(" LightGCN ")).isEqualTo(InteractionFormat.LIGHTGCN);
     assertThat(InteractionFormat.ML_CSV).hasToString("ml-csv");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> InteractionFormat.parse("parquet"))
+    assertThatThrownBy(() -> InteractionFormat.parse("parquet"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown interaction format 'parquet': expected one of ml-100k, ml-dat, ml-csv, tsv, csv, lightgcn");
   }
@@ -239,7 +240,7 @@ class InteractionReaderTest {
     assertThat(ReadOptions.DEFAULTS.implicit()).isFalse();
     assertThat(new ReadOptions(DuplicatePolicy.SUM, true, true)).isEqualTo(
         ReadOptions.DEFAULTS.withDuplicates(DuplicatePolicy.SUM).withSkipInvalid(true).withImplicit(true));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReadOptions.DEFAULTS.withThreads(-1))
+    assertThatThrownBy(() -> ReadOptions.DEFAULTS.withThreads(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads must be >= 0");
   }
 }

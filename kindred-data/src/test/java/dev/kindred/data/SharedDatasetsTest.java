@@ -1,6 +1,7 @@
 package dev.kindred.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.kindred.core.Interactions;
 import java.io.IOException;
@@ -23,7 +24,7 @@ class SharedDatasetsTest {
     assertThat(d.size()).isEqualTo(100_000);
     assertThat(d.numUsers()).isEqualTo(943);
     assertThat(d.numItems()).isEqualTo(1682);
-    assertThat(d.meanValue()).isCloseTo(3.52986, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(d.meanValue()).isCloseTo(3.52986, within(1e-5));
     // ml-100k is a 20-core by construction: k-core 20/1 keeps everything.
     assertThat(Filters.kCore(d, 20, 1).size()).isEqualTo(100_000);
   }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -67,8 +68,8 @@ final class TestFiles {
   /** Same indices, pairs, values and timestamps. */
   static boolean identical(Interactions a, Interactions b) {
     return a.userIndex().equals(b.userIndex()) && a.itemIndex().equals(b.itemIndex()) && a.numUsers() == b.numUsers()
-        && a.numItems() == b.numItems() && java.util.Arrays.equals(a.userPtr(), b.userPtr())
-        && java.util.Arrays.equals(a.itemIdx(), b.itemIdx()) && java.util.Arrays.equals(a.values(), b.values())
-        && java.util.Arrays.equals(a.timestamps(), b.timestamps());
+        && a.numItems() == b.numItems() && Arrays.equals(a.userPtr(), b.userPtr())
+        && Arrays.equals(a.itemIdx(), b.itemIdx()) && Arrays.equals(a.values(), b.values())
+        && Arrays.equals(a.timestamps(), b.timestamps());
   }
 }
