@@ -16,7 +16,8 @@ import java.util.Map;
  * @param biases learn {@code mu + b_u + b_i} (true) or score by {@code p . q} alone (false)
  * @param adaptive per-row AdaGrad step sizes as in LibMF (Chin et al., PAKDD 2015)
  * @param initStd standard deviation of the Gaussian factor initialisation
- * @param bins grid blocks per side; 0 picks {@code max(4 * threads, 8)} (see {@link BlockGrid})
+ * @param bins grid blocks per side; 0 picks {@code 2 * threads}: two blocks per thread in each stratum
+ *     balance the load, and larger blocks mean fewer barriers (measured in docs/benchmarks.md)
  * @param threads worker threads
  * @param seed seed for initialisation and the block schedule
  * @param earlyStoppingPatience stop after this many epochs without validation improvement and keep
@@ -101,7 +102,7 @@ public record MfSgdConfig(int factors, int epochs, float learningRate, float lea
 
   /** Bins actually used for {@code threads} threads. */
   public int effectiveBins() {
-    return bins > 0 ? bins : Math.max(4 * threads, 8);
+    return bins > 0 ? bins : 2 * threads;
   }
 
   /** Every hyperparameter as strings, for provenance. */
