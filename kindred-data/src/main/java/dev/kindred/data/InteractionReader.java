@@ -197,7 +197,7 @@ public final class InteractionReader {
       before += part.lines;
     }
     if (skipped > 0) {
-      LOG.warn("{}: skipped {} invalid row(s), first: {}", p.file(), skipped, examples.getFirst());
+      LOG.info("{}: skipped {} invalid row(s), first: {}", p.file(), skipped, examples.getFirst());
     }
     return new FileSummary(p.file(), p.dialect().hasTimestamps(), rows, skipped, examples);
   }
