@@ -46,7 +46,7 @@ final class Progress implements ProgressListener, AutoCloseable {
         Double.isNaN(r.validationScore()) ? "" : String.format(Locale.ROOT, " val %.4f", r.validationScore()));
     if (bar != null) {
       bar.stepTo(r.epoch());
-      bar.setExtraMessage(extra);
+      bar.setExtraMessage(" " + extra);
     } else if (lines != null && (r.epoch() == r.epochs() || r.epoch() % Math.max(1, r.epochs() / 10) == 0)) {
       lines.printf(Locale.ROOT, "%s: epoch %d/%d %s %.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(), extra,
           r.elapsedNanos() / 1e9, r.epochNanos() / 1e9);
