@@ -27,12 +27,21 @@ public final class LatentFactorModel implements Model {
   private final FactorMatrix itemFactors;
   private final float scoreMin;
   private final float scoreMax;
+  private final FoldInRule foldIn;
 
   /** A model whose {@link #score} is not clipped. */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
       float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors) {
     this(provenance, users, items, globalMean, userBias, itemBias, userFactors, itemFactors,
-        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, FoldInRule.NONE);
+  }
+
+  /** A model with a score clip range and no fold-in rule. */
+  public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
+      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors, float scoreMin,
+      float scoreMax) {
+    this(provenance, users, items, globalMean, userBias, itemBias, userFactors, itemFactors, scoreMin, scoreMax,
+        FoldInRule.NONE);
   }
 
   /**
@@ -42,7 +51,8 @@ public final class LatentFactorModel implements Model {
    */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
       float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors, float scoreMin,
-      float scoreMax) {
+      float scoreMax, FoldInRule foldIn) {
+    this.foldIn = Objects.requireNonNull(foldIn, "foldIn");
     if (!(scoreMin <= scoreMax)) {
       throw new IllegalArgumentException("scoreMin " + scoreMin + " > scoreMax " + scoreMax);
     }
@@ -145,6 +155,11 @@ public final class LatentFactorModel implements Model {
     return itemFactors;
   }
 
+  /** How users are folded in from their interactions. */
+  public FoldInRule foldInRule() {
+    return foldIn;
+  }
+
   /** Lower clip of {@link #score}, or negative infinity. */
   public float scoreMin() {
     return scoreMin;
@@ -171,5 +186,74 @@ public final class LatentFactorModel implements Model {
 
   private float clip(float s) {
     return Math.min(scoreMax, Math.max(scoreMin, s));
+  }
+
+  /** File codec: see {@link ModelFile} for the body layout. */
+  static final class Codec implements ModelCodec<LatentFactorModel> {
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public Class<LatentFactorModel> type() {
+      return LatentFactorModel.class;
+    }
+
+    @Override
+    public void write(LatentFactorModel m, ModelFile.Output out) throws java.io.IOException {
+      out.index(m.userIndex());
+      out.index(m.itemIndex());
+      out.f32(m.globalMean());
+      out.f32(m.scoreMin());
+      out.f32(m.scoreMax());
+      switch (m.foldInRule()) {
+        case FoldInRule.None n -> out.i32(0);
+        case FoldInRule.Ridge r -> {
+          out.i32(1);
+          out.f32(r.lambda());
+          out.i32(r.implicit() ? 1 : 0);
+          out.f32(r.alpha());
+          out.i32(r.weightedLambda() ? 1 : 0);
+        }
+        case FoldInRule.Sgd g -> {
+          out.i32(2);
+          out.f32(g.learningRate());
+          out.f32(g.regularization());
+          out.i32(g.epochs());
+          out.i32(g.pairwise() ? 1 : 0);
+          out.i64(g.seed());
+        }
+      }
+      out.i32(m.hasBiases() ? 1 : 0);
+      if (m.hasBiases()) {
+        out.floats(m.userBiases());
+        out.floats(m.itemBiases());
+      }
+      out.matrix(m.userFactors());
+      out.matrix(m.itemFactors());
+    }
+
+    @Override
+    public LatentFactorModel read(Provenance p, ModelFile.Input in) {
+      IdIndex users = in.index();
+      IdIndex items = in.index();
+      float mean = in.f32();
+      float scoreMin = in.f32();
+      float scoreMax = in.f32();
+      int rule = in.i32();
+      FoldInRule foldIn = switch (rule) {
+        case 0 -> FoldInRule.NONE;
+        case 1 -> new FoldInRule.Ridge(in.f32(), in.i32() == 1, in.f32(), in.i32() == 1);
+        case 2 -> new FoldInRule.Sgd(in.f32(), in.f32(), in.i32(), in.i32() == 1, in.i64());
+        default -> throw in.malformed("unknown fold-in rule " + rule);
+      };
+      boolean biases = in.i32() == 1;
+      float[] ub = biases ? in.floats() : null;
+      float[] ib = biases ? in.floats() : null;
+      FactorMatrix pu = in.matrix();
+      FactorMatrix qi = in.matrix();
+      return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi, scoreMin, scoreMax, foldIn);
+    }
   }
 }

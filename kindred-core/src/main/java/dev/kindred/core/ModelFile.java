@@ -44,7 +44,25 @@ public final class ModelFile {
   public static final int FORMAT_VERSION = 1;
   static final int TRAILER = 8 + 4 + 8;
 
+  /** Every model kind this build reads and writes; a new kind adds its codec here. */
+  private static final Map<String, ModelCodec<?>> CODECS = registry(
+      new LatentFactorModel.Codec());
+
   private ModelFile() {}
+
+  private static Map<String, ModelCodec<?>> registry(ModelCodec<?>... codecs) {
+    Map<String, ModelCodec<?>> m = new LinkedHashMap<>();
+    for (ModelCodec<?> c : codecs) {
+      if (m.put(c.kind(), c) != null) throw new IllegalStateException("two codecs for kind " + c.kind());
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  static ModelCodec<?> codecFor(String kind) {
+    ModelCodec<?> c = CODECS.get(kind);
+    if (c == null) throw new IllegalArgumentException("no codec for model kind '" + kind + "'");
+    return c;
+  }
 
   /** Writes {@code model} to {@code path} atomically (temp file, then rename). */
   public static void write(Model model, Path path) throws IOException {
@@ -54,7 +72,7 @@ public final class ModelFile {
     Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
     boolean done = false;
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      Sink out = new Sink(ch);
+      Output out = new Output(ch);
       out.bytes(MAGIC);
       out.i32(FORMAT_VERSION);
       out.string(model.kind());
@@ -64,10 +82,7 @@ public final class ModelFile {
         out.string(e.getKey());
         out.string(e.getValue());
       }
-      switch (model) {
-        case LatentFactorModel m -> writeLatentFactor(m, out);
-        default -> throw new IllegalArgumentException("no codec for model kind '" + model.kind() + "'");
-      }
+      codecFor(model.kind()).writeUnchecked(model, out);
       out.finish();
       ch.force(true);
       done = true;
@@ -120,7 +135,7 @@ public final class ModelFile {
       if ((int) crc.getValue() != crcStored) {
         throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch");
       }
-      Source in = new Source(buf.slice(0, (int) size - TRAILER).order(ByteOrder.LITTLE_ENDIAN), path);
+      Input in = new Input(buf.slice(0, (int) size - TRAILER).order(ByteOrder.LITTLE_ENDIAN), path);
       in.skip(MAGIC.length);
       int version = in.i32();
       if (version != FORMAT_VERSION) {
@@ -132,10 +147,12 @@ public final class ModelFile {
       Map<String, String> prov = new LinkedHashMap<>();
       for (int j = 0; j < n; j++) prov.put(in.string(), in.string());
       Provenance provenance = Provenance.fromMap(prov);
-      Model m = switch (kind) {
-        case LatentFactorModel.KIND -> readLatentFactor(provenance, in);
-        default -> throw new InvalidModelFileException(path + ": unknown model kind '" + kind + "'");
-      };
+      ModelCodec<?> codec = CODECS.get(kind);
+      if (codec == null) {
+        throw new InvalidModelFileException(path + ": unknown model kind '" + kind + "' (this build reads "
+            + String.join(", ", CODECS.keySet()) + ")");
+      }
+      Model m = codec.read(provenance, in);
       if (in.remaining() != 0) {
         throw new InvalidModelFileException(path + ": " + in.remaining() + " unexpected bytes after the model");
       }
@@ -156,36 +173,7 @@ public final class ModelFile {
     return java.util.Arrays.equals(head, 0, head.length, MAGIC, 0, head.length);
   }
 
-  private static void writeLatentFactor(LatentFactorModel m, Sink out) throws IOException {
-    writeIndex(m.userIndex(), out);
-    writeIndex(m.itemIndex(), out);
-    out.f32(m.globalMean());
-    out.f32(m.scoreMin());
-    out.f32(m.scoreMax());
-    out.i32(m.hasBiases() ? 1 : 0);
-    if (m.hasBiases()) {
-      out.floats(m.userBiases());
-      out.floats(m.itemBiases());
-    }
-    out.matrix(m.userFactors());
-    out.matrix(m.itemFactors());
-  }
-
-  private static LatentFactorModel readLatentFactor(Provenance p, Source in) {
-    IdIndex users = readIndex(in);
-    IdIndex items = readIndex(in);
-    float mean = in.f32();
-    float scoreMin = in.f32();
-    float scoreMax = in.f32();
-    boolean biases = in.i32() == 1;
-    float[] ub = biases ? in.floats() : null;
-    float[] ib = biases ? in.floats() : null;
-    FactorMatrix pu = in.matrix();
-    FactorMatrix qi = in.matrix();
-    return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi, scoreMin, scoreMax);
-  }
-
-  static void writeIndex(IdIndex idx, Sink out) throws IOException {
+  static void writeIndex(IdIndex idx, Output out) throws IOException {
     if (idx.isNumeric()) {
       out.i32(0);
       long[] ids = idx.longIds();
@@ -199,7 +187,7 @@ public final class ModelFile {
     }
   }
 
-  static IdIndex readIndex(Source in) {
+  static IdIndex readIndex(Input in) {
     int mode = in.i32();
     int n = in.i32();
     in.checkCount(n, mode == 0 ? 8 : 4);
@@ -216,13 +204,13 @@ public final class ModelFile {
   }
 
   /** Buffered little-endian writer that keeps a running CRC32C and length. */
-  static final class Sink {
+  public static final class Output {
     private final FileChannel ch;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
     private long written;
 
-    Sink(FileChannel ch) {
+    Output(FileChannel ch) {
       this.ch = ch;
     }
 
@@ -238,7 +226,7 @@ public final class ModelFile {
       buf.clear();
     }
 
-    void bytes(byte[] b) throws IOException {
+    public void bytes(byte[] b) throws IOException {
       int off = 0;
       while (off < b.length) {
         ensure(1);
@@ -248,33 +236,33 @@ public final class ModelFile {
       }
     }
 
-    void i32(int v) throws IOException {
+    public void i32(int v) throws IOException {
       ensure(4);
       buf.putInt(v);
     }
 
-    void i64(long v) throws IOException {
+    public void i64(long v) throws IOException {
       ensure(8);
       buf.putLong(v);
     }
 
-    void f32(float v) throws IOException {
+    public void f32(float v) throws IOException {
       ensure(4);
       buf.putFloat(v);
     }
 
-    void string(String s) throws IOException {
+    public void string(String s) throws IOException {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       i32(b.length);
       bytes(b);
     }
 
-    void floats(float[] a) throws IOException {
+    public void floats(float[] a) throws IOException {
       i32(a.length);
       rawFloats(a, 0, a.length);
     }
 
-    void rawFloats(float[] a, int off, int len) throws IOException {
+    public void rawFloats(float[] a, int off, int len) throws IOException {
       int j = 0;
       while (j < len) {
         ensure(4);
@@ -285,7 +273,32 @@ public final class ModelFile {
       }
     }
 
-    void matrix(FactorMatrix m) throws IOException {
+    public void ints(int[] a) throws IOException {
+      i32(a.length);
+      int j = 0;
+      while (j < a.length) {
+        ensure(4);
+        int n = Math.min(buf.remaining() / 4, a.length - j);
+        buf.asIntBuffer().put(a, j, n);
+        buf.position(buf.position() + 4 * n);
+        j += n;
+      }
+    }
+
+    public void index(IdIndex idx) throws IOException {
+      writeIndex(idx, this);
+    }
+
+    /** Interactions as dimensions, CSR pointers, items and values (no timestamps, no ids). */
+    public void interactions(Interactions d) throws IOException {
+      i32(d.numUsers());
+      i32(d.numItems());
+      ints(d.userPtr());
+      ints(d.itemIdx());
+      floats(d.values());
+    }
+
+    public void matrix(FactorMatrix m) throws IOException {
       i32(m.rows());
       i32(m.dim());
       for (int p = 0; p < m.pageCount(); p++) {
@@ -307,16 +320,16 @@ public final class ModelFile {
   }
 
   /** Bounds-checked little-endian reader over the mapped body. */
-  static final class Source {
+  public static final class Input {
     private final ByteBuffer buf;
     private final Path path;
 
-    Source(ByteBuffer buf, Path path) {
+    Input(ByteBuffer buf, Path path) {
       this.buf = buf;
       this.path = path;
     }
 
-    int remaining() {
+    public int remaining() {
       return buf.remaining();
     }
 
@@ -324,25 +337,25 @@ public final class ModelFile {
       buf.position(buf.position() + n);
     }
 
-    int i32() {
+    public int i32() {
       return buf.getInt();
     }
 
-    long i64() {
+    public long i64() {
       return buf.getLong();
     }
 
-    float f32() {
+    public float f32() {
       return buf.getFloat();
     }
 
-    void checkCount(long n, int bytesEach) {
+    public void checkCount(long n, int bytesEach) {
       if (n < 0 || n * bytesEach > buf.remaining()) {
         throw new InvalidModelFileException(path + ": malformed model file: count " + n + " exceeds the file");
       }
     }
 
-    String string() {
+    public String string() {
       int n = i32();
       checkCount(n, 1);
       byte[] b = new byte[n];
@@ -350,7 +363,7 @@ public final class ModelFile {
       return new String(b, StandardCharsets.UTF_8);
     }
 
-    float[] floats() {
+    public float[] floats() {
       int n = i32();
       checkCount(n, 4);
       float[] a = new float[n];
@@ -359,7 +372,35 @@ public final class ModelFile {
       return a;
     }
 
-    FactorMatrix matrix() {
+    public int[] ints() {
+      int n = i32();
+      checkCount(n, 4);
+      int[] a = new int[n];
+      buf.asIntBuffer().get(a);
+      buf.position(buf.position() + 4 * n);
+      return a;
+    }
+
+    public IdIndex index() {
+      return readIndex(this);
+    }
+
+    /** Reads what {@link Output#interactions} wrote, on the given id indices. */
+    public Interactions interactions(IdIndex users, IdIndex items) {
+      int nu = i32();
+      int ni = i32();
+      int[] ptr = ints();
+      int[] idx = ints();
+      float[] val = floats();
+      return new Interactions(users, items, nu, ni, ptr, idx, val, null);
+    }
+
+    /** Fails the read with a message naming the file. */
+    public InvalidModelFileException malformed(String what) {
+      return new InvalidModelFileException(path + ": malformed model file: " + what);
+    }
+
+    public FactorMatrix matrix() {
       int rows = i32();
       int dim = i32();
       if (dim <= 0) throw new InvalidModelFileException(path + ": malformed model file: factor dim " + dim);
