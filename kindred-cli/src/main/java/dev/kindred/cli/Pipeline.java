@@ -1,12 +1,11 @@
 package dev.kindred.cli;
 
-import dev.kindred.core.FactorRecommender;
 import dev.kindred.core.Interactions;
-import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
+import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
@@ -31,8 +30,7 @@ final class Pipeline {
   }
 
   static Recommender recommender(Model model) {
-    if (model instanceof LatentFactorModel m) return new FactorRecommender(m);
-    throw new IllegalArgumentException("no recommender for model kind '" + model.kind() + "'");
+    return Recommenders.of(model);
   }
 
   /** Rating metrics (explicit data only) and ranking metrics at {@code k}, in DESIGN.md's keys. */

@@ -30,9 +30,26 @@ public final class FactorRecommender implements Recommender {
 
   private final LatentFactorModel model;
   private volatile float[] itemNorms; // lazily computed for similarItems
+  private final FoldIn foldIn;
 
   public FactorRecommender(LatentFactorModel model) {
     this.model = Objects.requireNonNull(model, "model");
+    this.foldIn = new FoldIn(model);
+  }
+
+  /** The folded-in vector of a user given as interactions (see {@link FoldIn}). */
+  public FoldIn.UserVector foldIn(int[] items, float[] values) {
+    return foldIn.userVector(items, values);
+  }
+
+  @Override
+  public ScoredItems recommendFromHistory(int[] items, float[] values, int k, RecommendOptions options) {
+    FoldIn.UserVector v = foldIn.userVector(items, values);
+    int[] extra = options.excludeItems();
+    int[] ex = extra == null ? items.clone() : java.util.stream.IntStream.concat(
+        java.util.Arrays.stream(extra), java.util.Arrays.stream(items)).toArray();
+    RecommendOptions o = new RecommendOptions(null, ex, options.candidates());
+    return recommendVector(v.vector(), 0, model.globalMean() + v.bias(), -1, k, o);
   }
 
   public LatentFactorModel model() {

@@ -17,4 +17,14 @@ public interface Recommender {
 
   /** Items most similar to {@code item} (cosine of the item representations), itself excluded. */
   ScoredItems similarItems(int item, int k);
+
+  /**
+   * Fold-in: the top-{@code k} for a user given only as interactions ({@code items[j]} with value
+   * {@code values[j]}; values may be null for all-ones), without retraining. Serves new users and
+   * users whose history changed since training. The given items are excluded, as are those in
+   * {@code options}.
+   *
+   * @throws UnsupportedOperationException if the model has no way to fold users in
+   */
+  ScoredItems recommendFromHistory(int[] items, float[] values, int k, RecommendOptions options);
 }

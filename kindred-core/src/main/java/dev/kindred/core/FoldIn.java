@@ -1,0 +1,199 @@
+package dev.kindred.core;
+
+import dev.kindred.math.Cholesky;
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Kernels;
+import dev.kindred.math.VectorOps;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Computes a user's latent vector (and bias) from that user's interactions against a trained
+ * {@link LatentFactorModel}'s fixed item factors, following the model's {@link FoldInRule}. Used
+ * for new users and for users whose history changed after training.
+ *
+ * <p>Cost for {@code n} interactions and dimension {@code k}: ridge rules {@code O(n k^2 + k^3)}
+ * (one Cholesky solve; the implicit rule reuses the item Gram matrix {@code Q^T Q}, computed once
+ * per instance); SGD rules {@code O(epochs * n * k)}. Thread-safe: the Gram matrix is computed once
+ * and then only read; every call allocates its own scratch.
+ */
+public final class FoldIn {
+
+  /** A folded-in user: the latent vector and the user bias (0 for models without biases). */
+  public record UserVector(float[] vector, float bias) {}
+
+  private final LatentFactorModel model;
+  private volatile float[] gram; // Q^T Q, row-major k x k, for the implicit ridge rule
+
+  public FoldIn(LatentFactorModel model) {
+    this.model = model;
+  }
+
+  /**
+   * The user vector for interactions {@code items[j]} with {@code values[j]} (null values mean
+   * 1 for every item).
+   *
+   * @throws UnsupportedOperationException if the model's rule is {@link FoldInRule.None}
+   * @throws IllegalArgumentException for item indices outside the model or mismatched lengths
+   */
+  public UserVector userVector(int[] items, float[] values) {
+    int n = model.numItems();
+    if (values != null && values.length != items.length) {
+      throw new IllegalArgumentException("items and values differ in length: " + items.length + " vs " + values.length);
+    }
+    for (int i : items) {
+      if (i < 0 || i >= n) throw new IllegalArgumentException("item index " + i + " outside [0, " + n + ")");
+    }
+    return switch (model.foldInRule()) {
+      case FoldInRule.None none -> throw new UnsupportedOperationException(
+          model.provenance().algorithm() + " model has no fold-in rule");
+      case FoldInRule.Ridge r -> new UserVector(r.implicit() ? ridgeImplicit(r, items, values) : ridgeExplicit(r, items, values), 0f);
+      case FoldInRule.Sgd g -> g.pairwise() ? sgdPairwise(g, items) : sgdSquared(g, items, values);
+    };
+  }
+
+  private static float value(float[] values, int j) {
+    return values == null ? 1f : values[j];
+  }
+
+  /** (Q_u^T Q_u + lambda [n_u] I) x = Q_u^T (r_u - mu - b_i). */
+  private float[] ridgeExplicit(FoldInRule.Ridge r, int[] items, float[] values) {
+    int k = model.dim();
+    FactorMatrix q = model.itemFactors();
+    float[] a = new float[k * k];
+    float[] b = new float[k];
+    Kernels kern = VectorOps.kernels();
+    for (int j = 0; j < items.length; j++) {
+      int i = items[j];
+      float[] qa = q.page(i);
+      int qo = q.offset(i);
+      addOuter(a, k, qa, qo, 1f);
+      float t = value(values, j) - model.globalMean() - model.itemBias(i);
+      kern.axpy(t, qa, qo, b, 0, k);
+    }
+    float lambda = r.lambda() * (r.weightedLambda() ? Math.max(1, items.length) : 1);
+    for (int d = 0; d < k; d++) a[d * k + d] += lambda;
+    Cholesky.factorAndSolve(a, k, b);
+    return b;
+  }
+
+  /** (Q^T Q + Q_u^T (C_u - I) Q_u + lambda I) x = Q_u^T C_u 1, with c = 1 + alpha r. */
+  private float[] ridgeImplicit(FoldInRule.Ridge r, int[] items, float[] values) {
+    int k = model.dim();
+    FactorMatrix q = model.itemFactors();
+    float[] a = gram().clone();
+    float[] b = new float[k];
+    Kernels kern = VectorOps.kernels();
+    for (int j = 0; j < items.length; j++) {
+      int i = items[j];
+      float c = 1f + r.alpha() * value(values, j);
+      addOuter(a, k, q.page(i), q.offset(i), c - 1f);
+      kern.axpy(c, q.page(i), q.offset(i), b, 0, k);
+    }
+    for (int d = 0; d < k; d++) a[d * k + d] += r.lambda();
+    Cholesky.factorAndSolve(a, k, b);
+    return b;
+  }
+
+  /** a += c * v v^T over the lower triangle rows (full rows, for the row-major Cholesky). */
+  private static void addOuter(float[] a, int k, float[] v, int vo, float c) {
+    Kernels kern = VectorOps.kernels();
+    for (int d = 0; d < k; d++) {
+      kern.axpy(c * v[vo + d], v, vo, a, d * k, k);
+    }
+  }
+
+  private float[] gram() {
+    float[] g = gram;
+    if (g == null) {
+      int k = model.dim();
+      FactorMatrix q = model.itemFactors();
+      double[] acc = new double[k * k];
+      for (int i = 0; i < q.rows(); i++) {
+        float[] qa = q.page(i);
+        int qo = q.offset(i);
+        for (int d = 0; d < k; d++) {
+          double v = qa[qo + d];
+          int row = d * k;
+          for (int e = 0; e < k; e++) acc[row + e] += v * qa[qo + e];
+        }
+      }
+      g = new float[k * k];
+      for (int x = 0; x < g.length; x++) g[x] = (float) acc[x];
+      gram = g;
+    }
+    return g;
+  }
+
+  /** SGD on squared error against fixed item factors and item biases, from zero. */
+  private UserVector sgdSquared(FoldInRule.Sgd g, int[] items, float[] values) {
+    int k = model.dim();
+    FactorMatrix q = model.itemFactors();
+    Kernels kern = VectorOps.kernels();
+    float[] x = new float[k];
+    float bu = 0f;
+    boolean biases = model.hasBiases();
+    int[] order = identity(items.length);
+    SplittableRandom rng = new SplittableRandom(g.seed());
+    for (int e = 0; e < g.epochs(); e++) {
+      shuffle(order, rng);
+      for (int j : order) {
+        int i = items[j];
+        float pred = model.globalMean() + bu + model.itemBias(i) + kern.dot(x, 0, q.page(i), q.offset(i), k);
+        float err = value(values, j) - pred;
+        // x += lr (err q_i - reg x)
+        for (int d = 0; d < k; d++) x[d] *= 1f - g.learningRate() * g.regularization();
+        kern.axpy(g.learningRate() * err, q.page(i), q.offset(i), x, 0, k);
+        if (biases) bu += g.learningRate() * (err - g.regularization() * bu);
+      }
+    }
+    return new UserVector(x, bu);
+  }
+
+  /** BPR steps: each positive against a uniformly sampled item the user has not interacted with. */
+  private UserVector sgdPairwise(FoldInRule.Sgd g, int[] items) {
+    int k = model.dim();
+    int n = model.numItems();
+    FactorMatrix q = model.itemFactors();
+    Kernels kern = VectorOps.kernels();
+    float[] x = new float[k];
+    float[] diff = new float[k];
+    int[] sorted = items.clone();
+    Arrays.sort(sorted);
+    if (sorted.length >= n) return new UserVector(x, 0f);
+    int[] order = identity(items.length);
+    SplittableRandom rng = new SplittableRandom(g.seed());
+    for (int e = 0; e < g.epochs(); e++) {
+      shuffle(order, rng);
+      for (int jj : order) {
+        int i = items[jj];
+        int neg;
+        do {
+          neg = rng.nextInt(n);
+        } while (Arrays.binarySearch(sorted, neg) >= 0);
+        System.arraycopy(q.page(i), q.offset(i), diff, 0, k);
+        kern.axpy(-1f, q.page(neg), q.offset(neg), diff, 0, k);
+        float xuij = kern.dot(x, 0, diff, 0, k) + model.itemBias(i) - model.itemBias(neg);
+        float w = (float) (1.0 / (1.0 + Math.exp(xuij)));
+        for (int d = 0; d < k; d++) x[d] *= 1f - g.learningRate() * g.regularization();
+        kern.axpy(g.learningRate() * w, diff, 0, x, 0, k);
+      }
+    }
+    return new UserVector(x, 0f);
+  }
+
+  private static int[] identity(int n) {
+    int[] a = new int[n];
+    for (int j = 0; j < n; j++) a[j] = j;
+    return a;
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rng) {
+    for (int x = a.length - 1; x > 0; x--) {
+      int y = rng.nextInt(x + 1);
+      int t = a[x];
+      a[x] = a[y];
+      a[y] = t;
+    }
+  }
+}
