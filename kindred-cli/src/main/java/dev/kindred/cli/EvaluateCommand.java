@@ -3,40 +3,71 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
+import dev.kindred.data.Split;
+import dev.kindred.data.Splits;
+import dev.kindred.eval.SampledEvaluator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kindred evaluate}: metrics of a saved model on a test file. */
+/**
+ * {@code kindred evaluate}: metrics of a saved model on a test file, or a whole protocol (split,
+ * train, evaluate) on one data file.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Evaluate a saved model on --test. Training items (--train) are excluded from ranking candidates.")
+    description = {"Evaluate a saved model on --test (training items from --train are excluded from the candidates),",
+        "or run a protocol on --data: split it (per-user stratified or leave-one-out), train --model, evaluate.",
+        "Protocols: given (full ranking over all items on --test), per-user (stratified holdout, full ranking),",
+        "leave-one-out (one item per user, ranked among --negatives sampled unseen items; sampled metrics overstate quality)."})
 final class EvaluateCommand implements Callable<Integer> {
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model-file", paramLabel = "FILE", required = true, description = "Model file written by train.")
-  Path modelFile;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
-  @Option(names = "--train", paramLabel = "FILE", description = "Training interactions, excluded from the candidates.")
+  static final class Source {
+    @Option(names = "--model-file", paramLabel = "FILE", description = "Model file written by train.")
+    Path modelFile;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Interactions to split, train on and evaluate.")
+    Path dataFile;
+  }
+
+  @Option(names = "--train", paramLabel = "FILE", description = "With --model-file: training interactions, excluded from the candidates.")
   Path trainFile;
 
-  @Option(names = "--test", paramLabel = "FILE", required = true, description = "Test interactions.")
+  @Option(names = "--test", paramLabel = "FILE", description = "With --model-file: test interactions.")
   Path testFile;
+
+  @Option(names = "--protocol", paramLabel = "NAME",
+      description = "given (default with --model-file), per-user (default with --data) or leave-one-out.")
+  String protocol;
+
+  @Option(names = "--test-fraction", paramLabel = "P", defaultValue = "0.25", description = "per-user: held-out fraction of each user's interactions. Default: ${DEFAULT-VALUE}.")
+  double testFraction;
+
+  @Option(names = "--negatives", paramLabel = "N", defaultValue = "99", description = "leave-one-out: sampled negatives per test item. Default: ${DEFAULT-VALUE}.")
+  int negatives;
 
   @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Cut-off for ranking metrics. Default: ${DEFAULT-VALUE}.")
   int k;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Threads (default: available cores).")
-  Integer threads;
-
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
 
   @Mixin
   DataOptions data;
@@ -44,19 +75,72 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   EvalFlags evalFlags;
 
+  @Mixin
+  ModelOptions modelOptions;
+
   @Override
   public Integer call() throws Exception {
     if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
-    Model model = ModelFile.read(modelFile);
-    List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
-    for (LoadResult r : loaded) Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
-    Interactions test = ModelIds.onModel(loaded.get(loaded.size() - 1).data(), model);
-    Interactions train = trainFile == null ? ModelIds.empty(model) : ModelIds.onModel(loaded.get(0).data(), model);
-    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    Report report = new Report().put("model", model.provenance().algorithm());
-    report.putAll(Pipeline.evaluate(model, train, test, k, t, Pipeline.hasRatings(test), evalFlags.threshold()));
-    report.put("users", model.numUsers()).put("items", model.numItems()).put("interactions", test.size());
+    String proto = protocol != null ? protocol : source.modelFile != null ? "given" : "per-user";
+    if (!List.of("given", "per-user", "leave-one-out").contains(proto)) {
+      throw new IllegalArgumentException("unknown --protocol '" + proto + "': expected given, per-user or leave-one-out");
+    }
+    int threads = modelOptions.threadsOrDefault();
+    long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
+    Model model;
+    Interactions train;
+    Interactions test;
+    Report report = new Report();
+    if (source.modelFile != null) {
+      if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
+      if (proto.equals("per-user")) throw new IllegalArgumentException("--protocol per-user needs --data (it splits and trains)");
+      model = ModelFile.read(source.modelFile);
+      List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
+      for (LoadResult r : loaded) Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
+      test = ModelIds.onModel(loaded.get(loaded.size() - 1).data(), model);
+      train = trainFile == null ? ModelIds.empty(model) : ModelIds.onModel(loaded.get(0).data(), model);
+      report.put("model", model.provenance().algorithm());
+    } else {
+      if (trainFile != null || testFile != null) {
+        throw new IllegalArgumentException("--data splits one file; use --model-file with --train/--test for given files");
+      }
+      LoadResult r = data.read(source.dataFile);
+      Pipeline.summarizeLoad(r, spec.commandLine().getErr(), quiet || json);
+      Interactions all = data.filter(r.data());
+      Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
+      train = split.train();
+      test = split.test();
+      Trainer<?> trainer = modelOptions.trainer();
+      model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
+          ModelOptions.plannedEpochs(trainer), quiet || json);
+      report.put("model", trainer.name()).put("train_seconds", model.provenance().trainSeconds());
+    }
+    if (proto.equals("leave-one-out")) {
+      report.put("protocol", String.format(Locale.ROOT,
+          "leave-one-out, %d sampled negatives per test item (sampled metrics overstate quality)", negatives));
+      report.putAll(SampledEvaluator.evaluate(Pipeline.recommender(model), train, test, new int[] {k}, negatives, seed));
+    } else {
+      report.put("protocol", proto.equals("given") ? "given test file, full ranking over all items"
+          : String.format(Locale.ROOT, "per-user stratified holdout %.2f (seed %d), full ranking over all items", testFraction, seed));
+      report.putAll(Pipeline.evaluate(model, train, test, k, threads, Pipeline.hasRatings(test), evalFlags.threshold()));
+    }
+    report.put("users", train.activeUsers()).put("items", train.activeItems()).put("interactions", train.size());
     report.print(spec.commandLine().getOut(), json);
     return KindredCli.EXIT_OK;
+  }
+
+  /** The latest interaction of each user with at least two (by timestamp, else one at random) to test. */
+  static Split leaveOneOut(Interactions all, long seed) {
+    if (all.hasTimestamps()) return Splits.leaveLastOut(all, 1);
+    boolean[] inTest = new boolean[all.size()];
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] ptr = all.userPtr();
+    for (int u = 0; u < all.numUsers(); u++) {
+      int n = ptr[u + 1] - ptr[u];
+      if (n >= 2) inTest[ptr[u] + rng.nextInt(n)] = true;
+    }
+    boolean[] inTrain = new boolean[inTest.length];
+    for (int j = 0; j < inTest.length; j++) inTrain[j] = !inTest[j];
+    return new Split(all.select(inTrain), all.select(inTest));
   }
 }

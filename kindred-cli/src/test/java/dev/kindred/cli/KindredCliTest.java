@@ -159,4 +159,24 @@ class KindredCliTest {
     assertThat(d.out()).contains("rmse").contains("ndcg@10").contains("user ");
     assertThat(out).exists();
   }
+
+  @Test
+  void evaluateRunsTheProtocolsOnOneDataFile() throws IOException {
+    Run perUser = run("evaluate", "--data", data.toString(), "--format", "tsv", "--factors", "8", "--epochs", "5",
+        "--threads", "2", "--json", "--quiet", "--k", "5");
+    assertThat(perUser.code()).as(perUser.err()).isZero();
+    assertThat(perUser.json().get("protocol").asText()).startsWith("per-user stratified holdout 0.25");
+    assertThat(perUser.json().has("ndcg@5")).isTrue();
+
+    Run loo = run("evaluate", "--data", data.toString(), "--protocol", "leave-one-out", "--negatives", "49",
+        "--factors", "8", "--epochs", "5", "--json", "--quiet", "--k", "5");
+    assertThat(loo.code()).as(loo.err()).isZero();
+    JsonNode j = loo.json();
+    assertThat(j.get("protocol").asText()).contains("49 sampled negatives").contains("overstate");
+    assertThat(j.get("pairs_evaluated").asInt()).isBetween(300, 400);
+    assertThat(j.get("hr@5").asDouble()).isBetween(0.0, 1.0);
+
+    assertThat(run("evaluate", "--data", data.toString(), "--protocol", "bogus").err()).contains("unknown --protocol");
+    assertThat(run("evaluate", "--model-file", model.toString()).err()).contains("needs --test");
+  }
 }
