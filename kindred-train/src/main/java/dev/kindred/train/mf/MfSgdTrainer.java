@@ -1,5 +1,6 @@
 package dev.kindred.train.mf;
 
+import dev.kindred.core.FoldInRule;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ModelFitException;
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
 
   public static final String NAME = "mf-sgd";
+  /** Epochs of the SGD fold-in rule stored in the model (see {@link FoldInRule.Sgd}). */
+  static final int FOLD_IN_EPOCHS = 100;
   private static final Logger LOG = LoggerFactory.getLogger(MfSgdTrainer.class);
 
   private final MfSgdConfig config;
@@ -209,7 +212,11 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
           hi = Float.POSITIVE_INFINITY;
         }
       }
-      return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), mu, bu, bi, p, q, lo, hi);
+      // Fold-in repeats the user half of this objective: SGD on the user's vector and bias against
+      // the fixed items, long enough to converge from zero on one user's ratings.
+      FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), FOLD_IN_EPOCHS, false,
+          config.seed());
+      return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), mu, bu, bi, p, q, lo, hi, foldIn);
     }
 
     void work(int tid, CyclicBarrier barrier) throws InterruptedException, BrokenBarrierException {
