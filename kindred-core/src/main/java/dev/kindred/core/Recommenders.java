@@ -8,6 +8,8 @@ public final class Recommenders {
   public static Recommender of(Model model) {
     return switch (model) {
       case LatentFactorModel m -> new FactorRecommender(m);
+      case PopularityModel m -> new PopularityRecommender(m);
+      case ItemItemModel m -> new ItemItemRecommender(m);
       default -> throw new IllegalArgumentException("no recommender for model kind '" + model.kind() + "'");
     };
   }

@@ -1,0 +1,17 @@
+package dev.kindred.train.baseline;
+
+import dev.kindred.core.Interactions;
+import dev.kindred.core.Provenance;
+import java.util.Map;
+
+/** Provenance of a deterministic baseline fit (no randomness: the seed is recorded as 0). */
+final class BaselineProvenance {
+
+  private BaselineProvenance() {}
+
+  static Provenance of(String algorithm, Map<String, String> config, Interactions train, int threads,
+      long elapsedNanos) {
+    return new Provenance(algorithm, config, train.fingerprint(), 0L, threads, train.numUsers(), train.numItems(),
+        train.size(), elapsedNanos / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
+  }
+}
