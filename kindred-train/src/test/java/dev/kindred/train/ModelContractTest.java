@@ -12,6 +12,19 @@ import dev.kindred.core.ScoredItems;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.train.als.AlsConfig;
+import dev.kindred.train.als.AlsSolver;
+import dev.kindred.train.als.AlsTrainer;
+import dev.kindred.train.als.ImplicitAlsConfig;
+import dev.kindred.train.als.ImplicitAlsTrainer;
+import dev.kindred.train.baseline.EaseConfig;
+import dev.kindred.train.baseline.EaseTrainer;
+import dev.kindred.train.baseline.ItemKnnConfig;
+import dev.kindred.train.baseline.ItemKnnTrainer;
+import dev.kindred.train.baseline.PopularityConfig;
+import dev.kindred.train.baseline.PopularityTrainer;
+import dev.kindred.train.bpr.BprConfig;
+import dev.kindred.train.bpr.BprTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.nio.file.Path;
@@ -40,6 +53,15 @@ class ModelContractTest {
   static Map<String, Supplier<Trainer<?>>> trainers() {
     Map<String, Supplier<Trainer<?>>> m = new LinkedHashMap<>();
     m.put("mf-sgd", () -> new MfSgdTrainer(MfSgdConfig.DEFAULTS.withFactors(8).withEpochs(10).withThreads(2)));
+    m.put("als", () -> new AlsTrainer(AlsConfig.DEFAULTS.withFactors(8).withIterations(5).withThreads(2)));
+    m.put("ials", () -> new ImplicitAlsTrainer(ImplicitAlsConfig.DEFAULTS.withFactors(8).withIterations(5).withThreads(2)));
+    m.put("ials-cholesky", () -> new ImplicitAlsTrainer(
+        ImplicitAlsConfig.DEFAULTS.withFactors(8).withIterations(5).withSolver(AlsSolver.CHOLESKY).withThreads(2)));
+    // One thread: Hogwild with more threads is not bit-reproducible, and save/load compares scores.
+    m.put("bpr", () -> new BprTrainer(BprConfig.DEFAULTS.withFactors(8).withEpochs(10).withThreads(1)));
+    m.put("pop", () -> new PopularityTrainer(PopularityConfig.DEFAULTS));
+    m.put("itemknn", () -> new ItemKnnTrainer(ItemKnnConfig.DEFAULTS.withNeighbours(20).withThreads(2)));
+    m.put("ease", () -> new EaseTrainer(EaseConfig.DEFAULTS.withLambda(50f).withThreads(2)));
     return m;
   }
 
