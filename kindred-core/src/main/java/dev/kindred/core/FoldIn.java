@@ -77,7 +77,7 @@ public final class FoldIn {
     return b;
   }
 
-  /** (Q^T Q + Q_u^T (C_u - I) Q_u + lambda I) x = Q_u^T C_u 1, with c = 1 + alpha r. */
+  /** (Q^T Q + Q_u^T (C_u - I) Q_u + lambda [n_u] I) x = Q_u^T C_u 1, with c = 1 + alpha r. */
   private float[] ridgeImplicit(FoldInRule.Ridge r, int[] items, float[] values) {
     int k = model.dim();
     FactorMatrix q = model.itemFactors();
@@ -90,7 +90,8 @@ public final class FoldIn {
       addOuter(a, k, q.page(i), q.offset(i), c - 1f);
       kern.axpy(c, q.page(i), q.offset(i), b, 0, k);
     }
-    for (int d = 0; d < k; d++) a[d * k + d] += r.lambda();
+    float lambda = r.lambda() * (r.weightedLambda() ? Math.max(1, items.length) : 1);
+    for (int d = 0; d < k; d++) a[d * k + d] += lambda;
     Cholesky.factorAndSolve(a, k, b);
     return b;
   }

@@ -38,6 +38,39 @@ public final class Cholesky {
     return true;
   }
 
+  /**
+   * {@link #factor(float[], int)} by right-looking elimination: after each pivot, column {@code j}
+   * (copied to {@code scratch}, at least {@code n} floats) updates the trailing lower triangle with
+   * one {@link Kernels#rank1UpdateLower} of stride {@code n}. Every inner loop is a contiguous,
+   * vectorised row update with no horizontal reduction, where the left-looking form takes one short
+   * dot product per entry; same flops ({@code n^3 / 3}), several times faster at {@code n = 32 ..
+   * 128}. Results agree with {@link #factor(float[], int)} up to float reassociation.
+   *
+   * @return false if {@code a} is not positive definite (a pivot was not positive)
+   */
+  public static boolean factor(float[] a, int n, float[] scratch) {
+    Kernels k = VectorOps.kernels();
+    for (int j = 0; j < n; j++) {
+      int rj = j * n;
+      float d = a[rj + j];
+      if (!(d > 0f)) {
+        return false;
+      }
+      float ljj = (float) Math.sqrt(d);
+      a[rj + j] = ljj;
+      float inv = 1f / ljj;
+      int m = n - j - 1;
+      for (int t = 0; t < m; t++) {
+        int at = (j + 1 + t) * n + j;
+        float l = a[at] * inv;
+        a[at] = l;
+        scratch[t] = l;
+      }
+      k.rank1UpdateLower(-1f, scratch, 0, m, a, (j + 1) * n + j + 1, n);
+    }
+    return true;
+  }
+
   /** Solves {@code L L^T x = b} in place in {@code b}, with {@code L} from {@link #factor}. */
   public static void solve(float[] l, int n, float[] b) {
     Kernels k = VectorOps.kernels();

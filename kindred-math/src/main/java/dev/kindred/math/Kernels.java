@@ -47,4 +47,65 @@ public interface Kernels {
    */
   float bilinearSgdStep(float[] a, int ao, float[] b, int bo, int n, float target, float lrA, float regA,
       float lrB, float regB);
+
+  /**
+   * One SGD step of the pairwise logistic loss {@code ln(1 + exp(-x))}, {@code x = a . (b - c) +
+   * offset}, from the old values: with {@code g = 1 / (1 + exp(x))},
+   * {@code a += lr * (g * (b - c) - regA * a)}, {@code b += lr * (g * a - regB * b)},
+   * {@code c += lr * (-g * a - regC * c)}. Returns {@code x} (the margin before the step). This is
+   * the inner step of Bayesian personalised ranking (a = user, b = preferred item, c = other
+   * item); it reads and writes each vector once. The three ranges must not overlap.
+   */
+  float pairwiseLogisticStep(float[] a, int ao, float[] b, int bo, float[] c, int co, int n, float offset, float lr,
+      float regA, float regB, float regC);
+
+  /**
+   * Adds the Gram matrix of {@code rows} consecutive row vectors of {@code m} (row stride
+   * {@code dim}, from offset {@code mo}) to the lower triangle of the {@code dim x dim} row-major
+   * matrix at {@code g[go ..]}: {@code g[a][b] += sum_r m[r][a] * m[r][b]} for {@code b <= a}. The
+   * strict upper triangle is not touched (mirror it once at the end: {@link Gram} does). This is
+   * {@code Y^T Y} of ALS, over one block of rows.
+   */
+  void gramAccumulate(float[] m, int mo, int rows, int dim, float[] g, int go);
+
+  /**
+   * Symmetric rank-1 update of the lower triangle of the {@code n x n} row-major matrix at
+   * {@code a[ao ..]} with row stride {@code lda >= n}:
+   * {@code a[ao + i*lda + j] += c * x[xo + i] * x[xo + j]} for {@code j <= i < n}. The strict
+   * upper triangle is not touched ({@link Cholesky#factor} reads only the lower one); with
+   * {@code lda > n} it updates a trailing block of a larger matrix, the step of a right-looking
+   * Cholesky factorisation.
+   */
+  void rank1UpdateLower(float c, float[] x, int xo, int n, float[] a, int ao, int lda);
+
+  /**
+   * Shifted symmetric matrix-vector product {@code y = (G + shift I) x} for the symmetric
+   * {@code n x n} row-major {@code G} at {@code g[go ..]}. Computed as
+   * {@code sum_j x[j] * G[j][.]} (rows used as columns), so it needs the full matrix and no
+   * horizontal reductions.
+   */
+  void symv(float[] g, int go, int n, float shift, float[] x, int xo, float[] y, int yo);
+
+  /**
+   * Gathered, weighted normal-equation product over rows {@code m_j = m[(idx[j] - rowBase) * dim ..]}
+   * for {@code j} in {@code [from, to)}:
+   * <pre>  y += sum_j (t0 + t1 * w[j] + (h0 + h1 * w[j]) * (m_j . x)) * m_j</pre>
+   * With {@code t = b} coefficients only it builds a right-hand side {@code M_S^T t}; with
+   * {@code h} only it is the sparse part of {@code (M_S^T diag(h) M_S) x}; with both (and
+   * {@code h} negated) the residual {@code b - A x} of a conjugate-gradient solve, in one pass
+   * over the rows. {@code x} is not read when {@code h0 == h1 == 0}.
+   */
+  void sparseGramVec(float[] m, int dim, int[] idx, int rowBase, float[] w, int from, int to, float t0, float t1,
+      float h0, float h1, float[] x, int xo, float[] y, int yo);
+
+  /**
+   * Adds the weighted Gram matrix of gathered rows {@code m_j = m[(idx[j] - rowBase) * dim ..]},
+   * {@code j} in {@code [from, to)}, to the lower triangle of the {@code dim x dim} row-major matrix
+   * {@code g}: {@code g[a][b] += sum_j (h0 + h1 * w[j]) * m_j[a] * m_j[b]} for {@code b <= a}. The
+   * strict upper triangle is not touched. This builds {@code Y_u^T C_u Y_u} of an ALS normal
+   * equation in one pass over the row's entries per output tile, instead of one rank-1 update
+   * (a full pass over {@code g}) per entry.
+   */
+  void sparseGramLower(float[] m, int dim, int[] idx, int rowBase, float[] w, int from, int to, float h0, float h1,
+      float[] g);
 }

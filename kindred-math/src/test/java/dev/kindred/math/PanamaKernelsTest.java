@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -216,6 +217,269 @@ class PanamaKernelsTest {
             .isCloseTo(outS[oo + r], within(tol));
       }
       assertPaddingUnchanged(outP, out0, oo, rows);
+    }
+  }
+
+  /**
+   * The BPR step at every size, at distinct offsets into three arrays. The margin differs only by
+   * summation order; the update then differs through {@code lr * g}, whose derivative in the margin
+   * is at most {@code lr / 4}.
+   */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void pairwiseLogisticStepAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(500 + n);
+    int ao = 2;
+    int bo = 7;
+    int co = 13;
+    float offset = 0.3f;
+    float lr = 0.05f;
+    float regA = 0.01f;
+    float regB = 0.02f;
+    float regC = 0.005f;
+    float[] a0 = padded(rng, ao, n);
+    float[] b0 = padded(rng, bo, n);
+    float[] c0 = padded(rng, co, n);
+    float[] as = a0.clone();
+    float[] bs = b0.clone();
+    float[] cs = c0.clone();
+    float[] ap = a0.clone();
+    float[] bp = b0.clone();
+    float[] cp = c0.clone();
+    float xs = scalar.pairwiseLogisticStep(as, ao, bs, bo, cs, co, n, offset, lr, regA, regB, regC);
+    float xp = panama.pairwiseLogisticStep(ap, ao, bp, bo, cp, co, n, offset, lr, regA, regB, regC);
+    double mag = Math.abs(offset);
+    for (int j = 0; j < n; j++) {
+      mag += Math.abs((double) a0[ao + j] * (b0[bo + j] - c0[co + j]));
+    }
+    double tolX = REL_TOL * mag + ABS_TOL;
+    assertThat((double) xp).as("margin n=%d", n).isCloseTo(xs, within(tolX));
+    double tolLg = lr * 0.25 * tolX + REL_TOL * lr;
+    for (int j = 0; j < n; j++) {
+      float av = a0[ao + j];
+      float d = b0[bo + j] - c0[co + j];
+      double tolA = REL_TOL * (Math.abs(av) + lr * Math.abs(d)) + tolLg * Math.abs(d) + ABS_TOL;
+      double tolBc = REL_TOL * (1 + lr) + tolLg * Math.abs(av) + ABS_TOL;
+      assertThat((double) ap[ao + j]).as("a n=%d j=%d", n, j).isCloseTo(as[ao + j], within(tolA));
+      assertThat((double) bp[bo + j]).as("b n=%d j=%d", n, j).isCloseTo(bs[bo + j], within(tolBc));
+      assertThat((double) cp[co + j]).as("c n=%d j=%d", n, j).isCloseTo(cs[co + j], within(tolBc));
+    }
+    assertPaddingUnchanged(ap, a0, ao, n);
+    assertPaddingUnchanged(bp, b0, bo, n);
+    assertPaddingUnchanged(cp, c0, co, n);
+  }
+
+  /**
+   * Hand-checked: a = (1, 2), b = (0.5, 1), c = (0, 1), offset 0.5 give x = 1 * 0.5 + 2 * 0 + 0.5 = 1,
+   * g = 1 / (1 + e) = 0.268941; with lr = 0.1 and no penalty a = (1.0134471, 2), b = (0.5268941,
+   * 1.0537883), c = (-0.0268941, 0.9462117). Computed with
+   * {@code g = 1 / (1 + Math.exp(1)); a0 + 0.1 * g * (b - c); b + 0.1 * g * a0; c - 0.1 * g * a0}.
+   */
+  @Test
+  void pairwiseLogisticStepMatchesHandComputedValues() {
+    for (Kernels k : new Kernels[] {scalar, panama}) {
+      float[] a = {1f, 2f};
+      float[] b = {0.5f, 1f};
+      float[] c = {0f, 1f};
+      float x = k.pairwiseLogisticStep(a, 0, b, 0, c, 0, 2, 0.5f, 0.1f, 0f, 0f, 0f);
+      assertThat(x).isEqualTo(1f);
+      assertThat(a).containsExactly(new float[] {1.0134471f, 2f}, within(1e-6f));
+      assertThat(b).containsExactly(new float[] {0.5268941f, 1.0537883f}, within(1e-6f));
+      assertThat(c).containsExactly(new float[] {-0.0268941f, 0.9462117f}, within(1e-6f));
+    }
+  }
+
+  /**
+   * Small row counts and dims around the 4-row and 2-lane-group tiles; the output starts with
+   * non-zero values; the strict upper triangle must stay as it was.
+   */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void gramAccumulateAgreesWithScalar(int dim) {
+    if (dim > 207) return; // dim^2 floats per case; larger dims add nothing the tile paths do not cover
+    int mo = 3;
+    int go = 4;
+    for (int rows : new int[] {0, 1, 5, 33}) {
+      SplittableRandom rng = new SplittableRandom(17L * dim + rows);
+      float[] m = padded(rng, mo, rows * dim);
+      float[] g0 = padded(rng, go, dim * dim);
+      float[] gs = g0.clone();
+      float[] gp = g0.clone();
+      scalar.gramAccumulate(m, mo, rows, dim, gs, go);
+      panama.gramAccumulate(m, mo, rows, dim, gp, go);
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b < dim; b++) {
+          if (b > a) {
+            assertThat(Float.floatToRawIntBits(gp[go + a * dim + b])).as("upper (%d, %d) untouched", a, b)
+                .isEqualTo(Float.floatToRawIntBits(g0[go + a * dim + b]));
+            continue;
+          }
+          double mag = Math.abs(g0[go + a * dim + b]);
+          for (int r = 0; r < rows; r++) {
+            mag += Math.abs((double) m[mo + r * dim + a] * m[mo + r * dim + b]);
+          }
+          assertThat((double) gp[go + a * dim + b]).as("gram dim=%d rows=%d (%d, %d)", dim, rows, a, b)
+              .isCloseTo(gs[go + a * dim + b], within(REL_TOL * mag + ABS_TOL));
+        }
+      }
+      assertPaddingUnchanged(gp, g0, go, dim * dim);
+    }
+  }
+
+  /** Square ({@code lda = n}) and as a trailing block of a wider matrix ({@code lda = n + 3}). */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void rank1UpdateLowerAgreesWithScalarAndLeavesTheUpperTriangle(int n) {
+    if (n > 207) return;
+    for (int lda : new int[] {n, n + 3}) {
+      SplittableRandom rng = new SplittableRandom(500 + n + lda);
+      int xo = 2;
+      int ao = 5;
+      float c = -0.75f;
+      float[] x = padded(rng, xo, n);
+      float[] a0 = padded(rng, ao, n * lda);
+      float[] as = a0.clone();
+      float[] ap = a0.clone();
+      scalar.rank1UpdateLower(c, x, xo, n, as, ao, lda);
+      panama.rank1UpdateLower(c, x, xo, n, ap, ao, lda);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < lda; j++) {
+          int at = ao + i * lda + j;
+          if (j > i) {
+            assertThat(Float.floatToRawIntBits(ap[at])).as("(%d, %d) above the diagonal or past n untouched", i, j)
+                .isEqualTo(Float.floatToRawIntBits(a0[at]));
+          } else {
+            double tol = REL_TOL * (Math.abs(a0[at]) + Math.abs(c * x[xo + i] * x[xo + j])) + ABS_TOL;
+            assertThat((double) ap[at]).as("rank1 n=%d lda=%d (%d, %d)", n, lda, i, j).isCloseTo(as[at], within(tol));
+          }
+        }
+      }
+      assertPaddingUnchanged(ap, a0, ao, n * lda);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void symvAgreesWithScalar(int n) {
+    if (n > 207) return;
+    SplittableRandom rng = new SplittableRandom(600 + n);
+    int go = 1;
+    int xo = 3;
+    int yo = 6;
+    float shift = 0.3f;
+    float[] g = padded(rng, go, n * n);
+    for (int i = 0; i < n; i++) { // symmetric, as the contract requires
+      for (int j = 0; j < i; j++) g[go + j * n + i] = g[go + i * n + j];
+    }
+    float[] x = padded(rng, xo, n);
+    float[] y0 = new float[yo + n + PAD];
+    Arrays.fill(y0, -7f);
+    float[] ys = y0.clone();
+    float[] yp = y0.clone();
+    scalar.symv(g, go, n, shift, x, xo, ys, yo);
+    panama.symv(g, go, n, shift, x, xo, yp, yo);
+    for (int c = 0; c < n; c++) {
+      double mag = Math.abs(shift * x[xo + c]);
+      for (int j = 0; j < n; j++) mag += Math.abs((double) g[go + j * n + c] * x[xo + j]);
+      assertThat((double) yp[yo + c]).as("symv n=%d row %d", n, c).isCloseTo(ys[yo + c], within(REL_TOL * mag + ABS_TOL));
+    }
+    assertPaddingUnchanged(yp, y0, yo, n);
+  }
+
+  /**
+   * Gathered rows in shuffled order with repeats and a non-zero row base, all three coefficient
+   * forms (right-hand side only, projection only, both), at every size; dim = 4L takes the
+   * register path.
+   */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void sparseGramVecAgreesWithScalar(int dim) {
+    if (dim == 0) return;
+    int rowsInM = 11;
+    int rowBase = 100;
+    int xo = 2;
+    int yo = 3;
+    float[][] coefs = {{0.5f, 1.5f, 0f, 0f}, {0f, 0f, 0.2f, 0.7f}, {1f, 0.4f, -0.4f, -0.1f}};
+    for (int n : new int[] {0, 1, 6, 19}) {
+      for (float[] cf : coefs) {
+        SplittableRandom rng = new SplittableRandom(700L * dim + n);
+        float[] m = new float[rowsInM * dim];
+        for (int j = 0; j < m.length; j++) m[j] = (float) (2 * rng.nextDouble() - 1);
+        int from = 2;
+        int[] idx = new int[from + n + 1];
+        float[] w = new float[idx.length];
+        Arrays.fill(idx, -1); // outside the range: read only if the kernel overruns [from, to)
+        Arrays.fill(w, Float.NaN);
+        for (int j = from; j < from + n; j++) {
+          idx[j] = rowBase + rng.nextInt(rowsInM);
+          w[j] = (float) (3 * rng.nextDouble());
+        }
+        float[] x = padded(rng, xo, dim);
+        float[] y0 = padded(rng, yo, dim);
+        float[] ys = y0.clone();
+        float[] yp = y0.clone();
+        scalar.sparseGramVec(m, dim, idx, rowBase, w, from, from + n, cf[0], cf[1], cf[2], cf[3], x, xo, ys, yo);
+        panama.sparseGramVec(m, dim, idx, rowBase, w, from, from + n, cf[0], cf[1], cf[2], cf[3], x, xo, yp, yo);
+        for (int c = 0; c < dim; c++) {
+          double mag = Math.abs(y0[yo + c]);
+          for (int j = from; j < from + n; j++) {
+            int row = (idx[j] - rowBase) * dim;
+            double h = Math.abs(cf[2] + cf[3] * w[j]);
+            double coef = Math.abs(cf[0] + cf[1] * w[j]) + h * magnitude(m, row, x, xo, dim);
+            mag += coef * Math.abs(m[row + c]);
+          }
+          assertThat((double) yp[yo + c]).as("sparseGramVec dim=%d n=%d coefs %s col %d", dim, n, Arrays.toString(cf), c)
+              .isCloseTo(ys[yo + c], within(REL_TOL * mag + ABS_TOL));
+        }
+        assertPaddingUnchanged(yp, y0, yo, dim);
+      }
+    }
+  }
+
+  /** Gathered rows with repeats and a row base; the strict upper triangle must stay as it was. */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void sparseGramLowerAgreesWithScalarAndLeavesTheUpperTriangle(int dim) {
+    if (dim == 0 || dim > 207) return;
+    int rowsInM = 9;
+    int rowBase = 40;
+    for (int n : new int[] {0, 1, 5, 23}) {
+      SplittableRandom rng = new SplittableRandom(800L * dim + n);
+      float[] m = new float[rowsInM * dim];
+      for (int j = 0; j < m.length; j++) m[j] = (float) (2 * rng.nextDouble() - 1);
+      int from = 1;
+      int[] idx = new int[from + n + 2];
+      float[] w = new float[idx.length];
+      Arrays.fill(idx, -1);
+      Arrays.fill(w, Float.NaN);
+      for (int j = from; j < from + n; j++) {
+        idx[j] = rowBase + rng.nextInt(rowsInM);
+        w[j] = (float) (4 * rng.nextDouble());
+      }
+      float h0 = 0.5f;
+      float h1 = 1.5f;
+      float[] g0 = new float[dim * dim];
+      for (int j = 0; j < g0.length; j++) g0[j] = (float) rng.nextDouble();
+      float[] gs = g0.clone();
+      float[] gp = g0.clone();
+      scalar.sparseGramLower(m, dim, idx, rowBase, w, from, from + n, h0, h1, gs);
+      panama.sparseGramLower(m, dim, idx, rowBase, w, from, from + n, h0, h1, gp);
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b < dim; b++) {
+          int at = a * dim + b;
+          if (b > a) {
+            assertThat(gp[at]).as("upper (%d, %d) untouched, dim=%d n=%d", a, b, dim, n).isEqualTo(g0[at]);
+            continue;
+          }
+          double mag = Math.abs(g0[at]);
+          for (int j = from; j < from + n; j++) {
+            int row = (idx[j] - rowBase) * dim;
+            mag += Math.abs((h0 + h1 * w[j]) * (double) m[row + a] * m[row + b]);
+          }
+          assertThat((double) gp[at]).as("sparseGramLower dim=%d n=%d (%d, %d)", dim, n, a, b)
+              .isCloseTo(gs[at], within(REL_TOL * mag + ABS_TOL));
+        }
+      }
     }
   }
 }

@@ -1,0 +1,126 @@
+package dev.kindred.train.als;
+
+import dev.kindred.core.FoldInRule;
+import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
+import dev.kindred.core.ProgressListener;
+import dev.kindred.core.Provenance;
+import dev.kindred.core.Trainer;
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Kernels;
+import dev.kindred.math.NormalEquations;
+import dev.kindred.math.VectorOps;
+import java.util.Objects;
+
+/**
+ * Matrix factorisation of explicit ratings by alternating least squares with weighted-lambda
+ * regularisation (ALS-WR): Zhou, Wilkinson, Schreiber, Pan, "Large-scale parallel collaborative
+ * filtering for the Netflix Prize", AAIM 2008, doi:10.1007/978-3-540-68880-8_32.
+ *
+ * <p>Objective: {@code sum_(u,i) (r_ui - mu - p_u . q_i)^2 + lambda (sum_u n_u |p_u|^2 + sum_i n_i |q_i|^2)}
+ * over the training pairs, where {@code mu} is the training mean (fixed, not learned), {@code n_u}
+ * and {@code n_i} the rating counts. Each half-step solves, for every user,
+ * {@code (Q_u^T Q_u + lambda n_u I) p_u = Q_u^T (r_u - mu)}, then the same for every item. Symbols:
+ * {@code k} (paper {@code n_f}) = {@link AlsConfig#factors}, {@code lambda} = {@code regularization},
+ * {@code U}, {@code M} (paper) = the user and item factor matrices.
+ *
+ * <p>Departures from the paper: ratings are centred on {@code mu} (the paper factorises raw
+ * ratings and initialises the first item feature with the item mean); {@code weightedLambda =
+ * false} gives plain ridge regularisation; the solver may be warm-started conjugate gradient
+ * ({@link AlsSolver#CG}) instead of an exact solve; items and users without ratings keep zero
+ * vectors (score {@code mu}). Predictions are clipped to the training rating range.
+ *
+ * <p>Cost per iteration with the default Cholesky solver: {@code nnz k^2} multiply-adds to form the
+ * systems (half of each {@code k x k} rank-1 update, twice per rating) plus
+ * {@code (users + items) k^3 / 6} to factor them; memory {@code 4 k (users + items)} bytes of
+ * factors plus {@code 4 k^2} per thread. The progress listener gets the training RMSE (unclipped,
+ * the quantity being fitted) and, with a validation set, the validation RMSE of the clipped
+ * predictions the model will make.
+ *
+ * <p>Measured on MovieLens 100K (official folds u1..u5, mean test RMSE): 0.9405 with
+ * {@link AlsConfig#DEFAULTS} (k = 32, {@code lambda} 0.1 weighted, 15 iterations), 0.9372 at k = 64;
+ * the CG solver gives the same RMSE to four decimals. Biased MF-SGD reaches 0.908 there: this model
+ * has no biases.
+ *
+ * <p>Thread safety: the trainer is immutable; each {@link #fit} call creates and closes its own
+ * pool. The same seed gives the same model bit for bit at any thread count (there is no Gram
+ * matrix in this objective, so no partial sums whose split depends on the threads).
+ */
+public final class AlsTrainer implements Trainer<LatentFactorModel> {
+
+  public static final String NAME = "als";
+
+  private final AlsConfig config;
+
+  public AlsTrainer(AlsConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  public AlsConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public LatentFactorModel fit(Interactions train, Interactions validation, ProgressListener listener) {
+    long t0 = System.nanoTime();
+    AlsInputs.check(NAME, train, validation, listener, false);
+    int k = config.factors();
+    float mu = (float) train.meanValue();
+    float lambda = config.regularization();
+    boolean weighted = config.weightedLambda();
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float v : train.values()) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    if (!(lo < hi)) { // a single rating value: nothing to clip to
+      lo = Float.NEGATIVE_INFINITY;
+      hi = Float.POSITIVE_INFINITY;
+    }
+    float clipLo = lo;
+    float clipHi = hi;
+    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(train, k, config.initStd(), config.seed());
+    AlternatingLeastSquares.Scorer scorer = (users, items, rows) -> new double[] {
+        rmse(train, users, items, mu, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, rows),
+        validation == null ? Double.NaN : rmse(validation, users, items, mu, clipLo, clipHi, rows)};
+    new AlternatingLeastSquares(NAME, train, k, config.iterations(), config.threads(), false,
+        (fixed, gram, ptr, idx, values) -> NormalEquations.leastSquares(fixed, ptr, idx, values, mu, lambda, weighted),
+        config.solver(), config.cgSteps(), scorer).run(f[0], f[1], listener, t0);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
+        train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
+        Provenance.currentVersion());
+    return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), mu, null, null, f[0], f[1], lo, hi,
+        new FoldInRule.Ridge(lambda, false, 0f, weighted));
+  }
+
+  /** RMSE of {@code clip(mu + p_u . q_i)} over {@code data}'s pairs, summed per user chunk. */
+  static double rmse(Interactions data, FactorMatrix users, FactorMatrix items, float mu, float lo, float hi,
+      AlternatingLeastSquares.Rows rows) {
+    if (data.size() == 0) {
+      return Double.NaN;
+    }
+    int[] ptr = data.userPtr();
+    int[] idx = data.itemIdx();
+    float[] val = data.values();
+    int k = users.dim();
+    double sse = rows.sum(data.numUsers(), u -> {
+      Kernels kern = VectorOps.kernels();
+      double s = 0;
+      for (int j = ptr[u]; j < ptr[u + 1]; j++) {
+        int i = idx[j];
+        float pred = mu + kern.dot(users.page(u), users.offset(u), items.page(i), items.offset(i), k);
+        double e = val[j] - Math.min(hi, Math.max(lo, pred));
+        s += e * e;
+      }
+      return s;
+    });
+    return Math.sqrt(sse / data.size());
+  }
+}

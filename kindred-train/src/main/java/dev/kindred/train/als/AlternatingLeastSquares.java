@@ -1,0 +1,251 @@
+package dev.kindred.train.als;
+
+import dev.kindred.core.Interactions;
+import dev.kindred.core.ModelFitException;
+import dev.kindred.core.ProgressListener;
+import dev.kindred.core.ProgressListener.EpochReport;
+import dev.kindred.math.CholeskySolver;
+import dev.kindred.math.ConjugateGradientSolver;
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Gram;
+import dev.kindred.math.NormalEquations;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alternation shared by {@link AlsTrainer} and {@link ImplicitAlsTrainer}: one call to
+ * {@link #run} is one fit. Each iteration solves every user's normal equations against the fixed
+ * item factors, then every item's against the fixed user factors.
+ *
+ * <p>Per half-step: the Gram matrix of the fixed side (when the objective has one) is computed once,
+ * on all threads ({@link Gram}); then threads take chunks of {@value #CHUNK} rows from a shared
+ * counter, so one heavy user does not hold up a thread's whole share on power-law data, and solve
+ * each row in place with their own solver (scratch allocated once per fit). A row's solution
+ * depends only on the fixed side and its own previous value, never on which thread ran it, so the
+ * model depends on the seed and thread count only (the thread count enters through the Gram
+ * partial sums).
+ */
+final class AlternatingLeastSquares {
+
+  /** Rows per work unit: small enough to balance power-law rows, large enough to keep the counter cold. */
+  static final int CHUNK = 32;
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlternatingLeastSquares.class);
+
+  /** Builds one half-step's equations from the fixed factors, their Gram matrix (or null) and a CSR side. */
+  @FunctionalInterface
+  interface Equations {
+    NormalEquations of(FactorMatrix fixed, float[] gram, int[] ptr, int[] idx, float[] values);
+  }
+
+  /** Scores the factors after an iteration: {@code {trainLoss, validationScore}}, NaN when unknown. */
+  @FunctionalInterface
+  interface Scorer {
+    double[] score(FactorMatrix users, FactorMatrix items, Rows rows);
+  }
+
+  private final String name;
+  private final Interactions train;
+  private final int k;
+  private final int iterations;
+  private final int threads;
+  private final boolean needsGram;
+  private final Equations equations;
+  private final AlsSolver solver;
+  private final int cgSteps;
+  private final Scorer scorer;
+
+  AlternatingLeastSquares(String name, Interactions train, int k, int iterations, int threads, boolean needsGram,
+      Equations equations, AlsSolver solver, int cgSteps, Scorer scorer) {
+    this.name = name;
+    this.train = train;
+    this.k = k;
+    this.iterations = iterations;
+    this.threads = threads;
+    this.needsGram = needsGram;
+    this.equations = equations;
+    this.solver = solver;
+    this.cgSteps = cgSteps;
+    this.scorer = scorer;
+  }
+
+  /** Seeded Gaussian factors; rows without interactions start (and stay) at zero. */
+  static FactorMatrix[] initialFactors(Interactions train, int k, float initStd, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    FactorMatrix users = new FactorMatrix(train.numUsers(), k);
+    FactorMatrix items = new FactorMatrix(train.numItems(), k);
+    users.fillGaussian(rng.split(), initStd);
+    items.fillGaussian(rng.split(), initStd);
+    zeroEmptyRows(users, train.userPtr());
+    zeroEmptyRows(items, train.itemPtr());
+    return new FactorMatrix[] {users, items};
+  }
+
+  /**
+   * Runs every iteration in place on {@code users} and {@code items}, reporting to
+   * {@code listener} after each.
+   *
+   * @throws ModelFitException if a row's system is singular or the factors are not finite
+   */
+  void run(FactorMatrix users, FactorMatrix items, ProgressListener listener, long t0) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread th = new Thread(r, "kindred-" + name);
+      th.setDaemon(true);
+      return th;
+    });
+    try {
+      Rows rows = new Rows(pool, threads);
+      NormalEquations.Solver[] solvers = new NormalEquations.Solver[threads];
+      for (int t = 0; t < threads; t++) {
+        solvers[t] = solver == AlsSolver.CG ? new ConjugateGradientSolver(k, cgSteps) : new CholeskySolver(k);
+      }
+      float[] gram = needsGram ? new float[k * k] : null;
+      float[][] partials = needsGram ? new float[threads][k * k] : null;
+      for (int it = 1; it <= iterations; it++) {
+        long start = System.nanoTime();
+        halfStep(rows, solvers, users, items, gram, partials, train.userPtr(), train.itemIdx(), train.values(), "user");
+        halfStep(rows, solvers, items, users, gram, partials, train.itemPtr(), train.userIdx(), train.itemValues(),
+            "item");
+        long solved = System.nanoTime();
+        double[] score = scorer.score(users, items, rows);
+        long now = System.nanoTime();
+        LOG.debug("{} iteration {}: {} ms solving, {} ms scoring, train {} validation {}", name, it,
+            (solved - start) / 1_000_000, (now - solved) / 1_000_000, score[0], score[1]);
+        listener.onEpoch(new EpochReport(it, iterations, score[0], score[1], now - start, now - t0));
+      }
+      // Checked once: a scan of every factor costs a few percent of an iteration.
+      if (!users.allFinite() || !items.allFinite()) {
+        throw new ModelFitException(name + " diverged (non-finite factors after " + iterations + " iterations); "
+            + "check the input values and raise regularization");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Solves every row of {@code solved} against {@code fixed}; the CSR side gives each row's entries. */
+  private void halfStep(Rows rows, NormalEquations.Solver[] solvers, FactorMatrix solved, FactorMatrix fixed,
+      float[] gram, float[][] partials, int[] ptr, int[] idx, float[] values, String side) {
+    long t0 = System.nanoTime();
+    if (gram != null) {
+      Gram.compute(fixed, gram, partials, rows.pool);
+    }
+    long t1 = System.nanoTime();
+    NormalEquations eq = equations.of(fixed, gram, ptr, idx, values);
+    rows.forEach(solved.rows(), (t, r) -> {
+      if (ptr[r + 1] == ptr[r]) {
+        return; // no interactions: the row stays zero
+      }
+      try {
+        solvers[t].solve(eq, r, solved.page(r), solved.offset(r));
+      } catch (IllegalArgumentException e) {
+        throw new ModelFitException(name + ": the normal equations of " + side + " " + r + " ("
+            + (ptr[r + 1] - ptr[r]) + " interactions) are singular; raise regularization (" + e.getMessage() + ")");
+      }
+    });
+    LOG.trace("{} {} half-step: Gram {} ms, solve {} ms", name, side, (t1 - t0) / 1_000_000,
+        (System.nanoTime() - t1) / 1_000_000);
+  }
+
+  private static void zeroEmptyRows(FactorMatrix m, int[] ptr) {
+    for (int r = 0; r < m.rows(); r++) {
+      if (ptr[r + 1] == ptr[r]) {
+        Arrays.fill(m.page(r), m.offset(r), m.offset(r) + m.dim(), 0f);
+      }
+    }
+  }
+
+  /** Runs row work on the fit's pool: chunks of {@value #CHUNK} rows handed out by a shared counter. */
+  static final class Rows {
+    final ExecutorService pool;
+    final int threads;
+
+    Rows(ExecutorService pool, int threads) {
+      this.pool = pool;
+      this.threads = threads;
+    }
+
+    /** Work on row {@code r} by task {@code t} (which owns scratch slot {@code t}). */
+    @FunctionalInterface
+    interface RowTask {
+      void run(int t, int r);
+    }
+
+    /** Calls {@code task} once for every row in {@code [0, n)}; returns when all are done. */
+    void forEach(int n, RowTask task) {
+      int chunks = (n + CHUNK - 1) / CHUNK;
+      AtomicInteger next = new AtomicInteger();
+      List<Callable<Void>> work = new ArrayList<>(threads);
+      for (int t = 0; t < threads; t++) {
+        int tid = t;
+        work.add(() -> {
+          for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
+              task.run(tid, r);
+            }
+          }
+          return null;
+        });
+      }
+      invokeAll(work);
+    }
+
+    /**
+     * Sum over rows {@code [0, n)} of {@code f(r)}, added per chunk and then in chunk order, so the
+     * total does not depend on which thread ran which chunk.
+     */
+    double sum(int n, RowSum f) {
+      int chunks = (n + CHUNK - 1) / CHUNK;
+      double[] partial = new double[chunks];
+      AtomicInteger next = new AtomicInteger();
+      List<Callable<Void>> work = new ArrayList<>(threads);
+      for (int t = 0; t < threads; t++) {
+        work.add(() -> {
+          for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            double s = 0;
+            for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
+              s += f.of(r);
+            }
+            partial[c] = s;
+          }
+          return null;
+        });
+      }
+      invokeAll(work);
+      double total = 0;
+      for (double p : partial) {
+        total += p;
+      }
+      return total;
+    }
+
+    @FunctionalInterface
+    interface RowSum {
+      double of(int r);
+    }
+
+    private void invokeAll(List<Callable<Void>> work) {
+      try {
+        for (Future<Void> f : pool.invokeAll(work)) {
+          f.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("training interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IllegalStateException("training failed", e.getCause());
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.kindred.train.als;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Hyperparameters of implicit-feedback ALS ({@link ImplicitAlsTrainer}). Defaults live in
+ * {@link #DEFAULTS}; they were chosen to do well on both Gowalla and MovieLens 100K (see the
+ * trainer's Javadoc): large data sets with many items prefer a larger {@code alpha} (Gowalla's best
+ * was 60), small dense ones a larger {@code lambda / alpha}.
+ *
+ * @param factors latent dimension {@code k}
+ * @param iterations alternations (each solves every user, then every item)
+ * @param regularization L2 penalty {@code lambda}
+ * @param alpha confidence slope: an interaction with value {@code r} has confidence
+ *     {@code c = 1 + alpha r} (Hu et al.'s linear scheme; transform counts beforehand, e.g. with
+ *     {@code dev.kindred.data.Confidence}, for other schemes)
+ * @param weightedLambda scale {@code lambda} by each row's interaction count; false (the paper's
+ *     objective) applies the same {@code lambda} to every row
+ * @param solver warm-started conjugate gradient, or exact Cholesky
+ * @param cgSteps conjugate-gradient steps per row and half-step (used only with {@link AlsSolver#CG})
+ * @param initStd standard deviation of the Gaussian factor initialisation
+ * @param threads worker threads
+ * @param seed seed for the initialisation
+ */
+public record ImplicitAlsConfig(int factors, int iterations, float regularization, float alpha,
+    boolean weightedLambda, AlsSolver solver, int cgSteps, float initStd, int threads, long seed) {
+
+  public static final ImplicitAlsConfig DEFAULTS =
+      new ImplicitAlsConfig(64, 15, 70f, 20f, false, AlsSolver.CG, 3, 0.01f, 2, 42L);
+
+  public ImplicitAlsConfig {
+    require(factors > 0, "factors must be > 0, got " + factors);
+    require(iterations > 0, "iterations must be > 0, got " + iterations);
+    require(regularization >= 0 && Float.isFinite(regularization),
+        "regularization must be >= 0 and finite, got " + regularization);
+    require(alpha >= 0 && Float.isFinite(alpha), "alpha must be >= 0 and finite, got " + alpha);
+    Objects.requireNonNull(solver, "solver");
+    require(cgSteps > 0, "cgSteps must be > 0, got " + cgSteps);
+    require(initStd >= 0 && Float.isFinite(initStd), "initStd must be >= 0 and finite, got " + initStd);
+    require(threads > 0, "threads must be > 0, got " + threads);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException(message);
+  }
+
+  public ImplicitAlsConfig withFactors(int v) {
+    return new ImplicitAlsConfig(v, iterations, regularization, alpha, weightedLambda, solver, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withIterations(int v) {
+    return new ImplicitAlsConfig(factors, v, regularization, alpha, weightedLambda, solver, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withRegularization(float v) {
+    return new ImplicitAlsConfig(factors, iterations, v, alpha, weightedLambda, solver, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withAlpha(float v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, v, weightedLambda, solver, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withWeightedLambda(boolean v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, v, solver, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withSolver(AlsSolver v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, v, cgSteps, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withCgSteps(int v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, solver, v, initStd, threads, seed);
+  }
+
+  public ImplicitAlsConfig withInitStd(float v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, solver, cgSteps, v, threads, seed);
+  }
+
+  public ImplicitAlsConfig withThreads(int v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, solver, cgSteps, initStd, v, seed);
+  }
+
+  public ImplicitAlsConfig withSeed(long v) {
+    return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, solver, cgSteps, initStd, threads, v);
+  }
+
+  /** Every hyperparameter as strings, for provenance. */
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("factors", Integer.toString(factors));
+    m.put("iterations", Integer.toString(iterations));
+    m.put("regularization", Float.toString(regularization));
+    m.put("alpha", Float.toString(alpha));
+    m.put("weightedLambda", Boolean.toString(weightedLambda));
+    m.put("solver", solver.name());
+    m.put("cgSteps", Integer.toString(cgSteps));
+    m.put("initStd", Float.toString(initStd));
+    return m;
+  }
+}
