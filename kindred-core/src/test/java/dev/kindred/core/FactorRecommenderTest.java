@@ -160,7 +160,8 @@ class FactorRecommenderTest {
 
   @Test
   void recommendAllEqualsPerUserRecommend() {
-    for (int[] shape : new int[][] {{70, 2100, 64}, {40, 1025, 33}, {5, 9, 3}}) {
+    // Item counts around the batch path's panel width (64 on AVX-512) and tile (1024), k = 1 and 7.
+    for (int[] shape : new int[][] {{70, 2100, 64}, {40, 1025, 33}, {5, 9, 3}, {6, 65, 1}, {37, 1025, 7}}) {
       LatentFactorModel m = Fixtures.model(shape[0], shape[0], shape[1], shape[2], true);
       FactorRecommender rec = new FactorRecommender(m);
       SplittableRandom rng = new SplittableRandom(shape[1]);
