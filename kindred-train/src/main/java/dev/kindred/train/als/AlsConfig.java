@@ -22,7 +22,7 @@ import java.util.Objects;
 public record AlsConfig(int factors, int iterations, float regularization, boolean weightedLambda, AlsSolver solver,
     int cgSteps, float initStd, int threads, long seed) {
 
-  public static final AlsConfig DEFAULTS = new AlsConfig(32, 15, 0.1f, true, AlsSolver.CHOLESKY, 3, 0.1f, 2, 42L);
+  public static final AlsConfig DEFAULTS = new AlsConfig(32, 15, 0.1f, true, AlsSolver.CG, 3, 0.1f, 2, 42L);
 
   public AlsConfig {
     require(factors > 0, "factors must be > 0, got " + factors);

@@ -31,7 +31,11 @@ import java.util.Objects;
  * ({@link AlsSolver#CG}) instead of an exact solve; items and users without ratings keep zero
  * vectors (score 0, clipped to the rating range). Predictions are clipped to the training rating range.
  *
- * <p>Cost per iteration with the default Cholesky solver: {@code nnz k^2} multiply-adds to form the
+ * <p>The default solver is 3 warm-started conjugate-gradient steps per row ({@code 6 n k} flops for a
+ * row with {@code n} ratings): on ML-100K u1 at k 64 it gives test RMSE 0.9323 against 0.9327 for
+ * the exact solve at a quarter of the time per iteration (0.007 vs 0.027 s).
+ *
+ * <p>Cost per iteration with the exact Cholesky solver: {@code nnz k^2} multiply-adds to form the
  * systems (half of each {@code k x k} rank-1 update, twice per rating) plus
  * {@code (users + items) k^3 / 6} to factor them; memory {@code 4 k (users + items)} bytes of
  * factors plus {@code 4 k^2} per thread. The progress listener gets the training RMSE (unclipped,
