@@ -7,13 +7,7 @@ import dev.kindred.math.PanelKernels;
 import dev.kindred.math.PanelScoring;
 import dev.kindred.math.TopKSelector;
 import dev.kindred.math.VectorOps;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -217,7 +211,7 @@ public final class FactorRecommender implements Recommender {
         }
       }
     };
-    runParallel(worker, Math.min(threads, Math.max(1, blocks)));
+    ItemFilter.runParallel(worker, Math.min(threads, Math.max(1, blocks)), "kindred-recommend");
     return out;
   }
 
@@ -275,31 +269,6 @@ public final class FactorRecommender implements Recommender {
       }
     }
     return p;
-  }
-
-  static void runParallel(Runnable worker, int threads) {
-    if (threads <= 1) {
-      worker.run();
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "kindred-recommend");
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) fs.add(pool.submit(worker));
-      for (Future<?> f : fs) f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Override
