@@ -100,6 +100,9 @@ final class ModelOptions {
   @Option(names = "--weighting", paramLabel = "W", description = "itemknn: none, tfidf or bm25.")
   String weighting;
 
+  @Option(names = "--max-items", paramLabel = "N", description = "ease: largest catalog accepted (memory: 4 N^2 bytes).")
+  Integer maxItems;
+
   int threadsOrDefault() {
     return threads != null ? threads : Runtime.getRuntime().availableProcessors();
   }
@@ -180,9 +183,10 @@ final class ModelOptions {
         yield new ItemKnnTrainer(c);
       }
       case EaseTrainer.NAME -> {
-        allow("ease", "--regularization");
+        allow("ease", "--regularization", "--max-items");
         EaseConfig c = EaseConfig.DEFAULTS.withThreads(t);
         if (regularization != null) c = c.withLambda(regularization);
+        if (maxItems != null) c = c.withMaxItems(maxItems);
         yield new EaseTrainer(c);
       }
       default -> throw new IllegalArgumentException("unknown --model '" + model + "': expected one of "
@@ -202,7 +206,7 @@ final class ModelOptions {
         "--no-biases", noBiases ? Boolean.TRUE : null, "--adaptive", adaptive ? Boolean.TRUE : null, "--init-std",
         initStd, "--bins", bins, "--early-stopping", earlyStopping, "--alpha", alpha, "--solver", solver,
         "--cg-steps", cgSteps, "--weighted-lambda", weightedLambda, "--sampling", sampling, "--popularity-exponent",
-        popularityExponent, "--neighbours", neighbours, "--weighting", weighting};
+        popularityExponent, "--neighbours", neighbours, "--weighting", weighting, "--max-items", maxItems};
     for (int j = 0; j < pairs.length; j += 2) {
       if (pairs[j + 1] != null) m.put((String) pairs[j], pairs[j + 1]);
     }

@@ -60,7 +60,7 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
     long bytes = 4L * n * n;
     if (n > config.maxItems()) {
       throw new IllegalArgumentException("ease needs a dense " + n + " x " + n + " float matrix (" + gib(bytes)
-          + " GiB) for " + n + " items, above maxItems = " + config.maxItems() + "; raise maxItems (up to "
+          + " GiB) for " + n + " items, above maxItems = " + config.maxItems() + "; raise maxItems (--max-items; up to "
           + ItemItemModel.MAX_DENSE_ITEMS + ", with a heap to match) or use itemknn");
     }
     long heap = Runtime.getRuntime().maxMemory();

@@ -108,7 +108,7 @@ class EaseTrainerTest {
     assertThatThrownBy(() -> new EaseTrainer(EaseConfig.DEFAULTS.withMaxItems(20)).fit(x))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ease needs a dense 30 x 30 float matrix (0.00 GiB) for 30 items, above maxItems = 20; raise "
-            + "maxItems (up to 46340, with a heap to match) or use itemknn");
+            + "maxItems (--max-items; up to 46340, with a heap to match) or use itemknn");
   }
 
   @Test
