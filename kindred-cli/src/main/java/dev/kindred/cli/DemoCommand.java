@@ -43,17 +43,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--test-fraction", paramLabel = "P", defaultValue = "0.2", description = "Per-user held-out fraction. Default: ${DEFAULT-VALUE}.")
   double testFraction;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Cut-off for ranking metrics and lists. Default: ${DEFAULT-VALUE}.")
-  int k;
-
   @Option(names = "--out", paramLabel = "FILE", defaultValue = "kindred-demo.model", description = "Model file to write. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
-
-  @Option(names = "--quiet", description = "No progress output.")
-  boolean quiet;
+  @Mixin
+  OutputFlags output;
 
   @Mixin
   DataOptions data;
@@ -69,13 +63,13 @@ final class DemoCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var o = spec.commandLine().getOut();
     Trainer<?> trainer = modelOptions.trainer();
-    if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
+    int k = output.k();
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
     Interactions all;
     String source;
     if (dataFile != null) {
       LoadResult r = data.read(dataFile);
-      Pipeline.summarizeLoad(r, err, quiet || json);
+      Pipeline.summarizeLoad(r, err, output.quiet || output.json);
       all = data.filter(r.data());
       source = dataFile.toString();
     } else {
@@ -83,11 +77,11 @@ final class DemoCommand implements Callable<Integer> {
       all = new SyntheticGenerator(c).generateInMemory();
       source = String.format(Locale.ROOT, "synthetic: %d users x %d items, %d ratings (rank %d, noise %.2f, seed %d)",
           users, items, all.size(), c.rank(), c.noise(), seed);
-      if (!quiet && !json) err.println("generated " + source);
+      if (!output.quiet && !output.json) err.println("generated " + source);
     }
     Split split = Splits.perUser(all, testFraction, seed);
     Model model = Pipeline.train(trainer, split.train(), modelOptions.wantsValidation() ? split.test() : null,
-        ModelOptions.plannedEpochs(trainer), quiet || json);
+        ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
     Report report = new Report().put("data", source).put("model", trainer.name());
     report.putAll(Pipeline.evaluate(model, split.train(), split.test(), k, modelOptions.threadsOrDefault(),
         Pipeline.hasRatings(split.train()), evalFlags.threshold()));
@@ -97,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
     report.put("interactions", split.train().size());
     Pipeline.save(model, out);
     report.put("model_file", out.toString());
-    if (json) {
+    if (output.json) {
       report.print(o, true);
     } else {
       o.println("== metrics (per-user holdout " + testFraction + ", top-" + k + " excludes training items)");

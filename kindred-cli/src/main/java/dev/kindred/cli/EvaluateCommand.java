@@ -60,14 +60,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--negatives", paramLabel = "N", defaultValue = "99", description = "leave-one-out: sampled negatives per test item. Default: ${DEFAULT-VALUE}.")
   int negatives;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Cut-off for ranking metrics. Default: ${DEFAULT-VALUE}.")
-  int k;
-
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
-
-  @Option(names = "--quiet", description = "No progress output.")
-  boolean quiet;
+  @Mixin
+  OutputFlags output;
 
   @Mixin
   DataOptions data;
@@ -80,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
+    int k = output.k();
     String proto = protocol != null ? protocol : source.modelFile != null ? "given" : "per-user";
     if (!List.of("given", "per-user", "leave-one-out").contains(proto)) {
       throw new IllegalArgumentException("unknown --protocol '" + proto + "': expected given, per-user or leave-one-out");
@@ -105,14 +99,14 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--data splits one file; use --model-file with --train/--test for given files");
       }
       LoadResult r = data.read(source.dataFile);
-      Pipeline.summarizeLoad(r, spec.commandLine().getErr(), quiet || json);
+      Pipeline.summarizeLoad(r, spec.commandLine().getErr(), output.quiet || output.json);
       Interactions all = data.filter(r.data());
       Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
       train = split.train();
       test = split.test();
       Trainer<?> trainer = modelOptions.trainer();
       model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
-          ModelOptions.plannedEpochs(trainer), quiet || json);
+          ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
       report.put("model", trainer.name()).put("train_seconds", model.provenance().trainSeconds());
     }
     if (proto.equals("leave-one-out")) {
@@ -125,7 +119,7 @@ final class EvaluateCommand implements Callable<Integer> {
       report.putAll(Pipeline.evaluate(model, train, test, k, threads, Pipeline.hasRatings(test), evalFlags.threshold()));
     }
     report.put("users", train.activeUsers()).put("items", train.activeItems()).put("interactions", train.size());
-    report.print(spec.commandLine().getOut(), json);
+    report.print(spec.commandLine().getOut(), output.json);
     return KindredCli.EXIT_OK;
   }
 

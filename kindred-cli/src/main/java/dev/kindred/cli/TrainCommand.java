@@ -29,14 +29,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (atomically).")
   Path out;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Cut-off for ranking metrics. Default: ${DEFAULT-VALUE}.")
-  int k;
-
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
-
-  @Option(names = "--quiet", description = "No progress output.")
-  boolean quiet;
+  @Mixin
+  OutputFlags output;
 
   @Mixin
   DataOptions data;
@@ -52,18 +46,18 @@ final class TrainCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var outW = spec.commandLine().getOut();
     Trainer<?> trainer = modelOptions.trainer(); // validates flags before any I/O
-    if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
+    int k = output.k();
     if (modelOptions.wantsValidation() && testFile == null) {
       throw new IllegalArgumentException("--early-stopping needs --test");
     }
     long t0 = System.nanoTime();
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
-    for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, quiet || json);
+    for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, output.quiet || output.json);
     Interactions train = loaded.get(0).data();
     Interactions test = testFile == null ? null : loaded.get(1).data();
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     Model model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
-        ModelOptions.plannedEpochs(trainer), quiet || json);
+        ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
     Report report = new Report();
     report.put("model", trainer.name());
     if (test != null) {
@@ -78,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
       Pipeline.save(model, out);
       report.put("model_file", out.toString());
     }
-    report.print(outW, json);
+    report.print(outW, output.json);
     return KindredCli.EXIT_OK;
   }
 }
