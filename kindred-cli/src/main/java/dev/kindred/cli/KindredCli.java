@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kindred", mixinStandardHelpOptions = true, versionProvider = KindredCli.Version.class,
     description = "Kindred: fast recommender training, evaluation and recommendation on the JVM.",
     subcommands = {DemoCommand.class, GenerateCommand.class, SplitCommand.class, TrainCommand.class,
-        EvaluateCommand.class, RecommendCommand.class, SimilarCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class KindredCli implements Runnable {
 
   public static final int EXIT_OK = 0;

@@ -1,0 +1,56 @@
+package dev.kindred.cli;
+
+import dev.kindred.core.Interactions;
+import dev.kindred.core.Model;
+import dev.kindred.core.ModelFile;
+import dev.kindred.serve.KindredServer;
+import dev.kindred.serve.RecommendationService;
+import dev.kindred.serve.ServeConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kindred serve}: the HTTP recommendation server over a model file. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve a model file over HTTP (JSON API under /v1, /healthz, /readyz) until stopped.",
+        "Binds 127.0.0.1 unless --host says otherwise. --train gives the interactions to exclude as seen."})
+final class ServeCommand implements Callable<Integer> {
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model-file", paramLabel = "FILE", required = true, description = "Model file written by train.")
+  Path modelFile;
+
+  @Option(names = "--train", paramLabel = "FILE", description = "Interactions excluded from each user's list (exclude seen).")
+  Path seenFile;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Interface to bind. Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port (0: any free port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() throws Exception {
+    ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port);
+    Model model = ModelFile.read(modelFile);
+    Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
+    try (KindredServer server = KindredServer.start(new RecommendationService(model, seen, config), config)) {
+      spec.commandLine().getErr().printf("kindred: serving %s (%s, %d users x %d items) on http://%s:%d%n",
+          modelFile, model.provenance().algorithm(), model.numUsers(), model.numItems(), host, server.port());
+      spec.commandLine().getErr().flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return KindredCli.EXIT_OK;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.kindred.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kindred.core.IdIndex;
+import dev.kindred.core.Interactions;
+import dev.kindred.core.Model;
+import dev.kindred.core.RecommendOptions;
+import dev.kindred.core.Recommender;
+import dev.kindred.core.Recommenders;
+import dev.kindred.core.ScoredItems;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The request logic behind the HTTP routes, in external ids: recommend for a known user, or fold
+ * in a user given as a history; batch; similar items; scores. Unknown item ids in exclusion or
+ * candidate lists are reported back, not fatal; an unknown user is a 404 unless a history is given.
+ * Thread-safe (the model and recommender are immutable).
+ */
+public final class RecommendationService {
+
+  private final Model model;
+  private final Recommender recommender;
+  private final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
+  private final ServeConfig config;
+
+  public RecommendationService(Model model, Interactions seen, ServeConfig config) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.recommender = Recommenders.of(model);
+    this.seen = seen;
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /** Readiness facts: model kind, algorithm, sizes. */
+  Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "ready");
+    m.put("model", model.provenance().algorithm());
+    m.put("kind", model.kind());
+    m.put("users", model.numUsers());
+    m.put("items", model.numItems());
+    m.put("created_at_millis", model.provenance().createdAtMillis());
+    m.put("exclude_seen_available", seen != null);
+    return m;
+  }
+
+  /**
+   * One user's list. Body fields: {@code user} (external id) or {@code history} (list of item ids,
+   * for a user the model does not know), {@code k}, {@code exclude_seen} (default true),
+   * {@code exclude} and {@code candidates} (item ids).
+   */
+  Map<String, Object> recommend(JsonNode body) {
+    int k = k(body);
+    List<String> unknown = new ArrayList<>();
+    int[] exclude = items(body.get("exclude"), "exclude", unknown);
+    int[] candidates = items(body.get("candidates"), "candidates", unknown);
+    Map<String, Object> out = new LinkedHashMap<>();
+    ScoredItems s;
+    JsonNode user = body.get("user");
+    JsonNode history = body.get("history");
+    if (user != null && !user.isNull() && model.userIndex().indexOf(user.asText()) >= 0) {
+      int u = model.userIndex().indexOf(user.asText());
+      boolean excludeSeen = !body.has("exclude_seen") || body.get("exclude_seen").asBoolean(true);
+      RecommendOptions o = new RecommendOptions(excludeSeen ? seen : null, exclude, candidates);
+      s = recommender.recommend(u, k, o);
+      out.put("user", user.asText());
+      out.put("source", "model");
+    } else if (history != null && history.isArray()) {
+      int[] hist = items(history, "history", unknown);
+      if (hist == null || hist.length == 0) {
+        throw new ApiException(400, "history has no item known to the model");
+      }
+      try {
+        s = recommender.recommendFromHistory(hist, null, k, new RecommendOptions(null, exclude, candidates));
+      } catch (UnsupportedOperationException e) {
+        throw new ApiException(422, e.getMessage());
+      }
+      if (user != null && !user.isNull()) out.put("user", user.asText());
+      out.put("source", "fold-in");
+    } else if (user != null && !user.isNull()) {
+      throw new ApiException(404, "unknown user '" + user.asText() + "' (send a history to fold the user in)");
+    } else {
+      throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
+    }
+    out.put("items", external(s));
+    out.put("scores", s.scores());
+    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
+    return out;
+  }
+
+  /** Lists for several users: {@code users}, {@code k}, {@code exclude_seen}. */
+  Map<String, Object> recommendBatch(JsonNode body) {
+    JsonNode users = body.get("users");
+    if (users == null || !users.isArray() || users.isEmpty()) {
+      throw new ApiException(400, "\"users\" must be a non-empty list of user ids");
+    }
+    if (users.size() > config.maxBatch()) {
+      throw new ApiException(413, "batch of " + users.size() + " users exceeds the limit of " + config.maxBatch());
+    }
+    int k = k(body);
+    boolean excludeSeen = !body.has("exclude_seen") || body.get("exclude_seen").asBoolean(true);
+    List<String> unknownUsers = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    List<Integer> idx = new ArrayList<>();
+    for (JsonNode u : users) {
+      int i = model.userIndex().indexOf(u.asText());
+      if (i < 0) {
+        unknownUsers.add(u.asText());
+      } else {
+        known.add(u.asText());
+        idx.add(i);
+      }
+    }
+    ScoredItems[] lists = recommender.recommendAll(idx.stream().mapToInt(Integer::intValue).toArray(), k,
+        new RecommendOptions(excludeSeen ? seen : null, null, null), 1);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int j = 0; j < lists.length; j++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("user", known.get(j));
+      row.put("items", external(lists[j]));
+      row.put("scores", lists[j].scores());
+      rows.add(row);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("recommendations", rows);
+    if (!unknownUsers.isEmpty()) out.put("unknown_users", unknownUsers);
+    return out;
+  }
+
+  Map<String, Object> similar(String item, int k) {
+    checkK(k);
+    int i = model.itemIndex().indexOf(item);
+    if (i < 0) throw new ApiException(404, "unknown item '" + item + "'");
+    ScoredItems s = recommender.similarItems(i, k);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("item", item);
+    out.put("items", external(s));
+    out.put("scores", s.scores());
+    return out;
+  }
+
+  /** Scores of (user, item) pairs: {@code user} and {@code items}. */
+  Map<String, Object> score(JsonNode body) {
+    JsonNode user = body.get("user");
+    if (user == null || user.isNull()) throw new ApiException(400, "\"user\" is required");
+    int u = model.userIndex().indexOf(user.asText());
+    if (u < 0) throw new ApiException(404, "unknown user '" + user.asText() + "'");
+    List<String> unknown = new ArrayList<>();
+    int[] items = items(body.get("items"), "items", unknown);
+    if (items == null) throw new ApiException(400, "\"items\" must be a list of item ids");
+    float[] scores = new float[items.length];
+    List<String> ids = new ArrayList<>();
+    for (int j = 0; j < items.length; j++) {
+      scores[j] = model.score(u, items[j]);
+      ids.add(model.itemIndex().externalId(items[j]));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("user", user.asText());
+    out.put("items", ids);
+    out.put("scores", scores);
+    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
+    return out;
+  }
+
+  private int k(JsonNode body) {
+    JsonNode n = body.get("k");
+    if (n == null) return 10;
+    if (!n.canConvertToInt()) throw new ApiException(400, "\"k\" must be an integer, got " + n);
+    int k = n.asInt();
+    checkK(k);
+    return k;
+  }
+
+  void checkK(int k) {
+    if (k < 1 || k > config.maxK()) {
+      throw new ApiException(400, "\"k\" must be in [1, " + config.maxK() + "], got " + k);
+    }
+  }
+
+  /** Item indices of a JSON list of ids (null when absent); unknown ids are collected, not fatal. */
+  private int[] items(JsonNode list, String field, List<String> unknown) {
+    if (list == null || list.isNull()) return null;
+    if (!list.isArray()) throw new ApiException(400, "\"" + field + "\" must be a list of item ids");
+    IdIndex ii = model.itemIndex();
+    int[] out = new int[list.size()];
+    int n = 0;
+    for (JsonNode x : list) {
+      int i = ii.indexOf(x.asText());
+      if (i < 0) {
+        unknown.add(x.asText());
+      } else {
+        out[n++] = i;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  private List<String> external(ScoredItems s) {
+    List<String> ids = new ArrayList<>(s.size());
+    for (int i : s.items()) ids.add(model.itemIndex().externalId(i));
+    return ids;
+  }
+}
