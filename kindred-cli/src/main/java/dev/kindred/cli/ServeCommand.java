@@ -3,10 +3,12 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.serve.EventLog;
 import dev.kindred.serve.KindredServer;
 import dev.kindred.serve.RecommendationService;
 import dev.kindred.serve.ServeConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +37,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port (0: any free port). Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--events", paramLabel = "FILE",
+      description = "Event log: replayed at start, and POST /v1/events appends to it (durably) and folds the user in at once.")
+  Path eventsFile;
+
+  @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "always",
+      description = "Event log durability: always (fsync before acknowledging) or none (OS-buffered). Default: ${DEFAULT-VALUE}.")
+  String fsync;
+
   @Mixin
   DataOptions data;
 
@@ -43,13 +53,23 @@ final class ServeCommand implements Callable<Integer> {
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port);
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
-    try (KindredServer server = KindredServer.start(new RecommendationService(model, seen, config), config)) {
+    EventLog.Sync sync = ModelOptions.enumValue(EventLog.Sync.class, fsync, "--fsync");
+    List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
+    EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
+    RecommendationService service = new RecommendationService(model, seen, config, log, replay);
+    try (KindredServer server = KindredServer.start(service, config)) {
+      if (log != null) {
+        spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
+            replay.size(), fsync);
+      }
       spec.commandLine().getErr().printf("kindred: serving %s (%s, %d users x %d items) on http://%s:%d%n",
           modelFile, model.provenance().algorithm(), model.numUsers(), model.numItems(), host, server.port());
       spec.commandLine().getErr().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
+    } finally {
+      if (log != null) log.close();
     }
     return KindredCli.EXIT_OK;
   }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The recommendation HTTP server (Helidon SE): JSON API under {@code /v1}, {@code /healthz} and
  * {@code /readyz}. Binds 127.0.0.1 unless configured otherwise. Every error is a JSON body
  * {@code {"error": "..."}} with a 4xx status: 400 malformed JSON or fields, 404 unknown user or
- * item, 413 oversize body or batch, 422 a model that cannot fold users in.
+ * item, 405 events without an event log, 413 oversize body or batch, 422 a model that cannot fold users
+ * in, 503 an event log that cannot be written. Unknown users get a popularity fallback when the
+ * training interactions were given, and the response says so ({@code "source"}).
  *
  * <pre>
  *   GET  /healthz                                    {"status":"ok"}
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *   POST /v1/recommend/batch {"users": [ids], "k", "exclude_seen"}
  *   GET  /v1/items/{item}/similar?k=10               similar items
  *   POST /v1/score           {"user": id, "items": [ids]}
+ *   POST /v1/events          {"events": [{"user", "item", "value"?}]}: logged durably, folded in at once
  * </pre>
  */
 public final class KindredServer implements AutoCloseable {
@@ -81,7 +84,8 @@ public final class KindredServer implements AutoCloseable {
         .post("/v1/recommend/batch", (req, res) -> handleBody(req, res, service::recommendBatch))
         .get("/v1/items/{item}/similar", (req, res) -> handle(res,
             () -> service.similar(req.path().pathParameters().get("item"), intParam(req, "k", 10))))
-        .post("/v1/score", (req, res) -> handleBody(req, res, service::score));
+        .post("/v1/score", (req, res) -> handleBody(req, res, service::score))
+        .post("/v1/events", (req, res) -> handleBody(req, res, service::ingest));
   }
 
   private static int intParam(ServerRequest req, String name, int dflt) {

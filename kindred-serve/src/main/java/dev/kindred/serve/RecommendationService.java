@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The request logic behind the HTTP routes, in external ids: recommend for a known user, or fold
@@ -26,12 +27,78 @@ public final class RecommendationService {
   private final Recommender recommender;
   private final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
   private final ServeConfig config;
+  private final EventLog log; // may be null: events are then refused
+  private final ConcurrentHashMap<String, UserEvents> events = new ConcurrentHashMap<>();
+  private final int[] popular; // items by training popularity, for unknown users; null without seen
 
+  /** A read-only service: no event log. */
   public RecommendationService(Model model, Interactions seen, ServeConfig config) {
+    this(model, seen, config, null, List.of());
+  }
+
+  /**
+   * A service that takes events: {@code replay} (the log's content at start-up) is applied first,
+   * then every accepted event is appended to {@code log} before it is acknowledged and folds its
+   * user in at once.
+   */
+  public RecommendationService(Model model, Interactions seen, ServeConfig config, EventLog log,
+      List<EventLog.Event> replay) {
     this.model = Objects.requireNonNull(model, "model");
     this.recommender = Recommenders.of(model);
     this.seen = seen;
     this.config = Objects.requireNonNull(config, "config");
+    this.log = log;
+    this.popular = seen == null ? null : byPopularity(seen);
+    for (EventLog.Event e : replay) {
+      int i = model.itemIndex().indexOf(e.item());
+      if (i >= 0) events.computeIfAbsent(e.user(), u -> new UserEvents()).add(i, e.value());
+    }
+  }
+
+  private static int[] byPopularity(Interactions seen) {
+    Integer[] order = new Integer[seen.numItems()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> seen.itemDegree(a) != seen.itemDegree(b)
+        ? Integer.compare(seen.itemDegree(b), seen.itemDegree(a)) : Integer.compare(a, b));
+    int[] out = new int[order.length];
+    for (int i = 0; i < out.length; i++) out[i] = order[i];
+    return out;
+  }
+
+  /** A user's events since the model was trained: item indices and values, in arrival order. */
+  static final class UserEvents {
+    private int[] items = new int[4];
+    private float[] values = new float[4];
+    private int n;
+
+    synchronized void add(int item, float value) {
+      if (n == items.length) {
+        items = java.util.Arrays.copyOf(items, 2 * n);
+        values = java.util.Arrays.copyOf(values, 2 * n);
+      }
+      items[n] = item;
+      values[n] = value;
+      n++;
+    }
+
+    /** The history to fold in: training items (if any) followed by the events, later values winning. */
+    synchronized int[][] merged(Interactions seen, int user, float[][] valuesOut) {
+      java.util.LinkedHashMap<Integer, Float> m = new java.util.LinkedHashMap<>();
+      if (seen != null && user >= 0 && user < seen.numUsers()) {
+        int[] ptr = seen.userPtr();
+        for (int j = ptr[user]; j < ptr[user + 1]; j++) m.put(seen.itemIdx()[j], seen.values()[j]);
+      }
+      for (int j = 0; j < n; j++) m.put(items[j], values[j]);
+      int[] it = new int[m.size()];
+      float[] va = new float[m.size()];
+      int x = 0;
+      for (var e : m.entrySet()) {
+        it[x] = e.getKey();
+        va[x++] = e.getValue();
+      }
+      valuesOut[0] = va;
+      return new int[][] {it};
+    }
   }
 
   public Model model() {
@@ -65,7 +132,19 @@ public final class RecommendationService {
     ScoredItems s;
     JsonNode user = body.get("user");
     JsonNode history = body.get("history");
-    if (user != null && !user.isNull() && model.userIndex().indexOf(user.asText()) >= 0) {
+    UserEvents recent = user == null || user.isNull() ? null : events.get(user.asText());
+    if (recent != null && (history == null || !history.isArray())) {
+      // The user acted since training: fold in training history plus events, so the list reflects them.
+      float[][] vals = new float[1][];
+      int[] hist = recent.merged(seen, model.userIndex().indexOf(user.asText()), vals)[0];
+      try {
+        s = recommender.recommendFromHistory(hist, vals[0], k, new RecommendOptions(null, exclude, candidates));
+      } catch (UnsupportedOperationException e) {
+        throw new ApiException(422, e.getMessage());
+      }
+      out.put("user", user.asText());
+      out.put("source", "fold-in");
+    } else if (user != null && !user.isNull() && model.userIndex().indexOf(user.asText()) >= 0) {
       int u = model.userIndex().indexOf(user.asText());
       boolean excludeSeen = !body.has("exclude_seen") || body.get("exclude_seen").asBoolean(true);
       RecommendOptions o = new RecommendOptions(excludeSeen ? seen : null, exclude, candidates);
@@ -84,6 +163,10 @@ public final class RecommendationService {
       }
       if (user != null && !user.isNull()) out.put("user", user.asText());
       out.put("source", "fold-in");
+    } else if (user != null && !user.isNull() && popular != null) {
+      s = popularFallback(k, exclude, candidates);
+      out.put("user", user.asText());
+      out.put("source", "popularity-fallback");
     } else if (user != null && !user.isNull()) {
       throw new ApiException(404, "unknown user '" + user.asText() + "' (send a history to fold the user in)");
     } else {
@@ -91,6 +174,83 @@ public final class RecommendationService {
     }
     out.put("items", external(s));
     out.put("scores", s.scores());
+    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
+    return out;
+  }
+
+  /** The most popular training items, minus exclusions, within candidates when given. */
+  private ScoredItems popularFallback(int k, int[] exclude, int[] candidates) {
+    java.util.Set<Integer> ex = new java.util.HashSet<>();
+    if (exclude != null) for (int i : exclude) ex.add(i);
+    java.util.Set<Integer> cand = null;
+    if (candidates != null) {
+      cand = new java.util.HashSet<>();
+      for (int i : candidates) cand.add(i);
+    }
+    int[] items = new int[k];
+    float[] scores = new float[k];
+    int n = 0;
+    for (int i : popular) {
+      if (n == k) break;
+      if (ex.contains(i) || (cand != null && !cand.contains(i))) continue;
+      items[n] = i;
+      scores[n++] = seen.itemDegree(i);
+    }
+    return new ScoredItems(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(scores, n));
+  }
+
+  /**
+   * Takes events: {@code {"events": [{"user", "item", "value"?}, ...]}} (or one event as the body).
+   * Known items are appended to the durable log, then applied; the next recommendation for each
+   * user reflects them. Unknown items are reported and skipped.
+   */
+  Map<String, Object> ingest(JsonNode body) {
+    if (log == null) throw new ApiException(405, "this server takes no events (start it with an event log)");
+    JsonNode list = body.has("events") ? body.get("events") : null;
+    List<JsonNode> raw = new ArrayList<>();
+    if (list != null) {
+      if (!list.isArray()) throw new ApiException(400, "\"events\" must be a list");
+      list.forEach(raw::add);
+    } else {
+      raw.add(body);
+    }
+    if (raw.size() > config.maxBatch()) {
+      throw new ApiException(413, raw.size() + " events exceed the limit of " + config.maxBatch() + " per request");
+    }
+    List<EventLog.Event> accepted = new ArrayList<>();
+    List<Integer> itemIdx = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (JsonNode e : raw) {
+      JsonNode u = e.get("user");
+      JsonNode i = e.get("item");
+      if (u == null || i == null || u.asText().isEmpty() || i.asText().isEmpty()) {
+        throw new ApiException(400, "each event needs \"user\" and \"item\"");
+      }
+      JsonNode v = e.get("value");
+      if (v != null && !v.isNumber()) throw new ApiException(400, "\"value\" must be a number, got " + v);
+      float value = v == null ? 1f : (float) v.asDouble();
+      if (!Float.isFinite(value)) throw new ApiException(400, "\"value\" must be finite");
+      int idx = model.itemIndex().indexOf(i.asText());
+      if (idx < 0) {
+        unknown.add(i.asText());
+        continue;
+      }
+      accepted.add(new EventLog.Event(u.asText(), i.asText(), value, now));
+      itemIdx.add(idx);
+    }
+    try {
+      if (!accepted.isEmpty()) log.append(accepted);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new ApiException(503, "event log write failed: " + e.getMessage());
+    }
+    for (int j = 0; j < accepted.size(); j++) {
+      events.computeIfAbsent(accepted.get(j).user(), x -> new UserEvents()).add(itemIdx.get(j), accepted.get(j).value());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("accepted", accepted.size());
     if (!unknown.isEmpty()) out.put("unknown_items", unknown);
     return out;
   }

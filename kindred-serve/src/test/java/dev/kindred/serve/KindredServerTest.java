@@ -150,9 +150,13 @@ class KindredServerTest {
     assertThat(get("/v1/users/u1/recommendations?k=abc").status()).isEqualTo(400);
     assertThat(get("/v1/users/u1/recommendations?k=5000").body().get("error").asText()).contains("[1, 50]");
 
-    Reply unknown = get("/v1/users/ghost/recommendations");
-    assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.body().get("error").asText()).contains("unknown user 'ghost'");
+    // An unknown user gets the most popular training items, and the response says so.
+    Reply unknown = get("/v1/users/ghost/recommendations?k=3");
+    assertThat(unknown.status()).isEqualTo(200);
+    assertThat(unknown.body().get("source").asText()).isEqualTo("popularity-fallback");
+    assertThat(items(unknown.body())).startsWith("i0");
+    assertThat(post("/v1/score", "{\"user\":\"ghost\",\"items\":[\"i1\"]}").status()).isEqualTo(404);
+    assertThat(post("/v1/events", "{\"user\":\"u1\",\"item\":\"i1\"}").status()).isEqualTo(405);
     assertThat(get("/v1/items/nope/similar").status()).isEqualTo(404);
 
     String big = "{\"user\":\"u1\",\"exclude\":[" + "\"i1\",".repeat(2000) + "\"i2\"]}";

@@ -1,0 +1,96 @@
+package dev.kindred.serve;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Append-only, durable log of interaction events, one tab-separated line each:
+ * {@code user, item, value, timestampMillis}. An event is acknowledged only after its line is
+ * written (and, with {@link Sync#ALWAYS}, forced to disk), so after a crash every acknowledged
+ * event is in the log; a torn last line (a crash mid-write) is skipped on replay.
+ *
+ * <p>Thread-safe: appends are serialised.
+ */
+public final class EventLog implements AutoCloseable {
+
+  /** When appended lines reach the disk. */
+  public enum Sync {
+    /** {@code fsync} before acknowledging each append: no acknowledged event is ever lost. */
+    ALWAYS,
+    /** Leave it to the OS: faster, and a machine crash (not a process crash) may lose recent events. */
+    NONE
+  }
+
+  /** One event. */
+  public record Event(String user, String item, float value, long timestampMillis) {}
+
+  private final Path path;
+  private final FileChannel channel;
+  private final Sync sync;
+
+  private EventLog(Path path, FileChannel channel, Sync sync) {
+    this.path = path;
+    this.channel = channel;
+    this.sync = sync;
+  }
+
+  /** Opens (creating if needed) the log for appending. */
+  public static EventLog open(Path path, Sync sync) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return new EventLog(path, ch, sync);
+  }
+
+  /** Every complete event in the log, in order; a torn or malformed line is skipped. */
+  public static List<Event> replay(Path path) throws IOException {
+    List<Event> out = new ArrayList<>();
+    if (!Files.exists(path)) return out;
+    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        String[] f = line.split("\t", -1);
+        if (f.length != 4) continue;
+        try {
+          out.add(new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3])));
+        } catch (NumberFormatException e) {
+          // a torn last line after a crash: ignore it
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Appends events as one write; returns once they are durable under the sync policy. */
+  public synchronized void append(List<Event> events) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (Event e : events) {
+      if (e.user().indexOf('\t') >= 0 || e.user().indexOf('\n') >= 0 || e.item().indexOf('\t') >= 0
+          || e.item().indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("ids must not contain tabs or newlines");
+      }
+      sb.append(e.user()).append('\t').append(e.item()).append('\t').append(e.value()).append('\t')
+          .append(e.timestampMillis()).append('\n');
+    }
+    ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+    while (buf.hasRemaining()) channel.write(buf);
+    if (sync == Sync.ALWAYS) channel.force(false);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    channel.close();
+  }
+}

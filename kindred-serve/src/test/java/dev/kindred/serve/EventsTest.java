@@ -1,0 +1,107 @@
+package dev.kindred.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real-time events: logged durably, folded in at once, replayed after a restart. */
+class EventsTest {
+
+  @TempDir
+  Path dir;
+
+  KindredServer server;
+  EventLog log;
+
+  @BeforeAll
+  static void model() {
+    KindredServerTest.start(); // builds the shared test model (and a read-only server we do not use)
+    KindredServerTest.stop();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) server.close();
+    if (log != null) log.close();
+  }
+
+  void start(Path logFile) throws Exception {
+    ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
+    List<EventLog.Event> replay = EventLog.replay(logFile);
+    log = EventLog.open(logFile, EventLog.Sync.ALWAYS);
+    server = KindredServer.start(new RecommendationService(KindredServerTest.model, null, config, log, replay), config);
+    KindredServerTest.server = server;
+  }
+
+  static JsonNode recs(String user) throws Exception {
+    KindredServerTest.Reply r = KindredServerTest.get("/v1/users/" + user + "/recommendations?k=5");
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    return r.body();
+  }
+
+  @Test
+  void aNewUsersFirstEventsGiveRecommendationsAtOnceAndSurviveARestart() throws Exception {
+    Path logFile = dir.resolve("events.log");
+    start(logFile);
+    assertThat(KindredServerTest.get("/v1/users/newbie/recommendations").status()).isEqualTo(404);
+
+    KindredServerTest.Reply ack = KindredServerTest.post("/v1/events",
+        "{\"events\":[{\"user\":\"newbie\",\"item\":\"i3\"},{\"user\":\"newbie\",\"item\":\"i8\",\"value\":2},"
+            + "{\"user\":\"newbie\",\"item\":\"not-an-item\"}]}");
+    assertThat(ack.status()).isEqualTo(200);
+    assertThat(ack.body().get("accepted").asInt()).isEqualTo(2);
+    assertThat(ack.body().get("unknown_items").get(0).asText()).isEqualTo("not-an-item");
+    // Acknowledged means logged: both lines are on disk before the reply.
+    assertThat(Files.readAllLines(logFile)).hasSize(2);
+
+    JsonNode first = recs("newbie");
+    assertThat(first.get("source").asText()).isEqualTo("fold-in");
+    List<String> items = KindredServerTest.items(first);
+    assertThat(items).hasSize(5).doesNotContain("i3", "i8");
+
+    // Restart from the log: the same user gets the same list.
+    server.close();
+    log.close();
+    start(logFile);
+    assertThat(KindredServerTest.items(recs("newbie"))).isEqualTo(items);
+  }
+
+  @Test
+  void aKnownUsersNewEventsChangeTheirListAtOnce() throws Exception {
+    start(dir.resolve("known.log"));
+    List<String> before = KindredServerTest.items(recs("u7"));
+    assertThat(recs("u7").get("source").asText()).isEqualTo("model");
+    // Interacting with the current top item removes it and re-ranks from the new history.
+    String top = before.get(0);
+    assertThat(KindredServerTest.post("/v1/events", "{\"user\":\"u7\",\"item\":\"" + top + "\"}").status()).isEqualTo(200);
+    JsonNode after = recs("u7");
+    assertThat(after.get("source").asText()).isEqualTo("fold-in");
+    assertThat(KindredServerTest.items(after)).doesNotContain(top).isNotEqualTo(before);
+  }
+
+  @Test
+  void malformedEventsAreRefusedWithoutTouchingTheLog() throws Exception {
+    Path logFile = dir.resolve("bad.log");
+    start(logFile);
+    assertThat(KindredServerTest.post("/v1/events", "{\"events\":[{\"user\":\"x\"}]}").status()).isEqualTo(400);
+    assertThat(KindredServerTest.post("/v1/events", "{\"user\":\"x\",\"item\":\"i1\",\"value\":\"high\"}").status())
+        .isEqualTo(400);
+    assertThat(KindredServerTest.post("/v1/events", "{\"events\": 3}").status()).isEqualTo(400);
+    assertThat(Files.readAllLines(logFile)).isEmpty();
+  }
+
+  @Test
+  void replaySkipsATornLastLine() throws Exception {
+    Path logFile = dir.resolve("torn.log");
+    Files.writeString(logFile, "a\ti1\t1.0\t5\nb\ti2\t1.0\t6\nc\ti3\t1.");
+    List<EventLog.Event> events = EventLog.replay(logFile);
+    assertThat(events).extracting(EventLog.Event::user).containsExactly("a", "b");
+  }
+}
