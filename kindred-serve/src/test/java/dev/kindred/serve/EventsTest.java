@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +19,6 @@ class EventsTest {
   KindredServer server;
   EventLog log;
 
-  @BeforeAll
-  static void model() {
-    KindredServerTest.start(); // builds the shared test model (and a read-only server we do not use)
-    KindredServerTest.stop();
-  }
-
   @AfterEach
   void stop() throws Exception {
     if (server != null) server.close();
@@ -36,12 +29,11 @@ class EventsTest {
     ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
     List<EventLog.Event> replay = EventLog.replay(logFile);
     log = EventLog.open(logFile, EventLog.Sync.ALWAYS);
-    server = KindredServer.start(new RecommendationService(KindredServerTest.model, null, config, log, replay), config);
-    KindredServerTest.server = server;
+    server = KindredServer.start(new RecommendationService(Fixture.model(), null, config, log, replay), config);
   }
 
-  static JsonNode recs(String user) throws Exception {
-    KindredServerTest.Reply r = KindredServerTest.get("/v1/users/" + user + "/recommendations?k=5");
+  JsonNode recs(String user) throws Exception {
+    Fixture.Reply r = Fixture.get(server, "/v1/users/" + user + "/recommendations?k=5");
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     return r.body();
   }
@@ -50,9 +42,9 @@ class EventsTest {
   void aNewUsersFirstEventsGiveRecommendationsAtOnceAndSurviveARestart() throws Exception {
     Path logFile = dir.resolve("events.log");
     start(logFile);
-    assertThat(KindredServerTest.get("/v1/users/newbie/recommendations").status()).isEqualTo(404);
+    assertThat(Fixture.get(server, "/v1/users/newbie/recommendations").status()).isEqualTo(404);
 
-    KindredServerTest.Reply ack = KindredServerTest.post("/v1/events",
+    Fixture.Reply ack = Fixture.post(server, "/v1/events",
         "{\"events\":[{\"user\":\"newbie\",\"item\":\"i3\"},{\"user\":\"newbie\",\"item\":\"i8\",\"value\":2},"
             + "{\"user\":\"newbie\",\"item\":\"not-an-item\"}]}");
     assertThat(ack.status()).isEqualTo(200);
@@ -63,37 +55,37 @@ class EventsTest {
 
     JsonNode first = recs("newbie");
     assertThat(first.get("source").asText()).isEqualTo("fold-in");
-    List<String> items = KindredServerTest.items(first);
+    List<String> items = Fixture.items(first);
     assertThat(items).hasSize(5).doesNotContain("i3", "i8");
 
     // Restart from the log: the same user gets the same list.
     server.close();
     log.close();
     start(logFile);
-    assertThat(KindredServerTest.items(recs("newbie"))).isEqualTo(items);
+    assertThat(Fixture.items(recs("newbie"))).isEqualTo(items);
   }
 
   @Test
   void aKnownUsersNewEventsChangeTheirListAtOnce() throws Exception {
     start(dir.resolve("known.log"));
-    List<String> before = KindredServerTest.items(recs("u7"));
+    List<String> before = Fixture.items(recs("u7"));
     assertThat(recs("u7").get("source").asText()).isEqualTo("model");
     // Interacting with the current top item removes it and re-ranks from the new history.
     String top = before.get(0);
-    assertThat(KindredServerTest.post("/v1/events", "{\"user\":\"u7\",\"item\":\"" + top + "\"}").status()).isEqualTo(200);
+    assertThat(Fixture.post(server, "/v1/events", "{\"user\":\"u7\",\"item\":\"" + top + "\"}").status()).isEqualTo(200);
     JsonNode after = recs("u7");
     assertThat(after.get("source").asText()).isEqualTo("fold-in");
-    assertThat(KindredServerTest.items(after)).doesNotContain(top).isNotEqualTo(before);
+    assertThat(Fixture.items(after)).doesNotContain(top).isNotEqualTo(before);
   }
 
   @Test
   void malformedEventsAreRefusedWithoutTouchingTheLog() throws Exception {
     Path logFile = dir.resolve("bad.log");
     start(logFile);
-    assertThat(KindredServerTest.post("/v1/events", "{\"events\":[{\"user\":\"x\"}]}").status()).isEqualTo(400);
-    assertThat(KindredServerTest.post("/v1/events", "{\"user\":\"x\",\"item\":\"i1\",\"value\":\"high\"}").status())
+    assertThat(Fixture.post(server, "/v1/events", "{\"events\":[{\"user\":\"x\"}]}").status()).isEqualTo(400);
+    assertThat(Fixture.post(server, "/v1/events", "{\"user\":\"x\",\"item\":\"i1\",\"value\":\"high\"}").status())
         .isEqualTo(400);
-    assertThat(KindredServerTest.post("/v1/events", "{\"events\": 3}").status()).isEqualTo(400);
+    assertThat(Fixture.post(server, "/v1/events", "{\"events\": 3}").status()).isEqualTo(400);
     assertThat(Files.readAllLines(logFile)).isEmpty();
   }
 

@@ -3,21 +3,11 @@ package dev.kindred.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindred.core.DuplicatePolicy;
-import dev.kindred.core.FoldInRule;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
-import dev.kindred.core.Provenance;
-import dev.kindred.math.FactorMatrix;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,32 +16,18 @@ import org.junit.jupiter.api.Test;
 class KindredServerTest {
 
   static KindredServer server;
-  static HttpClient client;
-  static final ObjectMapper JSON = new ObjectMapper();
   static LatentFactorModel model;
 
-  /** 50 users "u0".."u49" x 80 items "i0".."i79", k = 8, ridge fold-in; user u0 has seen i0..i4. */
+  /** The fixture model; user u0 has seen i0..i4 (the training interactions given to the server). */
   @BeforeAll
   static void start() {
-    SplittableRandom rng = new SplittableRandom(3);
-    FactorMatrix p = new FactorMatrix(50, 8);
-    FactorMatrix q = new FactorMatrix(80, 8);
-    p.fillGaussian(rng.split(), 0.5f);
-    q.fillGaussian(rng.split(), 0.5f);
-    IdIndex.Builder ub = new IdIndex.Builder();
-    IdIndex.Builder ib = new IdIndex.Builder();
-    for (int u = 0; u < 50; u++) ub.add("u" + u);
-    for (int i = 0; i < 80; i++) ib.add("i" + i);
-    IdIndex users = ub.build();
-    IdIndex items = ib.build();
-    Provenance prov = new Provenance("ials", Map.of(), 0, 1, 1, 50, 80, 5, 0.1, 0, "test");
-    model = new LatentFactorModel(prov, users, items, 0f, null, null, p, q, Float.NEGATIVE_INFINITY,
-        Float.POSITIVE_INFINITY, new FoldInRule.Ridge(0.1f, true, 10f, false));
+    model = Fixture.model();
+    IdIndex users = model.userIndex();
+    IdIndex items = model.itemIndex();
     Interactions seen = Interactions.fromCoo(users, items, 50, 80, new int[] {0, 0, 0, 0, 0}, new int[] {0, 1, 2, 3, 4},
         new float[] {1, 1, 1, 1, 1}, null, 5, DuplicatePolicy.LAST);
     ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 10, 4096);
     server = KindredServer.start(new RecommendationService(model, seen, config), config);
-    client = HttpClient.newHttpClient();
   }
 
   @AfterAll
@@ -59,29 +35,22 @@ class KindredServerTest {
     server.close();
   }
 
-  record Reply(int status, JsonNode body) {}
-
-  static Reply get(String path) throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new Reply(r.statusCode(), JSON.readTree(r.body()));
+  static Fixture.Reply get(String path) throws Exception {
+    return Fixture.get(server, path);
   }
 
-  static Reply post(String path, String body) throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new Reply(r.statusCode(), JSON.readTree(r.body()));
+  static Fixture.Reply post(String path, String body) throws Exception {
+    return Fixture.post(server, path, body);
   }
 
   static List<String> items(JsonNode n) {
-    return JSON.convertValue(n.get("items"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    return Fixture.items(n);
   }
 
   @Test
   void healthAndReadiness() throws Exception {
     assertThat(get("/healthz").body().get("status").asText()).isEqualTo("ok");
-    Reply r = get("/readyz");
+    Fixture.Reply r = get("/readyz");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().get("items").asInt()).isEqualTo(80);
     assertThat(r.body().get("model").asText()).isEqualTo("ials");
@@ -89,7 +58,7 @@ class KindredServerTest {
 
   @Test
   void recommendForAKnownUserExcludesSeenItemsAndMatchesTheModel() throws Exception {
-    Reply r = get("/v1/users/u0/recommendations?k=7");
+    Fixture.Reply r = get("/v1/users/u0/recommendations?k=7");
     assertThat(r.status()).isEqualTo(200);
     List<String> got = items(r.body());
     assertThat(got).hasSize(7).doesNotContain("i0", "i1", "i2", "i3", "i4");
@@ -108,7 +77,7 @@ class KindredServerTest {
 
   @Test
   void postRecommendHonoursExcludeAndCandidatesAndReportsUnknownItems() throws Exception {
-    Reply r = post("/v1/recommend", "{\"user\":\"u3\",\"k\":3,\"candidates\":[\"i10\",\"i11\",\"i12\",\"i13\",\"nope\"],"
+    Fixture.Reply r = post("/v1/recommend", "{\"user\":\"u3\",\"k\":3,\"candidates\":[\"i10\",\"i11\",\"i12\",\"i13\",\"nope\"],"
         + "\"exclude\":[\"i10\"]}");
     assertThat(r.status()).isEqualTo(200);
     assertThat(items(r.body())).hasSize(3).isSubsetOf("i11", "i12", "i13");
@@ -117,7 +86,7 @@ class KindredServerTest {
 
   @Test
   void aNewUserIsFoldedInFromAHistory() throws Exception {
-    Reply r = post("/v1/recommend", "{\"user\":\"new-user\",\"history\":[\"i7\",\"i9\",\"i20\"],\"k\":5}");
+    Fixture.Reply r = post("/v1/recommend", "{\"user\":\"new-user\",\"history\":[\"i7\",\"i9\",\"i20\"],\"k\":5}");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().get("source").asText()).isEqualTo("fold-in");
     assertThat(items(r.body())).hasSize(5).doesNotContain("i7", "i9", "i20");
@@ -125,23 +94,23 @@ class KindredServerTest {
 
   @Test
   void batchSimilarAndScore() throws Exception {
-    Reply b = post("/v1/recommend/batch", "{\"users\":[\"u1\",\"u2\",\"ghost\"],\"k\":4}");
+    Fixture.Reply b = post("/v1/recommend/batch", "{\"users\":[\"u1\",\"u2\",\"ghost\"],\"k\":4}");
     assertThat(b.status()).isEqualTo(200);
     assertThat(b.body().get("recommendations")).hasSize(2);
     assertThat(b.body().get("unknown_users").get(0).asText()).isEqualTo("ghost");
 
-    Reply s = get("/v1/items/i5/similar?k=6");
+    Fixture.Reply s = get("/v1/items/i5/similar?k=6");
     assertThat(s.status()).isEqualTo(200);
     assertThat(items(s.body())).hasSize(6).doesNotContain("i5");
 
-    Reply sc = post("/v1/score", "{\"user\":\"u4\",\"items\":[\"i1\",\"i2\"]}");
+    Fixture.Reply sc = post("/v1/score", "{\"user\":\"u4\",\"items\":[\"i1\",\"i2\"]}");
     assertThat(sc.status()).isEqualTo(200);
     assertThat(sc.body().get("scores").get(0).floatValue()).isCloseTo(model.score(4, 1), org.assertj.core.data.Offset.offset(1e-6f));
   }
 
   @Test
   void errorsAreJsonWithTheRightStatus() throws Exception {
-    Reply malformed = post("/v1/recommend", "{\"user\": ");
+    Fixture.Reply malformed = post("/v1/recommend", "{\"user\": ");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.body().get("error").asText()).startsWith("malformed JSON");
 
@@ -151,7 +120,7 @@ class KindredServerTest {
     assertThat(get("/v1/users/u1/recommendations?k=5000").body().get("error").asText()).contains("[1, 50]");
 
     // An unknown user gets the most popular training items, and the response says so.
-    Reply unknown = get("/v1/users/ghost/recommendations?k=3");
+    Fixture.Reply unknown = get("/v1/users/ghost/recommendations?k=3");
     assertThat(unknown.status()).isEqualTo(200);
     assertThat(unknown.body().get("source").asText()).isEqualTo("popularity-fallback");
     assertThat(items(unknown.body())).startsWith("i0");
