@@ -2,6 +2,7 @@ package dev.kindred.core;
 
 import dev.kindred.math.Cholesky;
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Gram;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
 import java.util.Arrays;
@@ -96,31 +97,17 @@ public final class FoldIn {
     return b;
   }
 
-  /** a += c * v v^T over the lower triangle rows (full rows, for the row-major Cholesky). */
+  /** a += c * v v^T on the lower triangle, which is all {@link Cholesky#factor} reads. */
   private static void addOuter(float[] a, int k, float[] v, int vo, float c) {
-    Kernels kern = VectorOps.kernels();
-    for (int d = 0; d < k; d++) {
-      kern.axpy(c * v[vo + d], v, vo, a, d * k, k);
-    }
+    VectorOps.kernels().rank1UpdateLower(c, v, vo, k, a, 0, k);
   }
 
   private float[] gram() {
     float[] g = gram;
     if (g == null) {
-      int k = model.dim();
       FactorMatrix q = model.itemFactors();
-      double[] acc = new double[k * k];
-      for (int i = 0; i < q.rows(); i++) {
-        float[] qa = q.page(i);
-        int qo = q.offset(i);
-        for (int d = 0; d < k; d++) {
-          double v = qa[qo + d];
-          int row = d * k;
-          for (int e = 0; e < k; e++) acc[row + e] += v * qa[qo + e];
-        }
-      }
-      g = new float[k * k];
-      for (int x = 0; x < g.length; x++) g[x] = (float) acc[x];
+      g = new float[q.dim() * q.dim()];
+      Gram.compute(q, 0, q.rows(), g);
       gram = g;
     }
     return g;
