@@ -57,16 +57,57 @@ public final class EventLog implements AutoCloseable {
     try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       String line;
       while ((line = r.readLine()) != null) {
-        String[] f = line.split("\t", -1);
-        if (f.length != 4) continue;
-        try {
-          out.add(new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3])));
-        } catch (NumberFormatException e) {
-          // a torn last line after a crash: ignore it
-        }
+        Event e = parse(line);
+        if (e != null) out.add(e);
       }
     }
     return out;
+  }
+
+  /**
+   * The events of the newline-terminated lines from byte {@code offset} on, and the offset just
+   * past the last of them: a later call from that offset reads only what was appended since. An
+   * unterminated last line (being written, or torn) is left for the next call.
+   *
+   * @param events complete, well-formed events in log order
+   * @param endOffset byte offset just past the last newline read
+   */
+  public record Replay(List<Event> events, long endOffset) {}
+
+  /** Reads the log from byte {@code offset}; see {@link Replay}. A missing file reads as empty. */
+  public static Replay replayFrom(Path path, long offset) throws IOException {
+    List<Event> out = new ArrayList<>();
+    if (!Files.exists(path)) return new Replay(out, offset);
+    long end = offset;
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        java.io.InputStream in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(
+            ch.position(offset)), 1 << 16)) {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+      long pos = offset;
+      int b;
+      while ((b = in.read()) >= 0) {
+        pos++;
+        if (b != '\n') {
+          line.write(b);
+          continue;
+        }
+        Event e = parse(line.toString(StandardCharsets.UTF_8));
+        if (e != null) out.add(e);
+        line.reset();
+        end = pos;
+      }
+    }
+    return new Replay(out, end);
+  }
+
+  private static Event parse(String line) {
+    String[] f = line.split("\t", -1);
+    if (f.length != 4) return null;
+    try {
+      return new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3]));
+    } catch (NumberFormatException e) {
+      return null; // a torn line after a crash
+    }
   }
 
   /** Appends events as one write; returns once they are durable under the sync policy. */

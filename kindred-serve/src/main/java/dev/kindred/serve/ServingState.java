@@ -1,0 +1,139 @@
+package dev.kindred.serve;
+
+import dev.kindred.core.DuplicatePolicy;
+import dev.kindred.core.IdIndex;
+import dev.kindred.core.Interactions;
+import dev.kindred.core.Model;
+import dev.kindred.core.Recommender;
+import dev.kindred.core.Recommenders;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Everything the server answers from for one model: the model, its recommender, the training
+ * interactions on the model's indices, the popularity order for unknown users, and the users'
+ * events since the model's training cut-off (item indices of this model). Built whole, off the
+ * request path, then published through one volatile reference in {@link RecommendationService}; a
+ * request reads that reference once and finishes on the state it read, so a model swap never mixes
+ * two models' indices within a request.
+ *
+ * <p>Thread-safety: every field is final and immutable except {@link #events}, a concurrent map of
+ * per-user event lists that are themselves synchronised.
+ */
+final class ServingState {
+
+  final Model model;
+  final Recommender recommender;
+  final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
+  final int[] popular; // items by training popularity, for unknown users; null without seen
+  final ConcurrentHashMap<String, RecommendationService.UserEvents> events = new ConcurrentHashMap<>();
+  final String version;
+  final String source; // where the model came from: a file path, or "in-process"
+  final long loadedAtMillis;
+
+  ServingState(Model model, Interactions seen, String source) {
+    this.model = model;
+    this.recommender = Recommenders.of(model);
+    this.seen = seen;
+    this.popular = seen == null ? null : byPopularity(seen);
+    this.version = versionOf(model);
+    this.source = source;
+    this.loadedAtMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * The training cut-off: events logged at or after it are re-applied to this model. Training
+   * start ({@code createdAtMillis - trainSeconds}), because data exported while training ran may
+   * or may not be in the model; re-applying an event the model already saw only repeats a history
+   * entry, while skipping one it never saw loses it. {@link Long#MIN_VALUE} (re-apply everything)
+   * when the provenance records no creation time.
+   */
+  long cutoffMillis() {
+    long created = model.provenance().createdAtMillis();
+    if (created <= 0) return Long.MIN_VALUE;
+    return created - Math.round(model.provenance().trainSeconds() * 1000);
+  }
+
+  /** Applies logged events at or after the cut-off whose items this model knows; returns how many. */
+  int apply(Iterable<EventLog.Event> log) {
+    long cutoff = cutoffMillis();
+    IdIndex items = model.itemIndex();
+    int applied = 0;
+    for (EventLog.Event e : log) {
+      if (e.timestampMillis() < cutoff) continue;
+      int i = items.indexOf(e.item());
+      if (i < 0) continue;
+      events.computeIfAbsent(e.user(), u -> new RecommendationService.UserEvents()).add(i, e.value());
+      applied++;
+    }
+    return applied;
+  }
+
+  /**
+   * A short fingerprint of the model: CRC32C of its provenance (algorithm, configuration, data
+   * fingerprint, seed, sizes, creation time), as 8 hex digits. Two files of one training run share
+   * it; a retrain (new creation time) changes it.
+   */
+  static String versionOf(Model model) {
+    CRC32C crc = new CRC32C();
+    crc.update(model.kind().getBytes(StandardCharsets.UTF_8));
+    for (Map.Entry<String, String> e : model.provenance().toMap().entrySet()) {
+      crc.update(0);
+      crc.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+      crc.update(0);
+      crc.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+    }
+    return String.format("%08x", crc.getValue());
+  }
+
+  /**
+   * The pairs of {@code seen} whose user and item {@code model} knows, moved onto its indices by
+   * external id (a swapped-in model may order or cover ids differently); null stays null.
+   */
+  static Interactions onModel(Interactions seen, Model model) {
+    if (seen == null) return null;
+    IdIndex mu = model.userIndex();
+    IdIndex mi = model.itemIndex();
+    int[] userMap = map(seen.userIndex(), seen.numUsers(), mu);
+    int[] itemMap = map(seen.itemIndex(), seen.numItems(), mi);
+    int n = seen.size();
+    int[] u = new int[n];
+    int[] i = new int[n];
+    float[] v = new float[n];
+    int w = 0;
+    int[] ptr = seen.userPtr();
+    int[] idx = seen.itemIdx();
+    for (int x = 0; x < seen.numUsers(); x++) {
+      if (userMap[x] < 0) continue;
+      for (int j = ptr[x]; j < ptr[x + 1]; j++) {
+        int it = itemMap[idx[j]];
+        if (it < 0) continue;
+        u[w] = userMap[x];
+        i[w] = it;
+        v[w++] = seen.values()[j];
+      }
+    }
+    return Interactions.fromCoo(mu, mi, mu.size(), mi.size(), u, i, v, null, w, DuplicatePolicy.LAST);
+  }
+
+  private static int[] map(IdIndex from, int n, IdIndex to) {
+    int[] m = new int[n];
+    for (int x = 0; x < n; x++) {
+      m[x] = from.isNumeric() && to.isNumeric() ? to.indexOf(from.longId(x)) : to.indexOf(from.externalId(x));
+    }
+    return m;
+  }
+
+  private static int[] byPopularity(Interactions seen) {
+    Integer[] order = new Integer[seen.numItems()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> seen.itemDegree(a) != seen.itemDegree(b)
+        ? Integer.compare(seen.itemDegree(b), seen.itemDegree(a)) : Integer.compare(a, b));
+    int[] out = new int[order.length];
+    for (int i = 0; i < out.length; i++) out[i] = order[i];
+    return out;
+  }
+}
