@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End-to-end serving measurement: generate a data set, train a latent-factor model, start
+# `kindred serve` on 127.0.0.1 (free port, durable event log), then measure with
+# dev.kindred.bench.serve.LoadGenerator:
+#   1. generator overhead: open-loop load on the trivial GET /healthz,
+#   2. open-loop recommendation load (GET /v1/users/{u}/recommendations, users drawn Zipf),
+#   3. event reflection: POST an event for a user's top item, poll until the list reflects it.
+# Then stops the server. Everything printed is also written to $SERVE_LOAD_DIR/serve-load.txt.
+#
+# Parameters (environment, defaults in brackets):
+#   USERS [20000] ITEMS [100000] INTERACTIONS [1000000]  generated implicit data set
+#   MODEL [ials] FACTORS [64] EPOCHS [3] TRAIN_THREADS [2]   the trained model
+#   RATE [1000] DURATION [60] WARMUP [10] SENDERS [8] K [10] ZIPF [1.0] EVENT_FRACTION [0]
+#   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200]
+#   RETRIEVAL [exact] (passed as --retrieval only if `kindred serve` has that flag)
+#   SERVE_HEAP [4g] GEN_HEAP [1g]  SERVE_LOAD_DIR [a new temp dir]  KINDRED [./kindred]
+#   KINDRED_JAR [kindred-cli/target/kindred.jar] (the server JVM runs this jar directly)
+# kindred-bench is built (under its build lock) when its classes or classpath are missing or stale;
+# kindred-math, -core, -data, -train and -eval must be installed in the local repository.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bench="$root/kindred-bench"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+kindred="${KINDRED:-$root/kindred}"
+USERS="${USERS:-20000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-1000000}"
+MODEL="${MODEL:-ials}" FACTORS="${FACTORS:-64}" EPOCHS="${EPOCHS:-3}" TRAIN_THREADS="${TRAIN_THREADS:-2}"
+RATE="${RATE:-1000}" DURATION="${DURATION:-60}" WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}"
+ZIPF="${ZIPF:-1.0}" EVENT_FRACTION="${EVENT_FRACTION:-0}" HEALTHZ_DURATION="${HEALTHZ_DURATION:-20}"
+REFLECT_USERS="${REFLECT_USERS:-200}" RETRIEVAL="${RETRIEVAL:-exact}"
+dir="${SERVE_LOAD_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/serve-load.XXXXXX")}"
+mkdir -p "$dir"
+out="$dir/serve-load.txt"
+: >"$out"
+say() { echo "$@" | tee -a "$out"; }
+run() { say "\$ $*"; "$@" 2>&1 | tee -a "$out"; }
+
+if [ ! -f "$bench/target/classpath.txt" ] || [ ! -f "$bench/target/classes/dev/kindred/bench/serve/LoadGenerator.class" ] \
+   || [ -n "$(find "$bench/src" "$bench/pom.xml" -newer "$bench/target/classpath.txt" -print -quit)" ]; then
+  (cd "$root" && flock /tmp/kb-kindred-bench.lock mvn -q -pl kindred-bench package -DskipTests)
+fi
+gen=("$JAVA_HOME/bin/java" "-Xmx${GEN_HEAP:-1g}" -cp "$bench/target/classes:$(cat "$bench/target/classpath.txt")"
+     dev.kindred.bench.serve.LoadGenerator)
+loadgen() { say "\$ java -cp <kindred-bench classes + classpath.txt> dev.kindred.bench.serve.LoadGenerator $*"; "${gen[@]}" "$@" 2>&1 | tee -a "$out"; }
+
+say "== serve-load $(date -u +%FT%TZ) on $(nproc) cores ($(uname -m)); work dir $dir"
+data="$dir/data.tsv"
+model="$dir/model.kdm"
+if [ ! -f "$data" ]; then
+  run "$kindred" generate --users "$USERS" --items "$ITEMS" --interactions "$INTERACTIONS" --implicit --seed 42 --out "$data"
+fi
+if [ ! -f "$model" ]; then
+  run "$kindred" train --train "$data" --model "$MODEL" --factors "$FACTORS" --epochs "$EPOCHS" --threads "$TRAIN_THREADS" \
+    --seed 1 --out "$model"
+fi
+
+serve=(serve --model-file "$model" --train "$data" --port 0 --events "$dir/events.log" --fsync always)
+if "$kindred" serve --help 2>&1 | grep -q -- '--retrieval'; then
+  serve+=(--retrieval "$RETRIEVAL")
+else
+  say "(kindred serve has no --retrieval flag: exact retrieval is the only kind)"
+fi
+rm -f "$dir/events.log"
+# The server runs as a direct child (not through the kindred script's stderr filter) so that its
+# pid is ours to stop; the jar is the one `$kindred` just built or found fresh.
+jar="${KINDRED_JAR:-$root/kindred-cli/target/kindred.jar}"
+serve_java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+            -XX:+UseParallelGC "-Xmx${SERVE_HEAP:-4g}" -jar "$jar")
+say "\$ ${serve_java[*]} ${serve[*]}"
+"${serve_java[@]}" "${serve[@]}" 2>"$dir/serve.err" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 1 600); do
+  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1)"
+  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "serve-load: the server exited" >&2; exit 1; }
+  sleep 0.5
+done
+[ -n "$port" ] || { cat "$dir/serve.err" >&2; echo "serve-load: the server did not become ready" >&2; exit 1; }
+url="http://127.0.0.1:$port"
+say "server ready at $url: $(curl -s "$url/readyz")"
+
+if [ "$HEALTHZ_DURATION" != "0" ]; then
+  say "-- generator overhead: GET /healthz"
+  loadgen --url "$url" --endpoint healthz --rate "$RATE" --duration "$HEALTHZ_DURATION" --warmup 5 --threads "$SENDERS"
+fi
+say "-- recommendation load"
+loadgen --url "$url" --users-file "$data" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+  --threads "$SENDERS" --k "$K" --zipf "$ZIPF" --event-fraction "$EVENT_FRACTION"
+say "-- event reflection"
+loadgen --url "$url" --users-file "$data" --mode reflect --reflect-users "$REFLECT_USERS" --k "$K"
+say "server RSS at the end: $(ps -o rss= -p "$server" | awk '{printf "%.0f MB", $1/1024}')"
+say "output: $out"
