@@ -24,16 +24,21 @@ final class Fixture {
   private Fixture() {}
 
   static LatentFactorModel model() {
-    SplittableRandom rng = new SplittableRandom(3);
-    FactorMatrix p = new FactorMatrix(50, 8);
-    FactorMatrix q = new FactorMatrix(80, 8);
+    return model(3, 0, 8);
+  }
+
+  /** The fixture's shape with other factors: {@code seed}, creation time and latent dimension. */
+  static LatentFactorModel model(long seed, long createdAtMillis, int dim) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    FactorMatrix p = new FactorMatrix(50, dim);
+    FactorMatrix q = new FactorMatrix(80, dim);
     p.fillGaussian(rng.split(), 0.5f);
     q.fillGaussian(rng.split(), 0.5f);
     IdIndex.Builder ub = new IdIndex.Builder();
     IdIndex.Builder ib = new IdIndex.Builder();
     for (int u = 0; u < 50; u++) ub.add("u" + u);
     for (int i = 0; i < 80; i++) ib.add("i" + i);
-    Provenance prov = new Provenance("ials", Map.of(), 0, 1, 1, 50, 80, 5, 0.1, 0, "test");
+    Provenance prov = new Provenance("ials", Map.of(), 0, seed, 1, 50, 80, 5, 0.1, createdAtMillis, "test");
     return new LatentFactorModel(prov, ub.build(), ib.build(), 0f, null, null, p, q, Float.NEGATIVE_INFINITY,
         Float.POSITIVE_INFINITY, new FoldInRule.Ridge(0.1f, true, 10f, false));
   }
