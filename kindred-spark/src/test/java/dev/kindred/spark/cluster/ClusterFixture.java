@@ -32,6 +32,10 @@ final class ClusterFixture {
         .config("spark.default.parallelism", "4");
     cluster.driverConf(executors, cores, ApplicationJars.sparkJarsValue(jars)).forEach(b::config);
     SparkSession spark = b.getOrCreate();
+    if (!spark.sparkContext().master().equals(cluster.masterUrl())) {
+      throw new IllegalStateException("another test class left a session on " + spark.sparkContext().master()
+          + " running; expected a new one on " + cluster.masterUrl());
+    }
     spark.sparkContext().setLogLevel("WARN");
     // Executors register asynchronously; the tests want all of them before they start.
     long deadline = System.nanoTime() + 60_000_000_000L;
