@@ -6,6 +6,8 @@ import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.ScoredItems;
+import dev.kindred.serve.retrieval.Retrieval;
+import dev.kindred.serve.retrieval.RetrievalConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +34,7 @@ public final class RecommendationService {
   private volatile ServingState state;
   private final ServeConfig config;
   private final EventLog log; // may be null: events are then refused
+  private final RetrievalConfig retrievalConfig; // every state, the first and each swapped-in one, is built with it
   private final Object ingestLock = new Object();
   private final Object swapLock = new Object(); // one swap at a time
   private final java.util.concurrent.atomic.LongAdder eventsIngested = new java.util.concurrent.atomic.LongAdder();
@@ -49,10 +52,20 @@ public final class RecommendationService {
    */
   public RecommendationService(Model model, Interactions seen, ServeConfig config, EventLog log,
       List<EventLog.Event> replay) {
+    this(model, seen, config, log, replay, RetrievalConfig.DEFAULTS);
+  }
+
+  /**
+   * As above, with lists retrieved as {@code retrieval} says (exact, ANN or auto); in ANN mode the
+   * HNSW graph is built and its recall measured here, and again for each swapped-in model.
+   */
+  public RecommendationService(Model model, Interactions seen, ServeConfig config, EventLog log,
+      List<EventLog.Event> replay, RetrievalConfig retrieval) {
     Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
+    this.retrievalConfig = Objects.requireNonNull(retrieval, "retrieval");
     this.log = log;
-    ServingState s = new ServingState(model, seen, "in-process");
+    ServingState s = new ServingState(model, seen, "in-process", retrievalConfig);
     int applied = s.apply(replay);
     if (!replay.isEmpty()) {
       LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), cutoffNote(s));
@@ -116,6 +129,11 @@ public final class RecommendationService {
     return state;
   }
 
+  /** The serving model's retrieval: mode and, in ANN mode, the recall measured at start-up (for metrics). */
+  public Retrieval retrieval() {
+    return state.retrieval;
+  }
+
   /** Events accepted since start-up (not counting the replay). */
   long eventsIngested() {
     return eventsIngested.sum();
@@ -136,6 +154,7 @@ public final class RecommendationService {
     m.put("created_at_millis", model.provenance().createdAtMillis());
     m.put("loaded_at_millis", s.loadedAtMillis);
     m.put("exclude_seen_available", s.seen != null);
+    m.put("retrieval", s.retrieval.describe());
     return m;
   }
 
@@ -155,7 +174,7 @@ public final class RecommendationService {
     synchronized (swapLock) {
       ServingState old = state;
       checkCompatible(old.model, next, source);
-      ServingState fresh = new ServingState(next, ServingState.onModel(old.seen, next), source);
+      ServingState fresh = new ServingState(next, ServingState.onModel(old.seen, next), source, retrievalConfig);
       smokeTest(fresh, source);
       int applied = 0;
       long offset = 0;
@@ -266,6 +285,8 @@ public final class RecommendationService {
     } else {
       throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
     }
+    out.put("retrieval", "popularity-fallback".equals(out.get("source")) ? "popularity"
+        : st.retrieval.servedBy(candidates != null));
     out.put("items", external(model, s));
     out.put("scores", s.scores());
     if (!unknown.isEmpty()) out.put("unknown_items", unknown);
@@ -395,6 +416,7 @@ public final class RecommendationService {
       rows.add(row);
     }
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("retrieval", st.retrieval.servedBy(false));
     out.put("recommendations", rows);
     if (!unknownUsers.isEmpty()) out.put("unknown_users", unknownUsers);
     return out;

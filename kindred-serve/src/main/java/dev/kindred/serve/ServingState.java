@@ -5,7 +5,8 @@ import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.Recommender;
-import dev.kindred.core.Recommenders;
+import dev.kindred.serve.retrieval.Retrieval;
+import dev.kindred.serve.retrieval.RetrievalConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,6 +28,7 @@ final class ServingState {
 
   final Model model;
   final Recommender recommender;
+  final Retrieval retrieval; // exact or ANN: recommender above is its recommender
   final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
   final int[] popular; // items by training popularity, for unknown users; null without seen
   final ConcurrentHashMap<String, RecommendationService.UserEvents> events = new ConcurrentHashMap<>();
@@ -35,8 +37,14 @@ final class ServingState {
   final long loadedAtMillis;
 
   ServingState(Model model, Interactions seen, String source) {
+    this(model, seen, source, RetrievalConfig.DEFAULTS);
+  }
+
+  /** A state whose lists come from the retrieval {@code retrievalConfig} asks for (an ANN graph is built here). */
+  ServingState(Model model, Interactions seen, String source, RetrievalConfig retrievalConfig) {
     this.model = model;
-    this.recommender = Recommenders.of(model);
+    this.retrieval = Retrieval.build(model, seen, retrievalConfig);
+    this.recommender = retrieval.recommender();
     this.seen = seen;
     this.popular = seen == null ? null : byPopularity(seen);
     this.version = versionOf(model);

@@ -4,7 +4,6 @@ import dev.kindred.core.FactorRecommender;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
-import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
 import java.util.LinkedHashMap;
@@ -105,9 +104,12 @@ public final class Retrieval {
     return ann;
   }
 
-  /** The retrieval that answers a list request with these options: {@code "ann"} or {@code "exact"}. */
-  public String servedBy(RecommendOptions options) {
-    return ann ? AnnRecommender.retrievalFor(options) : "exact";
+  /**
+   * The retrieval that answers a list request: {@code "ann"} or {@code "exact"} (a candidate list
+   * is always scored exactly).
+   */
+  public String servedBy(boolean candidateList) {
+    return ann && !candidateList ? "ann" : "exact";
   }
 
   /** Measured recall@K of ANN against exact at start-up; empty in exact mode or without a probe. */

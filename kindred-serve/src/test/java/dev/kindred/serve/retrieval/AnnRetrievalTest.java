@@ -149,6 +149,16 @@ class AnnRetrievalTest {
   }
 
   @Test
+  void aRecallBelowTheFloorIsFlagged() {
+    PlantedFactors small = PlantedFactors.generate(300, 3_000, 16, 10, 5L);
+    Retrieval r = Retrieval.build(small.model, small.seen,
+        RetrievalConfig.DEFAULTS.withMode(RetrievalMode.ANN).withAnn(2, 2, 1).withRecallProbe(300, 10, 1.0));
+    assertThat(r.recall().getAsDouble()).isLessThan(1.0);
+    assertThat(r.recallBelowFloor()).isTrue();
+    assertThat(r.describe()).containsEntry("recall_below_floor", true);
+  }
+
+  @Test
   void autoModeUsesTheGraphAboveTheThresholdAndReportsRecall() {
     RetrievalConfig small = RetrievalConfig.DEFAULTS.withMode(RetrievalMode.AUTO).withAutoThreshold(20_000);
     assertThat(Retrieval.build(data.model, data.seen, small).isAnn()).isFalse();
@@ -157,7 +167,6 @@ class AnnRetrievalTest {
     assertThat(r.recall()).isPresent();
     assertThat(r.recall().getAsDouble()).isGreaterThanOrEqualTo(0.9);
     assertThat(r.describe()).containsEntry("mode", "ann").containsEntry("recall_users", 100).containsKey("recall");
-    assertThat(Arrays.asList(r.servedBy(RecommendOptions.ALL), r.servedBy(RecommendOptions.ALL.withCandidates(new int[] {1}))))
-        .containsExactly("ann", "exact");
+    assertThat(Arrays.asList(r.servedBy(false), r.servedBy(true))).containsExactly("ann", "exact");
   }
 }

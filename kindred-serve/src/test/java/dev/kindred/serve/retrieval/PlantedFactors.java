@@ -17,19 +17,19 @@ import java.util.SplittableRandom;
  * topics. Seen items: {@code seenPerUser} items per user, half drawn from the user's own topics so
  * that exclusions hit items the user would be recommended.
  */
-final class PlantedFactors {
+public final class PlantedFactors {
 
   static final int TOPICS = 40;
 
-  final LatentFactorModel model;
-  final Interactions seen;
+  public final LatentFactorModel model;
+  public final Interactions seen;
 
   private PlantedFactors(LatentFactorModel model, Interactions seen) {
     this.model = model;
     this.seen = seen;
   }
 
-  static PlantedFactors generate(int users, int items, int dim, int seenPerUser, long seed) {
+  public static PlantedFactors generate(int users, int items, int dim, int seenPerUser, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[][] centres = new float[TOPICS][dim];
     for (float[] c : centres) for (int d = 0; d < dim; d++) c[d] = (float) (rng.nextGaussian() / Math.sqrt(dim));
