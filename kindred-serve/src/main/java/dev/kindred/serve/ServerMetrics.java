@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       503s from load shedding; {@code kindred_requests_in_flight}, {@code kindred_requests_queued}.
  *   <li>{@code kindred_events_ingested_total}: events accepted by {@code POST /v1/events}.
  *   <li>{@code kindred_model_info} (value 1; tags {@code version}, {@code kind}, {@code algorithm},
- *       {@code trained_at}): the serving model; {@code kindred_model_swaps_total} ({@code result}).
+ *       {@code trained_at}, {@code retrieval}): the serving model; {@code kindred_model_swaps_total}
+ *       ({@code result}); {@code kindred_retrieval_recall}: ANN recall@K against exact measured when
+ *       the model was loaded (NaN with exact retrieval).
  *   <li>JVM memory and threads, process CPU, uptime.
  * </ul>
  *
@@ -64,6 +66,9 @@ final class ServerMetrics {
         .description("requests holding a work slot").register(registry);
     Gauge.builder("kindred.requests.queued", admission, AdmissionControl::waiting)
         .description("requests waiting for a work slot").register(registry);
+    Gauge.builder("kindred.retrieval.recall", service, x -> x.retrieval().recall().orElse(Double.NaN))
+        .description("ANN recall@K vs exact on a user sample, measured at model load (NaN: exact retrieval)")
+        .register(registry);
     FunctionCounter.builder("kindred.events.ingested", service, RecommendationService::eventsIngested)
         .description("events accepted by POST /v1/events since start-up").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -101,7 +106,8 @@ final class ServerMetrics {
     info = Gauge.builder("kindred.model.info", () -> 1)
         .description("the serving model (value 1)")
         .tags(Tags.of("version", s.version, "kind", s.model.kind(), "algorithm", s.model.provenance().algorithm(),
-            "trained_at", created > 0 ? Instant.ofEpochMilli(created).toString() : "unknown"))
+            "trained_at", created > 0 ? Instant.ofEpochMilli(created).toString() : "unknown",
+            "retrieval", s.retrieval.isAnn() ? "ann" : "exact"))
         .register(registry);
     infoVersion = s.version;
   }

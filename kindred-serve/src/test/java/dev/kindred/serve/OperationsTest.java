@@ -110,6 +110,26 @@ class OperationsTest {
     assertThat(after).contains("kindred_requests_in_flight", "kindred_requests_queued", "jvm_memory_used_bytes");
   }
 
+  @Test
+  void metricsNameTheRetrievalAndItsMeasuredRecall() throws Exception {
+    start(OperationsConfig.DEFAULTS);
+    String exact = scrape();
+    assertThat(sample(exact, "kindred_model_info", "retrieval=\"exact\"")).isEqualTo(1.0);
+    assertThat(sample(exact, "kindred_retrieval_recall")).isNaN();
+    server.close();
+
+    ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
+    var ann = dev.kindred.serve.retrieval.RetrievalConfig.DEFAULTS
+        .withMode(dev.kindred.serve.retrieval.RetrievalMode.ANN).withRecallProbe(50, 10, 0.5);
+    RecommendationService service = new RecommendationService(Fixture.model(), null, config, null, List.of(), ann);
+    server = KindredServer.start(service, config, OperationsConfig.DEFAULTS);
+    String annScrape = scrape();
+    assertThat(sample(annScrape, "kindred_model_info", "retrieval=\"ann\"")).isEqualTo(1.0);
+    assertThat(sample(annScrape, "kindred_retrieval_recall"))
+        .isEqualTo(service.retrieval().recall().getAsDouble(), org.assertj.core.data.Offset.offset(1e-9))
+        .isBetween(0.5, 1.0);
+  }
+
   /**
    * One slot, and the first request holds it (the admission hook blocks it on a latch), so the
    * second is shed: at once when no one may wait, after the (short) queue timeout otherwise. No
