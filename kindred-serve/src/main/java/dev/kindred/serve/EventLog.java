@@ -15,11 +15,14 @@ import java.util.List;
  * Append-only, durable log of interaction events, one tab-separated line each:
  * {@code user, item, value, timestampMillis}. An event is acknowledged only after its line is
  * written (and, with {@link Sync#ALWAYS}, forced to disk), so after a crash every acknowledged
- * event is in the log; a torn last line (a crash mid-write) is skipped on replay.
+ * event is in the log; a torn last line (a crash mid-write, never acknowledged) is skipped on
+ * replay and cut off when the log is opened again, so the next event starts a line of its own.
  *
  * <p>Thread-safe: appends are serialised.
  */
 public final class EventLog implements AutoCloseable {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
 
   /** When appended lines reach the disk. */
   public enum Sync {
@@ -42,12 +45,43 @@ public final class EventLog implements AutoCloseable {
     this.sync = sync;
   }
 
-  /** Opens (creating if needed) the log for appending. */
+  /** Opens (creating if needed) the log for appending; a torn last line is cut off first. */
   public static EventLog open(Path path, Sync sync) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
+    if (Files.exists(path)) cutTornTail(path);
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     return new EventLog(path, ch, sync);
+  }
+
+  /** Truncates the log after its last newline, when bytes follow it (a write a crash cut short). */
+  private static void cutTornTail(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      long end = size;
+      ByteBuffer buf = ByteBuffer.allocate(8192);
+      while (end > 0) {
+        int n = (int) Math.min(buf.capacity(), end);
+        buf.clear().limit(n);
+        long at = end - n;
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, at + buf.position()) < 0) throw new IOException(path + ": shrank while being read");
+        }
+        int i = n - 1;
+        while (i >= 0 && buf.get(i) != '\n') i--;
+        if (i >= 0) {
+          end = at + i + 1;
+          break;
+        }
+        end = at;
+      }
+      if (end < size) {
+        ch.truncate(end);
+        ch.force(true);
+        LOG.warn("{}: cut off a torn last line of {} bytes (a write interrupted by a crash; never acknowledged)",
+            path, size - end);
+      }
+    }
   }
 
   /** Every complete event in the log, in order; a torn or malformed line is skipped. */

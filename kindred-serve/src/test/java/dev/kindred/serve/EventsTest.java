@@ -90,6 +90,24 @@ class EventsTest {
   }
 
   @Test
+  void reopeningALogCutsATornLastLineSoTheNextEventStandsAlone() throws Exception {
+    Path logFile = dir.resolve("reopen.log");
+    Files.writeString(logFile, "a\ti1\t1.0\t5\nc\ti3\t1.");
+    try (EventLog reopened = EventLog.open(logFile, EventLog.Sync.ALWAYS)) {
+      reopened.append(List.of(new EventLog.Event("d", "i4", 2f, 7)));
+    }
+    assertThat(Files.readString(logFile)).isEqualTo("a\ti1\t1.0\t5\nd\ti4\t2.0\t7\n");
+    assertThat(EventLog.replay(logFile)).extracting(EventLog.Event::user).containsExactly("a", "d");
+    // A log that is one torn line is emptied; an intact log is left alone.
+    Path torn = dir.resolve("all-torn.log");
+    Files.writeString(torn, "x\ti");
+    EventLog.open(torn, EventLog.Sync.NONE).close();
+    assertThat(Files.size(torn)).isZero();
+    EventLog.open(logFile, EventLog.Sync.NONE).close();
+    assertThat(EventLog.replay(logFile)).hasSize(2);
+  }
+
+  @Test
   void replaySkipsATornLastLine() throws Exception {
     Path logFile = dir.resolve("torn.log");
     Files.writeString(logFile, "a\ti1\t1.0\t5\nb\ti2\t1.0\t6\nc\ti3\t1.");
