@@ -15,6 +15,7 @@
 #   RETRIEVAL [exact] (passed as --retrieval only if `kindred serve` has that flag)
 #   SERVE_HEAP [4g] GEN_HEAP [1g]  SERVE_LOAD_DIR [a new temp dir]  KINDRED [./kindred]
 #   KINDRED_JAR [kindred-cli/target/kindred.jar] (the server JVM runs this jar directly)
+#   BENCH_CLASSES [kindred-bench/target/classes, built when stale] (set: use these classes, no build)
 # kindred-bench is built (under its build lock) when its classes or classpath are missing or stale;
 # kindred-math, -core, -data, -train and -eval must be installed in the local repository.
 set -euo pipefail
@@ -34,11 +35,13 @@ out="$dir/serve-load.txt"
 say() { echo "$@" | tee -a "$out"; }
 run() { say "\$ $*"; "$@" 2>&1 | tee -a "$out"; }
 
-if [ ! -f "$bench/target/classpath.txt" ] || [ ! -f "$bench/target/classes/dev/kindred/bench/serve/LoadGenerator.class" ] \
-   || [ -n "$(find "$bench/src" "$bench/pom.xml" -newer "$bench/target/classpath.txt" -print -quit)" ]; then
+classes="${BENCH_CLASSES:-$bench/target/classes}"
+if [ -z "${BENCH_CLASSES:-}" ] && { [ ! -f "$bench/target/classpath.txt" ] \
+   || [ ! -f "$bench/target/classes/dev/kindred/bench/serve/LoadGenerator.class" ] \
+   || [ -n "$(find "$bench/src" "$bench/pom.xml" -newer "$bench/target/classpath.txt" -print -quit)" ]; }; then
   (cd "$root" && flock /tmp/kb-kindred-bench.lock mvn -q -pl kindred-bench package -DskipTests)
 fi
-gen=("$JAVA_HOME/bin/java" "-Xmx${GEN_HEAP:-1g}" -cp "$bench/target/classes:$(cat "$bench/target/classpath.txt")"
+gen=("$JAVA_HOME/bin/java" "-Xmx${GEN_HEAP:-1g}" -cp "$classes:$(cat "$bench/target/classpath.txt")"
      dev.kindred.bench.serve.LoadGenerator)
 loadgen() { say "\$ java -cp <kindred-bench classes + classpath.txt> dev.kindred.bench.serve.LoadGenerator $*"; "${gen[@]}" "$@" 2>&1 | tee -a "$out"; }
 

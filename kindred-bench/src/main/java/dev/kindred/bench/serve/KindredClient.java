@@ -171,7 +171,8 @@ public final class KindredClient implements AutoCloseable {
     return new Reply(r.statusCode(), body);
   }
 
-  private static String encode(String id) {
+  /** A path segment: URL-encoded, spaces as {@code %20}. */
+  static String encode(String id) {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 

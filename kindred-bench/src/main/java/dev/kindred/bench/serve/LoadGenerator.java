@@ -23,8 +23,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Lean by design, since the generator shares the machine with the server: no scheduler thread
  * and no queue. {@code --threads} blocking senders take the next sequence number from one atomic
- * counter, park until its due time and send it on a keep-alive HTTP/1.1 connection
- * ({@link KindredClient}). The generator's own CPU time per request is reported; run it against
+ * counter, park until its due time and send it on the sender's own keep-alive HTTP/1.1 connection
+ * ({@link RawHttpConnection}; {@code --transport jdk} uses {@link KindredClient} instead). The
+ * generator's own CPU time per request is reported; run it against
  * {@code --endpoint healthz} to see the cost of the generator and the HTTP stack alone.
  *
  * <p>Modes: {@code load} (this), {@code reflect} ({@link ReflectionProbe}: how soon an event shows
@@ -44,6 +45,7 @@ public final class LoadGenerator {
     long measured;
     private final LoadOptions o;
     private final KindredClient client;
+    private final RawHttpConnection connection; // null with --transport jdk
     private final Workload work;
     private final SplittableRandom rng;
     private final AtomicLong next;
@@ -55,6 +57,7 @@ public final class LoadGenerator {
         long warmupRequests, long totalRequests) {
       this.o = o;
       this.client = client;
+      this.connection = o.transport().equals("socket") ? new RawHttpConnection(o.url(), 30_000) : null;
       this.work = work;
       this.rng = rng;
       this.next = next;
@@ -75,9 +78,8 @@ public final class LoadGenerator {
         long sent = System.nanoTime();
         String status;
         try {
-          KindredClient.Reply r = send(event);
-          status = Integer.toString(r.status());
-        } catch (IOException e) {
+          status = Integer.toString(send(event));
+        } catch (IOException | RuntimeException e) {
           status = "io:" + e.getClass().getSimpleName();
         }
         long done = System.nanoTime();
@@ -89,12 +91,22 @@ public final class LoadGenerator {
         Latencies.record(lag, sent - intended);
         statuses.merge(status, 1L, Long::sum);
       }
+      if (connection != null) connection.close();
     }
 
-    private KindredClient.Reply send(boolean event) throws IOException {
-      if (event) return client.events(List.of(new KindredClient.Event(work.user(rng), work.item(rng), 1f)));
-      if (o.endpoint().equals("healthz")) return client.healthz();
-      return client.recommend(work.user(rng), o.k());
+    /** Sends one request; returns the HTTP status. */
+    private int send(boolean event) throws IOException {
+      if (connection == null) {
+        if (event) return client.events(List.of(new KindredClient.Event(work.user(rng), work.item(rng), 1f))).status();
+        if (o.endpoint().equals("healthz")) return client.healthz().status();
+        return client.recommend(work.user(rng), o.k()).status();
+      }
+      if (event) {
+        byte[] body = KindredClient.JSON.writeValueAsBytes(Map.of("user", work.user(rng), "item", work.item(rng)));
+        return connection.post("/v1/events", body);
+      }
+      if (o.endpoint().equals("healthz")) return connection.get("/healthz");
+      return connection.get("/v1/users/" + KindredClient.encode(work.user(rng)) + "/recommendations?k=" + o.k());
     }
   }
 
@@ -169,6 +181,7 @@ public final class LoadGenerator {
     m.put("user_distribution", o.zipfExponent() == 0 ? "uniform" : "zipf(" + o.zipfExponent() + ")");
     m.put("event_fraction", o.eventFraction());
     m.put("threads", o.threads());
+    m.put("transport", o.transport());
     m.put("target_rate", o.rate());
     m.put("warmup_seconds", o.warmupSeconds());
     m.put("duration_seconds", o.durationSeconds());
@@ -182,8 +195,8 @@ public final class LoadGenerator {
     m.put("send_lag", Latencies.summary(lag));
     m.put("generator_cpu_us_per_request", Math.round(cpu / 1000.0 / Math.max(1, measured) * 10) / 10.0);
     m.put("text", List.of(
-        String.format("load: %s %s, k %d, %d users %s, events %.0f%%, %d senders", o.url(), o.endpoint(), o.k(),
-            work.numUsers(), m.get("user_distribution"), 100 * o.eventFraction(), o.threads()),
+        String.format("load: %s %s, k %d, %d users %s, events %.0f%%, %d senders (%s transport)", o.url(), o.endpoint(),
+            o.k(), work.numUsers(), m.get("user_distribution"), 100 * o.eventFraction(), o.threads(), o.transport()),
         String.format("rate: target %.0f/s, achieved %.1f/s over %.1f s after %.1f s warm-up; %d requests, %d errors %s",
             o.rate(), (double) m.get("achieved_rate"), window, o.warmupSeconds(), measured, errors, statuses),
         "latency (from intended send): " + Latencies.line(latency),

@@ -25,17 +25,20 @@ import java.util.Set;
  * @param eventFraction share of requests that are {@code POST /v1/events} instead of recommend
  * @param reflectUsers users probed in {@code reflect} mode
  * @param seed random seed (user draws, the request mix, probed users)
+ * @param transport {@code socket} (a lean blocking HTTP/1.1 connection per sender, the default)
+ *     or {@code jdk} (the JDK HttpClient through {@link KindredClient}; more CPU per request)
  * @param json print one JSON object instead of text
  */
 public record LoadOptions(URI url, String mode, String endpoint, double rate, double warmupSeconds,
     double durationSeconds, int threads, int k, Path usersFile, double zipfExponent, double eventFraction,
-    int reflectUsers, long seed, boolean json) {
+    int reflectUsers, long seed, String transport, boolean json) {
 
   private static final Set<String> MODES = Set.of("load", "reflect");
   private static final Set<String> ENDPOINTS = Set.of("recommend", "healthz");
+  private static final Set<String> TRANSPORTS = Set.of("socket", "jdk");
 
   public static final LoadOptions DEFAULTS = new LoadOptions(URI.create("http://127.0.0.1:8080"), "load",
-      "recommend", 1000, 10, 60, 8, 10, null, 1.0, 0.0, 200, 1, false);
+      "recommend", 1000, 10, 60, 8, 10, null, 1.0, 0.0, 200, 1, "socket", false);
 
   public LoadOptions {
     if (url == null) throw new IllegalArgumentException("--url must be set");
@@ -51,6 +54,9 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
     if (!(zipfExponent >= 0)) throw new IllegalArgumentException("--zipf must be >= 0, got " + zipfExponent);
     if (!(eventFraction >= 0 && eventFraction <= 1)) {
       throw new IllegalArgumentException("--event-fraction must be in [0, 1], got " + eventFraction);
+    }
+    if (!TRANSPORTS.contains(transport)) {
+      throw new IllegalArgumentException("--transport must be one of " + TRANSPORTS + ", got '" + transport + "'");
     }
     if (reflectUsers < 1) throw new IllegalArgumentException("--reflect-users must be >= 1, got " + reflectUsers);
   }
@@ -71,7 +77,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
       m.put(a.substring(2), args[++i]);
     }
     Set<String> known = Set.of("url", "mode", "endpoint", "rate", "warmup", "duration", "threads", "k", "users-file",
-        "zipf", "event-fraction", "reflect-users", "seed");
+        "zipf", "event-fraction", "reflect-users", "seed", "transport");
     for (String key : m.keySet()) {
       if (!known.contains(key)) throw new IllegalArgumentException("unknown flag --" + key + "; known: " + known);
     }
@@ -85,7 +91,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
         number(m, "duration", d.durationSeconds), (int) integer(m, "threads", d.threads), (int) integer(m, "k", d.k),
         m.containsKey("users-file") ? Path.of(m.get("users-file")) : null, number(m, "zipf", d.zipfExponent),
         number(m, "event-fraction", d.eventFraction), (int) integer(m, "reflect-users", d.reflectUsers),
-        integer(m, "seed", d.seed), json);
+        integer(m, "seed", d.seed), m.getOrDefault("transport", d.transport), json);
   }
 
   private static double number(Map<String, String> m, String key, double dflt) {
