@@ -1,0 +1,104 @@
+package dev.kindred.spark.sgd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * DSGD checkpoints in a directory on any Hadoop file system:
+ * {@code DIR/ALGORITHM-sgd/epoch-NNNNN/{users,items,_META}}. The factor blocks are object files;
+ * {@code _META} is written last and names the epoch and the layout, so a directory without it is an
+ * interrupted write and is ignored. Resuming checks that the layout (blocks, factors, users,
+ * items) matches and refuses otherwise.
+ */
+final class SgdCheckpoints {
+
+  record Loaded(int epoch, JavaRDD<FactorBlock> users, JavaRDD<FactorBlock> items) {}
+
+  private final JavaSparkContext jsc;
+  private final Path root;
+  private final Map<String, String> layout = new LinkedHashMap<>();
+
+  SgdCheckpoints(JavaSparkContext jsc, String dir, String algorithm, int blocks, int factors, int users, int items) {
+    this.jsc = jsc;
+    this.root = new Path(dir, algorithm + "-sgd");
+    layout.put("blocks", Integer.toString(blocks));
+    layout.put("factors", Integer.toString(factors));
+    layout.put("users", Integer.toString(users));
+    layout.put("items", Integer.toString(items));
+  }
+
+  Loaded save(int epoch, JavaRDD<FactorBlock> users, JavaRDD<FactorBlock> items) {
+    Path dir = new Path(root, String.format("epoch-%05d", epoch));
+    try {
+      FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
+      if (fs.exists(dir)) fs.delete(dir, true);
+      users.saveAsObjectFile(new Path(dir, "users").toString());
+      items.saveAsObjectFile(new Path(dir, "items").toString());
+      StringBuilder meta = new StringBuilder("epoch=" + epoch + "\n");
+      layout.forEach((k, v) -> meta.append(k).append('=').append(v).append('\n'));
+      try (FSDataOutputStream out = fs.create(new Path(dir, "_META"), true)) {
+        out.write(meta.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      return load(dir, epoch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest complete checkpoint, or null when there is none. */
+  Loaded latest() {
+    try {
+      FileSystem fs = root.getFileSystem(jsc.hadoopConfiguration());
+      if (!fs.exists(root)) return null;
+      Path best = null;
+      int bestEpoch = -1;
+      for (FileStatus st : fs.listStatus(root)) {
+        String name = st.getPath().getName();
+        if (!st.isDirectory() || !name.startsWith("epoch-") || !fs.exists(new Path(st.getPath(), "_META"))) continue;
+        int epoch = Integer.parseInt(name.substring(6));
+        if (epoch > bestEpoch) {
+          bestEpoch = epoch;
+          best = st.getPath();
+        }
+      }
+      if (best == null) return null;
+      Map<String, String> meta = readMeta(fs, new Path(best, "_META"));
+      for (Map.Entry<String, String> e : layout.entrySet()) {
+        if (!e.getValue().equals(meta.get(e.getKey()))) {
+          throw new IllegalArgumentException("checkpoint " + best + " has " + e.getKey() + "=" + meta.get(e.getKey())
+              + " but this fit has " + e.getKey() + "=" + e.getValue() + "; use another checkpoint directory");
+        }
+      }
+      return load(best, bestEpoch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoints under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Loaded load(Path dir, int epoch) {
+    JavaRDD<FactorBlock> users = jsc.objectFile(new Path(dir, "users").toString());
+    JavaRDD<FactorBlock> items = jsc.objectFile(new Path(dir, "items").toString());
+    return new Loaded(epoch, users, items);
+  }
+
+  private static Map<String, String> readMeta(FileSystem fs, Path p) throws IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    try (var in = fs.open(p)) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        int eq = line.indexOf('=');
+        if (eq > 0) m.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+}
