@@ -8,7 +8,7 @@
 # Then stops the server. Everything printed is also written to $SERVE_LOAD_DIR/serve-load.txt.
 #
 # Parameters (environment, defaults in brackets):
-#   USERS [20000] ITEMS [100000] INTERACTIONS [1000000]  generated implicit data set
+#   USERS [50000] ITEMS [100000] INTERACTIONS [2000000]  generated implicit data set (~96k items occur)
 #   MODEL [ials] FACTORS [64] EPOCHS [3] TRAIN_THREADS [2]   the trained model
 #   RATE [1000] DURATION [60] WARMUP [10] SENDERS [8] K [10] ZIPF [1.0] EVENT_FRACTION [0]
 #   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200]
@@ -23,7 +23,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench="$root/kindred-bench"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 kindred="${KINDRED:-$root/kindred}"
-USERS="${USERS:-20000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-1000000}"
+USERS="${USERS:-50000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-2000000}"
 MODEL="${MODEL:-ials}" FACTORS="${FACTORS:-64}" EPOCHS="${EPOCHS:-3}" TRAIN_THREADS="${TRAIN_THREADS:-2}"
 RATE="${RATE:-1000}" DURATION="${DURATION:-60}" WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}"
 ZIPF="${ZIPF:-1.0}" EVENT_FRACTION="${EVENT_FRACTION:-0}" HEALTHZ_DURATION="${HEALTHZ_DURATION:-20}"
