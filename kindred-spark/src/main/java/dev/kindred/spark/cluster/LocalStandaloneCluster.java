@@ -194,6 +194,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     conf.put("spark.cores.max", Integer.toString(executors * coresPerExecutor));
     conf.put("spark.executor.extraJavaOptions", executorFlags);
     conf.put("spark.executorEnv.SPARK_LOCAL_IP", LOOPBACK);
+    // All executors share this host; on a real cluster they do not. Without this, Spark reads a
+    // neighbour executor's shuffle files straight from disk and no shuffle byte counts as remote.
+    conf.put("spark.shuffle.readHostLocalDisk", "false");
     if (applicationJars != null && !applicationJars.isBlank()) conf.put("spark.jars", applicationJars);
     return conf;
   }
