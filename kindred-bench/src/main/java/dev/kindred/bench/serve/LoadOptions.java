@@ -23,7 +23,9 @@ import java.util.Set;
  *     items events name
  * @param zipfExponent user popularity exponent; 0 draws users uniformly
  * @param eventFraction share of requests that are {@code POST /v1/events} instead of recommend
- * @param reflectUsers users probed in {@code reflect} mode
+ * @param reflectUsers users probed (and recorded) in {@code reflect} mode
+ * @param reflectWarmup users probed first and not recorded in {@code reflect} mode (JIT warm-up
+ *     of the event and fold-in paths)
  * @param seed random seed (user draws, the request mix, probed users)
  * @param transport {@code socket} (a lean blocking HTTP/1.1 connection per sender, the default)
  *     or {@code jdk} (the JDK HttpClient through {@link KindredClient}; more CPU per request)
@@ -31,14 +33,14 @@ import java.util.Set;
  */
 public record LoadOptions(URI url, String mode, String endpoint, double rate, double warmupSeconds,
     double durationSeconds, int threads, int k, Path usersFile, double zipfExponent, double eventFraction,
-    int reflectUsers, long seed, String transport, boolean json) {
+    int reflectUsers, int reflectWarmup, long seed, String transport, boolean json) {
 
   private static final Set<String> MODES = Set.of("load", "reflect");
   private static final Set<String> ENDPOINTS = Set.of("recommend", "healthz");
   private static final Set<String> TRANSPORTS = Set.of("socket", "jdk");
 
   public static final LoadOptions DEFAULTS = new LoadOptions(URI.create("http://127.0.0.1:8080"), "load",
-      "recommend", 1000, 10, 60, 8, 10, null, 1.0, 0.0, 200, 1, "socket", false);
+      "recommend", 1000, 10, 60, 8, 10, null, 1.0, 0.0, 200, 100, 1, "socket", false);
 
   public LoadOptions {
     if (url == null) throw new IllegalArgumentException("--url must be set");
@@ -59,6 +61,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
       throw new IllegalArgumentException("--transport must be one of " + TRANSPORTS + ", got '" + transport + "'");
     }
     if (reflectUsers < 1) throw new IllegalArgumentException("--reflect-users must be >= 1, got " + reflectUsers);
+    if (reflectWarmup < 0) throw new IllegalArgumentException("--reflect-warmup must be >= 0, got " + reflectWarmup);
   }
 
   /** Parses {@code --flag value} pairs ({@code --json} takes no value) over {@link #DEFAULTS}. */
@@ -77,7 +80,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
       m.put(a.substring(2), args[++i]);
     }
     Set<String> known = Set.of("url", "mode", "endpoint", "rate", "warmup", "duration", "threads", "k", "users-file",
-        "zipf", "event-fraction", "reflect-users", "seed", "transport");
+        "zipf", "event-fraction", "reflect-users", "reflect-warmup", "seed", "transport");
     for (String key : m.keySet()) {
       if (!known.contains(key)) throw new IllegalArgumentException("unknown flag --" + key + "; known: " + known);
     }
@@ -91,7 +94,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
         number(m, "duration", d.durationSeconds), (int) integer(m, "threads", d.threads), (int) integer(m, "k", d.k),
         m.containsKey("users-file") ? Path.of(m.get("users-file")) : null, number(m, "zipf", d.zipfExponent),
         number(m, "event-fraction", d.eventFraction), (int) integer(m, "reflect-users", d.reflectUsers),
-        integer(m, "seed", d.seed), m.getOrDefault("transport", d.transport), json);
+        (int) integer(m, "reflect-warmup", d.reflectWarmup),        integer(m, "seed", d.seed), m.getOrDefault("transport", d.transport), json);
   }
 
   private static double number(Map<String, String> m, String key, double dflt) {

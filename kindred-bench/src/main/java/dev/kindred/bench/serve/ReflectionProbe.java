@@ -9,12 +9,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * How soon an event changes its user's recommendations. For each of {@code --reflect-users}
- * distinct users, one at a time: read the user's top-k, POST an event for the current top item,
+ * distinct users (after {@code --reflect-warmup} users probed the same way and not recorded, so
+ * that the server's event and fold-in paths are compiled), one at a time: read the user's top-k, POST an event for the current top item,
  * then poll the user's list until that item is gone (an item the user has acted on is excluded
  * as seen, and the fold-in re-ranks the rest). Reports the distribution of the acknowledgement
  * time (event POST round trip; with {@code --fsync always} it includes the server's fsync) and of
- * the time to reflection (event send to the end of the first poll whose list reflects it), and the
- * share reflected within 10 ms. A user whose list never reflects the event within 5 s counts as
+ * the time to reflection (event send to the end of the first poll whose list reflects it; the
+ * part after the acknowledgement is reported as the reflecting read), and the share reflected
+ * within 10 ms. A user whose list never reflects the event within 5 s counts as
  * not reflected.
  *
  * <p>Single-threaded; it adds one request at a time, so run it on an otherwise idle server, or
@@ -28,16 +30,27 @@ final class ReflectionProbe {
   private ReflectionProbe() {}
 
   static Map<String, Object> run(KindredClient client, Workload work, LoadOptions o) throws IOException {
-    List<String> users = work.distinctUsers(o.reflectUsers(), new SplittableRandom(o.seed()));
+    List<String> users = work.distinctUsers(o.reflectWarmup() + o.reflectUsers(), new SplittableRandom(o.seed()));
+    java.util.Collections.shuffle(users, new java.util.Random(o.seed())); // warm-up users are not the lowest ranks
     Histogram ack = Latencies.histogram();
     Histogram reflected = Latencies.histogram();
+    Histogram read = Latencies.histogram();
+    int warm = Math.min(o.reflectWarmup(), Math.max(0, users.size() - o.reflectUsers()));
     long polls = 0;
     long maxPolls = 0;
     int skipped = 0;
     int failedAcks = 0;
     int notReflected = 0;
     int withinTarget = 0;
-    for (String user : users) {
+    for (int x = 0; x < users.size(); x++) {
+      String user = users.get(x);
+      if (x == warm) { // warm-up done: from here on, everything counts
+        ack.reset();
+        reflected.reset();
+        read.reset();
+        polls = maxPolls = 0;
+        skipped = failedAcks = notReflected = withinTarget = 0;
+      }
       KindredClient.Reply before = client.recommend(user, o.k());
       if (!before.ok() || before.items().isEmpty()) {
         skipped++;
@@ -69,6 +82,7 @@ final class ReflectionProbe {
         continue;
       }
       Latencies.record(reflected, t2 - t0);
+      Latencies.record(read, t2 - t1);
       if (t2 - t0 <= TARGET_NANOS) withinTarget++;
     }
     long probed = reflected.getTotalCount() + notReflected;
@@ -85,11 +99,14 @@ final class ReflectionProbe {
     m.put("max_polls", maxPolls);
     m.put("ack", Latencies.summary(ack));
     m.put("time_to_reflected", Latencies.summary(reflected));
+    m.put("reflecting_read", Latencies.summary(read));
+    m.put("warmup_users", warm);
     m.put("text", List.of(
-        String.format("reflect: %s, k %d: %d users probed (%d skipped: no list; %d failed acks), %d not reflected in 5 s",
-            o.url(), o.k(), probed, skipped, failedAcks, notReflected),
+        String.format("reflect: %s, k %d: %d users probed after %d warm-up users (%d skipped: no list; %d failed acks), "
+            + "%d not reflected in 5 s", o.url(), o.k(), probed, warm, skipped, failedAcks, notReflected),
         "event ack: " + Latencies.line(ack),
         "time to reflected: " + Latencies.line(reflected),
+        "  of which the reflecting read (after the ack): " + Latencies.line(read),
         String.format("reflected within 10 ms: %d of %d (%.1f%%); polls per event: mean %s, max %d", withinTarget, probed,
             probed == 0 ? 0.0 : 100.0 * withinTarget / probed, m.get("mean_polls"), maxPolls)));
     return m;
