@@ -72,11 +72,12 @@ public final class Retrieval {
     LatentFactorModel m = (LatentFactorModel) model;
     FactorRecommender exact = new FactorRecommender(m);
     long t0 = System.nanoTime();
-    HnswItemIndex index = HnswItemIndex.build(m.itemFactors(), m.itemBiases(), config.annM(),
+    HnswItemIndex index = HnswItemIndex.build(m.itemFactors(), m.itemBiases(), config.annSpace(), config.annHeadFraction(), config.annM(),
         config.annEfConstruction(), config.seed());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    LOG.info("retrieval: HNSW graph over {} items (dim {}{}, M={}, efConstruction={}) built in {} s, {} MB",
-        m.numItems(), m.dim(), m.itemBiases() == null ? "" : " + bias", config.annM(), config.annEfConstruction(),
+    LOG.info("retrieval: HNSW graph over {} items (dim {}{}, {}, M={}, efConstruction={}) built in {} s, {} MB",
+        m.numItems(), m.dim(), m.itemBiases() == null ? "" : " + bias", config.annSpace().name().toLowerCase(),
+        config.annM(), config.annEfConstruction(),
         String.format("%.2f", seconds), index.graphBytes() >> 20);
     AnnRecommender ann = new AnnRecommender(exact, index, config.annEfSearch());
     RecallProbe.Report report = null;
@@ -132,6 +133,8 @@ public final class Retrieval {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mode", ann ? "ann" : "exact");
     if (ann) {
+      m.put("ann_space", config.annSpace().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      if (config.annSpace() == AnnSpace.UNIT_SPHERE) m.put("ann_head_fraction", config.annHeadFraction());
       m.put("ann_m", config.annM());
       m.put("ann_ef_construction", config.annEfConstruction());
       m.put("ann_ef_search", config.annEfSearch());
