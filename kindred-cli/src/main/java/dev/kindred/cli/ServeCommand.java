@@ -48,6 +48,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
+  @Mixin
+  RetrievalOptions retrieval;
+
   @Override
   public Integer call() throws Exception {
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port);
@@ -56,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
     EventLog.Sync sync = ModelOptions.enumValue(EventLog.Sync.class, fsync, "--fsync");
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
-    RecommendationService service = new RecommendationService(model, seen, config, log, replay);
+    RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
     try (KindredServer server = KindredServer.start(service, config)) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
@@ -64,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
       }
       spec.commandLine().getErr().printf("kindred: serving %s (%s, %d users x %d items) on http://%s:%d%n",
           modelFile, model.provenance().algorithm(), model.numUsers(), model.numItems(), host, server.port());
+      var r = service.retrieval();
+      spec.commandLine().getErr().printf("kindred: retrieval %s%s%n", r.isAnn() ? "ann" : "exact",
+          r.recallReport() == null ? "" : String.format(" (recall@%d %.3f vs exact on %d users%s)", r.recallReport().k(),
+              r.recallReport().recall(), r.recallReport().users(), r.recallBelowFloor() ? ", BELOW the floor" : ""));
       spec.commandLine().getErr().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
