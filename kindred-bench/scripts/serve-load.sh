@@ -11,7 +11,7 @@
 #   USERS [50000] ITEMS [100000] INTERACTIONS [2000000]  generated implicit data set (~96k items occur)
 #   MODEL [ials] FACTORS [64] EPOCHS [3] TRAIN_THREADS [2]   the trained model
 #   RATE [1000] DURATION [60] WARMUP [10] SENDERS [8] K [10] ZIPF [1.0] EVENT_FRACTION [0]
-#   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200]
+#   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200] REFLECT_WARMUP [100]
 #   RETRIEVAL [exact] (passed as --retrieval only if `kindred serve` has that flag)
 #   SERVE_HEAP [4g] GEN_HEAP [1g]  SERVE_LOAD_DIR [a new temp dir]  KINDRED [./kindred]
 #   KINDRED_JAR [kindred-cli/target/kindred.jar] (the server JVM runs this jar directly)
@@ -27,7 +27,7 @@ USERS="${USERS:-50000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-2
 MODEL="${MODEL:-ials}" FACTORS="${FACTORS:-64}" EPOCHS="${EPOCHS:-3}" TRAIN_THREADS="${TRAIN_THREADS:-2}"
 RATE="${RATE:-1000}" DURATION="${DURATION:-60}" WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}"
 ZIPF="${ZIPF:-1.0}" EVENT_FRACTION="${EVENT_FRACTION:-0}" HEALTHZ_DURATION="${HEALTHZ_DURATION:-20}"
-REFLECT_USERS="${REFLECT_USERS:-200}" RETRIEVAL="${RETRIEVAL:-exact}"
+REFLECT_USERS="${REFLECT_USERS:-200}" REFLECT_WARMUP="${REFLECT_WARMUP:-100}" RETRIEVAL="${RETRIEVAL:-exact}"
 dir="${SERVE_LOAD_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/serve-load.XXXXXX")}"
 mkdir -p "$dir"
 out="$dir/serve-load.txt"
@@ -91,6 +91,7 @@ say "-- recommendation load"
 loadgen --url "$url" --users-file "$data" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --threads "$SENDERS" --k "$K" --zipf "$ZIPF" --event-fraction "$EVENT_FRACTION"
 say "-- event reflection"
-loadgen --url "$url" --users-file "$data" --mode reflect --reflect-users "$REFLECT_USERS" --k "$K"
+loadgen --url "$url" --users-file "$data" --mode reflect --reflect-users "$REFLECT_USERS" \
+  --reflect-warmup "$REFLECT_WARMUP" --k "$K"
 say "server RSS at the end: $(ps -o rss= -p "$server" | awk '{printf "%.0f MB", $1/1024}')"
 say "output: $out"
