@@ -112,6 +112,24 @@ class HotSwapTest {
   }
 
   @Test
+  void inAnnModeTheSwappedInModelGetsItsOwnGraph() throws Exception {
+    ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
+    var ann = dev.kindred.serve.retrieval.RetrievalConfig.DEFAULTS
+        .withMode(dev.kindred.serve.retrieval.RetrievalMode.ANN).withRecallProbe(50, 10, 0.5);
+    RecommendationService service = new RecommendationService(ModelFile.read(fileA), null, config, null, List.of(), ann);
+    server = KindredServer.start(service, config, OperationsConfig.DEFAULTS.withAdminToken(TOKEN));
+    var before = service.retrieval();
+    assertThat(swapTo(fileB).statusCode()).isEqualTo(200);
+    assertThat(service.retrieval()).isNotSameAs(before);
+    assertThat(service.retrieval().isAnn()).isTrue();
+    assertThat(Fixture.get(server, "/readyz").body().get("retrieval").get("mode").asText()).isEqualTo("ann");
+    JsonNode r = Fixture.get(server, "/v1/users/u5/recommendations?k=6").body();
+    assertThat(r.get("retrieval").asText()).isEqualTo("ann");
+    // 80 items and a beam of 100: the graph search is exhaustive, so the list is model B's exact one.
+    assertThat(Fixture.items(r)).isEqualTo(expectedTop(modelB, "u5", 6));
+  }
+
+  @Test
   void eventsLoggedBeforeASwapAreReflectedAfterIt() throws Exception {
     start(OperationsConfig.DEFAULTS.withAdminToken(TOKEN));
     String events = "{\"events\":[{\"user\":\"newbie\",\"item\":\"i3\"},{\"user\":\"newbie\",\"item\":\"i8\",\"value\":2},"
