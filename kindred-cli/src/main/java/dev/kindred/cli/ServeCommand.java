@@ -5,6 +5,7 @@ import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
 import dev.kindred.serve.EventLog;
 import dev.kindred.serve.KindredServer;
+import dev.kindred.serve.OperationsConfig;
 import dev.kindred.serve.RecommendationService;
 import dev.kindred.serve.ServeConfig;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Spec;
 /** {@code kindred serve}: the HTTP recommendation server over a model file. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve a model file over HTTP (JSON API under /v1, /healthz, /readyz) until stopped.",
-        "Binds 127.0.0.1 unless --host says otherwise. --train gives the interactions to exclude as seen."})
+        "Binds 127.0.0.1 unless --host says otherwise. --train gives the interactions to exclude as seen.",
+        "GET /metrics is Prometheus text; overload is shed with 503 + Retry-After; POST /v1/admin/model "
+            + "{\"path\": FILE} (bearer token) or --watch-model swaps the model in without a restart."})
 final class ServeCommand implements Callable<Integer> {
 
   @Spec
@@ -51,16 +54,20 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   RetrievalOptions retrieval;
 
+  @Mixin
+  OperationsOptions operations;
+
   @Override
   public Integer call() throws Exception {
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port);
+    OperationsConfig ops = operations.config();
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
     EventLog.Sync sync = ModelOptions.enumValue(EventLog.Sync.class, fsync, "--fsync");
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
-    try (KindredServer server = KindredServer.start(service, config)) {
+    try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
             replay.size(), fsync);
@@ -71,6 +78,9 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().printf("kindred: retrieval %s%s%n", r.isAnn() ? "ann" : "exact",
           r.recallReport() == null ? "" : String.format(" (recall@%d %.3f vs exact on %d users%s)", r.recallReport().k(),
               r.recallReport().recall(), r.recallReport().users(), r.recallBelowFloor() ? ", BELOW the floor" : ""));
+      spec.commandLine().getErr().printf("kindred: at most %d requests in flight, %d queued for %d ms; admin endpoints %s%s%n",
+          ops.maxInFlight(), ops.maxQueued(), ops.queueTimeoutMillis(), ops.adminToken() == null ? "disabled" : "enabled",
+          ops.watchModel() == null ? "" : "; watching " + ops.watchModel());
       spec.commandLine().getErr().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
