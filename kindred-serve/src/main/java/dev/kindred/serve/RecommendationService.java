@@ -217,7 +217,7 @@ public final class RecommendationService {
     }
   }
 
-  /** One recommendation and one score through the new state, so a model that cannot serve is refused now. */
+  /** One recommendation through the new state, so a model that cannot serve is refused now, not on a request. */
   private static void smokeTest(ServingState s, String source) {
     try {
       ScoredItems top = s.recommender.recommend(0, Math.min(10, s.model.numItems()), new RecommendOptions(null, null, null));
