@@ -197,6 +197,7 @@ public final class RecommendationService {
       out.put("source", source);
       out.put("events_reapplied", applied);
       out.put("events_cutoff_millis", fresh.cutoffMillis() == Long.MIN_VALUE ? null : fresh.cutoffMillis());
+      out.put("events_rule", cutoffNote(fresh));
       return out;
     }
   }

@@ -168,9 +168,17 @@ class HotSwapTest {
     JsonNode r = Fixture.JSON.readTree(swapTo(later).body());
     assertThat(r.get("events_reapplied").asInt()).isEqualTo(0);
     assertThat(Fixture.get(server, "/v1/users/newbie/recommendations").status()).isEqualTo(404);
+    assertThat(r.get("events_rule").asText()).startsWith("events from ");
     // Back to model B (trained in 1970): the event is re-applied again.
     assertThat(Fixture.JSON.readTree(swapTo(fileB).body()).get("events_reapplied").asInt()).isEqualTo(1);
     assertThat(Fixture.get(server, "/v1/users/newbie/recommendations").status()).isEqualTo(200);
+    // A model that records no creation time gets every logged event, and the answer says so.
+    Path undated = dir.resolve("undated.kdm").toAbsolutePath();
+    ModelFile.write(Fixture.model(13, 0, 8), undated);
+    JsonNode u = Fixture.JSON.readTree(swapTo(undated).body());
+    assertThat(u.get("events_reapplied").asInt()).isEqualTo(1);
+    assertThat(u.get("events_cutoff_millis").isNull()).isTrue();
+    assertThat(u.get("events_rule").asText()).contains("records no training time").contains("every logged event");
   }
 
   @Test
