@@ -69,12 +69,13 @@ jar="${KINDRED_JAR:-$root/kindred-cli/target/kindred.jar}"
 serve_java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
             -XX:+UseParallelGC "-Xmx${SERVE_HEAP:-4g}" -jar "$jar")
 say "\$ ${serve_java[*]} ${serve[*]}"
+: >"$dir/serve.err" # exists before the background redirect opens it: the port poll below reads it at once
 "${serve_java[@]}" "${serve[@]}" 2>"$dir/serve.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 port=""
 for _ in $(seq 1 600); do
-  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1)"
+  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1 || true)"
   [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
   kill -0 "$server" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "serve-load: the server exited" >&2; exit 1; }
   sleep 0.5
