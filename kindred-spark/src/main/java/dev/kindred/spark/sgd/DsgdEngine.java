@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.DoubleAccumulator;
 import org.slf4j.Logger;
@@ -51,10 +52,14 @@ import scala.Tuple2;
  * item factors {@code d} times ({@code 4 (k + 1) numItems d} bytes). Memory per executor: its
  * partitions' ratings (20 bytes each), user blocks and one item block per running task.
  *
- * <p>Lineage: every epoch end is truncated, by a local checkpoint or, when
- * {@link SparkTrainingOptions#checkpointDir()} is set, every {@code checkpointInterval} epochs by
- * a checkpoint written there ({@link SgdCheckpoints}), from which a later fit resumes. Without a
- * checkpoint directory the local checkpoints live on the executors: losing one fails the fit.
+ * <p>Lineage and faults: with {@link SparkTrainingOptions#checkpointDir()} set, every
+ * {@code checkpointInterval} epochs the factor blocks are written there ({@link SgdCheckpoints})
+ * and read back, which cuts the lineage; a lost executor's blocks are recomputed from the last
+ * checkpoint (at most {@code checkpointInterval} epochs of work), and a later fit resumes from it.
+ * Without one, the lineage is cut at every epoch end by Spark's own {@code RDD.checkpoint()} when
+ * the context has a checkpoint directory (fault-tolerant, no resume), else by
+ * {@code localCheckpoint()}, whose blocks live on the executors: losing an executor then fails the
+ * fit.
  *
  * <p>Thread safety: a static algorithm; one call uses the given Spark context and caches RDDs that
  * it unpersists before returning.
@@ -128,6 +133,8 @@ final class DsgdEngine {
     DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dsgd loss");
     DoubleAccumulator stepSum = jsc.sc().doubleAccumulator("dsgd steps");
     JavaRDD<FactorBlock[]> previous = null;
+    boolean sparkCheckpoints = jsc.getCheckpointDir().isPresent();
+    List<JavaRDDLike<?, ?>> reloaded = new ArrayList<>();
     long blocksRun = 0;
     for (int e = startEpoch; e < problem.epochs(); e++) {
       final float lr = problem.learningRateAt(e);
@@ -159,7 +166,12 @@ final class DsgdEngine {
             })
             .persist(options.storageLevel());
         boolean epochEnd = s == d - 1;
-        if (epochEnd && checkpoints == null) out.rdd().localCheckpoint();
+        if (epochEnd && !savesAt(checkpoints, options, epoch + 1, problem.epochs())) {
+          // Cut the lineage (the user-factor chain is narrow and would grow with every sub-epoch):
+          // to reliable storage when the context has a checkpoint directory, else on the executors.
+          if (sparkCheckpoints) out.checkpoint();
+          else out.rdd().localCheckpoint();
+        }
         out.count();
         blocksRun += d;
         if (previous != null) previous.unpersist(false);
@@ -168,13 +180,16 @@ final class DsgdEngine {
         items = out.mapToPair(a -> new Tuple2<>(a[1].block, a[1]));
       }
       int done = e + 1;
-      if (checkpoints != null && options.checkpointInterval() > 0
-          && (done % options.checkpointInterval() == 0 || done == problem.epochs())) {
+      if (savesAt(checkpoints, options, done, problem.epochs())) {
         SgdCheckpoints.Loaded saved = checkpoints.save(done, users, items.values());
         // Reading the checkpoint back cuts the lineage: a lost executor recomputes from the files.
+        reloaded.forEach(r -> r.rdd().unpersist(false));
+        reloaded.clear();
         users = saved.users().mapToPair(b -> new Tuple2<>(b.block, b)).partitionBy(byBlock).values()
             .persist(options.storageLevel());
         items = saved.items().mapToPair(b -> new Tuple2<>(b.block, b)).persist(options.storageLevel());
+        reloaded.add(users);
+        reloaded.add(items);
       }
       double steps = stepSum.value();
       double meanLoss = steps == 0 ? Double.NaN : lossSum.value() / steps;
@@ -193,7 +208,14 @@ final class DsgdEngine {
     Factors f = Factors.assemble(users.collect(), items.values().collect(), problem, summary);
     if (previous != null) previous.unpersist(false);
     ratings.unpersist(false);
+    reloaded.forEach(r -> r.rdd().unpersist(false));
     return new SgdResult(toModel.apply(f), new SyncStats(blocksRun, 0, 0), startEpoch);
+  }
+
+  /** Whether a checkpoint is written after epoch {@code done} (1-based). */
+  private static boolean savesAt(SgdCheckpoints checkpoints, SparkTrainingOptions options, int done, int epochs) {
+    return checkpoints != null && options.checkpointInterval() > 0
+        && (done % options.checkpointInterval() == 0 || done == epochs);
   }
 
   /** Cuts a chunk into one chunk per user block. */
