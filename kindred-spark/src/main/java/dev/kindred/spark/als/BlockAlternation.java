@@ -72,6 +72,10 @@ final class BlockAlternation {
     BlockRouting.Routing userSide = BlockRouting.build(data.chunks(), true, numUsers, ub, numItems, ib, level);
     BlockRouting.Routing itemSide = BlockRouting.build(data.chunks(), false, numItems, ib, numUsers, ub, level);
     List<JavaPairRDD<?, ?>> routing = List.of(userSide.in(), userSide.out(), itemSide.in(), itemSide.out());
+    long shipped = userSide.out().values().map(OutBlock::shippedRows).fold(0L, Long::sum)
+        + itemSide.out().values().map(OutBlock::shippedRows).fold(0L, Long::sum);
+    LOG.info("{}: {} x {} blocks, {} factor rows ({} MB of factors at k = {}) shipped per iteration", name, ub, ib,
+        shipped, String.format(java.util.Locale.ROOT, "%.1f", shipped * 4.0 * k / 1e6), k);
     JavaPairRDD<Integer, float[]> users;
     JavaPairRDD<Integer, float[]> items;
     if ((long) (numUsers + numItems) * k <= FactorBlocks.DRIVER_INIT_MAX_FLOATS) {
