@@ -42,13 +42,16 @@ final class Progress implements ProgressListener, AutoCloseable {
 
   @Override
   public void onEpoch(EpochReport r) {
-    String extra = String.format(Locale.ROOT, "loss %.4f%s", r.trainLoss(),
-        Double.isNaN(r.validationScore()) ? "" : String.format(Locale.ROOT, " val %.4f", r.validationScore()));
+    // Trainers that do not compute a loss (implicit ALS) report NaN: print nothing rather than "NaN".
+    String loss = Double.isNaN(r.trainLoss()) ? "" : String.format(Locale.ROOT, "loss %.4f", r.trainLoss());
+    String val = Double.isNaN(r.validationScore()) ? "" : String.format(Locale.ROOT, "val %.4f", r.validationScore());
+    String extra = (loss + " " + val).strip();
     if (bar != null) {
       bar.stepTo(r.epoch());
       bar.setExtraMessage(" " + extra);
     } else if (lines != null && (r.epoch() == r.epochs() || r.epoch() % Math.max(1, r.epochs() / 10) == 0)) {
-      lines.printf(Locale.ROOT, "%s: epoch %d/%d %s %.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(), extra,
+      lines.printf(Locale.ROOT, "%s: epoch %d/%d %s%.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(),
+          extra.isEmpty() ? "" : extra + " ",
           r.elapsedNanos() / 1e9, r.epochNanos() / 1e9);
     }
   }
