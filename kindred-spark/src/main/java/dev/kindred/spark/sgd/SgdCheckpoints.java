@@ -1,6 +1,8 @@
 package dev.kindred.spark.sgd;
 
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -13,15 +15,21 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * DSGD checkpoints in a directory on any Hadoop file system:
- * {@code DIR/ALGORITHM-sgd/epoch-NNNNN/{users,items,_META}}. The factor blocks are object files;
- * {@code _META} is written last and names the epoch and the layout, so a directory without it is an
- * interrupted write and is ignored. Resuming checks that the layout (blocks, factors, users,
- * items) matches and refuses otherwise.
+ * Checkpoints of distributed SGD in a directory on any Hadoop file system:
+ * {@code DIR/ALGORITHM-sgd/epoch-NNNNN/{users,items,_META}} for DSGD (the factor blocks as object
+ * files) and {@code DIR/ALGORITHM-sgd/sync-round-NNNNNN/{params,_META}} for SYNC (the driver's
+ * parameters, Java-serialised). {@code _META} is written last and names the epoch or round and the
+ * layout, so a directory without it is an interrupted write and is ignored. Resuming checks that
+ * the layout (blocks, factors, users, items) matches and refuses otherwise.
  */
 final class SgdCheckpoints {
 
   record Loaded(int epoch, JavaRDD<FactorBlock> users, JavaRDD<FactorBlock> items) {}
+
+  record LoadedParams(int round, Params params) {}
+
+  private static final String EPOCH = "epoch-";
+  private static final String SYNC_ROUND = "sync-round-";
 
   private final JavaSparkContext jsc;
   private final Path root;
@@ -37,36 +45,69 @@ final class SgdCheckpoints {
   }
 
   Loaded save(int epoch, JavaRDD<FactorBlock> users, JavaRDD<FactorBlock> items) {
-    Path dir = new Path(root, String.format("epoch-%05d", epoch));
+    Path dir = new Path(root, String.format(EPOCH + "%05d", epoch));
     try {
       FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
       if (fs.exists(dir)) fs.delete(dir, true);
       users.saveAsObjectFile(new Path(dir, "users").toString());
       items.saveAsObjectFile(new Path(dir, "items").toString());
-      StringBuilder meta = new StringBuilder("epoch=" + epoch + "\n");
-      layout.forEach((k, v) -> meta.append(k).append('=').append(v).append('\n'));
-      try (FSDataOutputStream out = fs.create(new Path(dir, "_META"), true)) {
-        out.write(meta.toString().getBytes(StandardCharsets.UTF_8));
-      }
+      writeMeta(fs, dir, "epoch=" + epoch + "\n");
       return load(dir, epoch);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** The newest complete checkpoint, or null when there is none. */
+  /** The newest complete DSGD checkpoint, or null when there is none. */
   Loaded latest() {
+    Path best = newest(EPOCH);
+    if (best == null) return null;
+    return load(best, Integer.parseInt(best.getName().substring(EPOCH.length())));
+  }
+
+  /** Writes the SYNC parameters after round {@code round} (1-based count of rounds done). */
+  void saveParams(int round, Params params) {
+    Path dir = new Path(root, String.format(SYNC_ROUND + "%06d", round));
+    try {
+      FileSystem fs = dir.getFileSystem(jsc.hadoopConfiguration());
+      if (fs.exists(dir)) fs.delete(dir, true);
+      try (ObjectOutputStream out = new ObjectOutputStream(fs.create(new Path(dir, "params"), true))) {
+        out.writeObject(params);
+      }
+      writeMeta(fs, dir, "round=" + round + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest complete SYNC checkpoint, or null when there is none. */
+  LoadedParams latestParams() {
+    Path best = newest(SYNC_ROUND);
+    if (best == null) return null;
+    try {
+      FileSystem fs = best.getFileSystem(jsc.hadoopConfiguration());
+      try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(best, "params")))) {
+        return new LoadedParams(Integer.parseInt(best.getName().substring(SYNC_ROUND.length())),
+            (Params) in.readObject());
+      }
+    } catch (IOException | ClassNotFoundException e) {
+      throw new IllegalStateException("cannot read checkpoint " + best + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The complete checkpoint directory with {@code prefix} and the highest number, layout-checked. */
+  private Path newest(String prefix) {
     try {
       FileSystem fs = root.getFileSystem(jsc.hadoopConfiguration());
       if (!fs.exists(root)) return null;
       Path best = null;
-      int bestEpoch = -1;
+      long bestNumber = -1;
       for (FileStatus st : fs.listStatus(root)) {
         String name = st.getPath().getName();
-        if (!st.isDirectory() || !name.startsWith("epoch-") || !fs.exists(new Path(st.getPath(), "_META"))) continue;
-        int epoch = Integer.parseInt(name.substring(6));
-        if (epoch > bestEpoch) {
-          bestEpoch = epoch;
+        if (!st.isDirectory() || !name.startsWith(prefix) || !fs.exists(new Path(st.getPath(), "_META"))) continue;
+        long number = Long.parseLong(name.substring(prefix.length()));
+        if (number > bestNumber) {
+          bestNumber = number;
           best = st.getPath();
         }
       }
@@ -78,9 +119,17 @@ final class SgdCheckpoints {
               + " but this fit has " + e.getKey() + "=" + e.getValue() + "; use another checkpoint directory");
         }
       }
-      return load(best, bestEpoch);
+      return best;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoints under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeMeta(FileSystem fs, Path dir, String first) throws IOException {
+    StringBuilder meta = new StringBuilder(first);
+    layout.forEach((k, v) -> meta.append(k).append('=').append(v).append('\n'));
+    try (FSDataOutputStream out = fs.create(new Path(dir, "_META"), true)) {
+      out.write(meta.toString().getBytes(StandardCharsets.UTF_8));
     }
   }
 

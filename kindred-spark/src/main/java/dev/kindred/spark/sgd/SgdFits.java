@@ -15,12 +15,12 @@ final class SgdFits {
       DistributedSgdOptions sync, String algorithm, Function<Factors, LatentFactorModel> toModel,
       RoundListener listener) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.chunks().context());
-    if (sync.mode() != SyncMode.DSGD && (options.checkpointInterval() > 0 || options.resume())) {
-      throw new IllegalArgumentException("checkpoints are implemented for SyncMode.DSGD only, got " + sync.mode());
+    if (sync.mode() == SyncMode.ASYNC && (options.checkpointInterval() > 0 || options.resume())) {
+      throw new IllegalArgumentException("checkpoints are implemented for SyncMode.DSGD and SYNC, not " + sync.mode());
     }
     return switch (sync.mode()) {
       case DSGD -> DsgdEngine.run(jsc, data.chunks(), problem, summary, options, algorithm, toModel, listener);
-      case SYNC -> SyncEngine.run(jsc, data.chunks(), problem, summary, options, sync, toModel, listener);
+      case SYNC -> SyncEngine.run(jsc, data.chunks(), problem, summary, options, sync, algorithm, toModel, listener);
       case ASYNC -> AsyncEngine.run(jsc, data.chunks(), problem, summary, options, sync, toModel, listener);
     };
   }

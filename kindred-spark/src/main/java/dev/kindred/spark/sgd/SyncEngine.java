@@ -24,7 +24,14 @@ import org.slf4j.LoggerFactory;
  * executor) and one dense delta of that size per partition into the tree aggregation. This is the
  * parameter-server style baseline; DSGD moves only the item factors and no user factors.
  *
- * <p>Not bit-reproducible: the aggregation tree adds floats in an order set by task completion.
+ * <p>Checkpoints: with {@link SparkTrainingOptions#checkpointDir()} and an interval, the driver's
+ * parameters are written whenever the epoch count crosses a multiple of the interval
+ * ({@link SgdCheckpoints}); {@code resume} restarts after the newest one's round. A lost executor
+ * only costs its tasks' retries: the parameters live on the driver and the ratings are recomputed
+ * from their lineage.
+ *
+ * <p>Not bit-reproducible in general: the aggregation tree adds floats in an order set by task
+ * completion (with two partitions the one addition commutes, so it is).
  */
 final class SyncEngine {
 
@@ -33,7 +40,7 @@ final class SyncEngine {
   private SyncEngine() {}
 
   static SgdResult run(JavaSparkContext jsc, JavaRDD<InteractionChunk> chunks, SgdProblem problem,
-      DataSummary summary, SparkTrainingOptions options, DistributedSgdOptions sync,
+      DataSummary summary, SparkTrainingOptions options, DistributedSgdOptions sync, String algorithm,
       Function<Factors, LatentFactorModel> toModel, RoundListener listener) {
     int partitions = options.numUserBlocks();
     int stepsPerRound = sync.stepsPerRound();
@@ -41,10 +48,15 @@ final class SyncEngine {
     long excluded = 0;
     JavaRDD<LocalRatings> ratings = LocalSgd.partitionByUser(chunks, partitions, problem.numUsers(),
         problem.numItems(), options.seed(), options.storageLevel());
-    Params params = Params.initial(problem, summary);
     int rounds = LocalSgd.rounds(problem, summary.count, partitions, stepsPerRound);
+    SgdCheckpoints checkpoints = options.checkpointDir() == null ? null : new SgdCheckpoints(jsc,
+        options.checkpointDir(), algorithm, partitions, problem.factors(), problem.numUsers(), problem.numItems());
+    SgdCheckpoints.LoadedParams loaded = options.resume() && checkpoints != null ? checkpoints.latestParams() : null;
+    Params params = loaded == null ? Params.initial(problem, summary) : loaded.params();
+    int firstRound = loaded == null ? 0 : loaded.round();
+    if (loaded != null) LOG.info("SYNC SGD resumes {} after round {}", algorithm, firstRound);
     double stepsDone = 0;
-    for (int t = 0; t < rounds; t++) {
+    for (int t = firstRound; t < rounds; t++) {
       Broadcast<Params> bc = jsc.broadcast(params);
       final int round = t;
       ParamDelta sum = ratings
@@ -53,6 +65,13 @@ final class SyncEngine {
       bc.destroy();
       if (sum.delta() != null) params.add(sum.delta());
       stepsDone += sum.steps();
+      // Epochs are rounds * epochs / rounds-total; checkpoint when a multiple of the interval is crossed.
+      int interval = options.checkpointInterval();
+      if (checkpoints != null && interval > 0
+          && ((long) (t + 1) * problem.epochs() / rounds / interval > (long) t * problem.epochs() / rounds / interval
+              || t + 1 == rounds)) {
+        checkpoints.saveParams(t + 1, params);
+      }
       double meanLoss = sum.steps() == 0 ? Double.NaN : sum.loss() / sum.steps();
       long now = System.nanoTime();
       Params snapshot = params;
@@ -67,6 +86,7 @@ final class SyncEngine {
     ratings.unpersist(false);
     LatentFactorModel model =
         toModel.apply(Factors.assemble(List.of(params.users()), List.of(params.items()), problem, summary));
-    return new SgdResult(model, new SyncStats(rounds * (long) partitions, 0, 0), 0);
+    return new SgdResult(model, new SyncStats((rounds - firstRound) * (long) partitions, 0, 0),
+        loaded == null ? 0 : (int) ((long) firstRound * problem.epochs() / rounds));
   }
 }

@@ -141,6 +141,21 @@ class DistributedMfSgdTest {
   }
 
   @Test
+  void synchronousRoundsResumeFromACheckpoint(@TempDir Path dir) {
+    DistributedSgdOptions sync = DistributedSgdOptions.DEFAULTS.withMode(SyncMode.SYNC);
+    SparkTrainingOptions o = SparkTrainingOptions.DEFAULTS.withBlocks(2).withCheckpoints(dir.toString(), 2);
+    LatentFactorModel whole = DistributedMfSgd.fit(data, config().withEpochs(4), SparkTrainingOptions.DEFAULTS
+        .withBlocks(2), sync);
+    DistributedMfSgd.fit(data, config().withEpochs(2), o, sync);
+    SgdResult resumed = DistributedMfSgd.train(data, config().withEpochs(4), o.withResume(true), sync,
+        RoundListener.NONE);
+    assertThat(resumed.resumedFromEpoch()).isEqualTo(2);
+    // Two partitions: the aggregation's one float addition commutes, so the rounds are reproducible.
+    assertThat(resumed.model().userFactors()).isEqualTo(whole.userFactors());
+    assertThat(resumed.model().itemFactors()).isEqualTo(whole.itemFactors());
+  }
+
+  @Test
   void synchronousRoundsConverge() {
     List<RoundReport> reports = new ArrayList<>();
     SgdResult r = DistributedMfSgd.train(data, config(), SparkTrainingOptions.DEFAULTS.withBlocks(2),
@@ -174,6 +189,9 @@ class DistributedMfSgdTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("adaptive");
     assertThatThrownBy(() -> DistributedMfSgd.fit(data, config(), o.withBlocks(2, 3), DistributedSgdOptions.DEFAULTS))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numUserBlocks 2 != numItemBlocks 3");
+    assertThatThrownBy(() -> DistributedMfSgd.fit(data, config(), o.withCheckpoints("/nonexistent", 1),
+        DistributedSgdOptions.DEFAULTS.withMode(SyncMode.ASYNC)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not ASYNC");
     assertThatThrownBy(() -> DistributedSgdOptions.DEFAULTS.withStaleness(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("staleness must be >= 0, got -1");
   }
