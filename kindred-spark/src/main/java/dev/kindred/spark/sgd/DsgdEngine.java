@@ -134,6 +134,9 @@ final class DsgdEngine {
     DoubleAccumulator stepSum = jsc.sc().doubleAccumulator("dsgd steps");
     JavaRDD<FactorBlock[]> previous = null;
     boolean sparkCheckpoints = jsc.getCheckpointDir().isPresent();
+    // With our own checkpoints the lineage reaches back to the last one (a few epochs), so a lost
+    // executor's blocks can be recomputed; a local checkpoint would make them unrecoverable.
+    boolean keepsLineage = checkpoints != null && options.checkpointInterval() > 0;
     List<JavaRDDLike<?, ?>> reloaded = new ArrayList<>();
     long blocksRun = 0;
     for (int e = startEpoch; e < problem.epochs(); e++) {
@@ -166,7 +169,7 @@ final class DsgdEngine {
             })
             .persist(options.storageLevel());
         boolean epochEnd = s == d - 1;
-        if (epochEnd && !savesAt(checkpoints, options, epoch + 1, problem.epochs())) {
+        if (epochEnd && !keepsLineage) {
           // Cut the lineage (the user-factor chain is narrow and would grow with every sub-epoch):
           // to reliable storage when the context has a checkpoint directory, else on the executors.
           if (sparkCheckpoints) out.checkpoint();
