@@ -131,7 +131,7 @@ public final class SparkInteractions {
    * Reads a source as a dataset. {@code format} is one of {@link #SPARK_FORMATS} ({@code table}
    * reads the catalog table named {@code path}; columns keep their names) or a kindred-data
    * format name ({@code ml-100k, ml-dat, ml-csv, tsv, csv, lightgcn}), whose columns are renamed
-   * to {@link #STANDARD}; {@code mapping} overrides a delimited format's layout (null keeps the
+   * to {@link #STANDARD} (without {@code ts} when the file has no timestamps); {@code mapping} overrides a delimited format's layout (null keeps the
    * format's default). Lines starting with {@code #} are comments in {@code tsv} and {@code csv}.
    * A {@code lightgcn} user with no items on its line is not indexed (the single-machine reader
    * indexes it with no interactions).
@@ -162,7 +162,7 @@ public final class SparkInteractions {
       return spark.read().text(path)
           .filter(functions.length(functions.trim(col("value"))).gt(0))
           .select(fields.getItem(0).as("user"), explode(functions.slice(fields, 2, Integer.MAX_VALUE)).as("item"))
-          .select(col("user"), col("item"), lit(1f).as("value"), lit(null).cast(DataTypes.LongType).as("ts"));
+          .select(col("user"), col("item"), lit(1f).as("value"));
     }
     Dataset<Row> raw = spark.read().option("sep", m.delimiter()).option("header", Boolean.toString(m.header()))
         .option("comment", "#").option("inferSchema", "false").option("mode", "PERMISSIVE").csv(path);
@@ -173,10 +173,11 @@ public final class SparkInteractions {
     }
     String[] names = raw.columns();
     Column value = m.hasRating() && m.ratingColumn() < width ? col(names[m.ratingColumn()]) : lit("1");
-    Column ts = m.hasTimestamp() && m.timestampColumn() < width ? col(names[m.timestampColumn()])
-        : lit(null).cast(DataTypes.StringType);
-    return raw.select(col(names[m.userColumn()]).as("user"), col(names[m.itemColumn()]).as("item"), value.as("value"),
-        ts.as("ts"));
+    Column user = col(names[m.userColumn()]).as("user");
+    Column item = col(names[m.itemColumn()]).as("item");
+    return m.hasTimestamp() && m.timestampColumn() < width
+        ? raw.select(user, item, value.as("value"), col(names[m.timestampColumn()]).as("ts"))
+        : raw.select(user, item, value.as("value"));
   }
 
   /** {@link #read} then {@link #from} with {@link #STANDARD} columns (or {@code columns} for named formats). */
@@ -184,7 +185,12 @@ public final class SparkInteractions {
       Columns columns, DuplicatePolicy duplicates, StorageLevel level) {
     Dataset<Row> df = read(spark, path, format, mapping);
     boolean named = SPARK_FORMATS.contains(format.trim().toLowerCase(Locale.ROOT));
-    return from(df, named && columns != null ? columns : STANDARD, duplicates, level);
+    if (named && columns != null) {
+      return from(df, columns, duplicates, level);
+    }
+    boolean hasTs = List.of(df.columns()).contains(STANDARD.timestamp());
+    return from(df, hasTs ? STANDARD : new Columns(STANDARD.user(), STANDARD.item(), STANDARD.value(), null),
+        duplicates, level);
   }
 
   /**
@@ -237,6 +243,8 @@ public final class SparkInteractions {
           .mapPartitions((Iterator<Row> rows) -> toChunks(rows, hasTs, chunkSize).iterator())
           .persist(level);
       long[] stats = chunks.map(SparkInteractions::chunkStats).reduce(SparkInteractions::addStats);
+      userMap.cached().unpersist(false);
+      itemMap.cached().unpersist(false);
       long size = stats[0];
       if (size == 0) {
         chunks.unpersist(false);
@@ -259,7 +267,7 @@ public final class SparkInteractions {
   }
 
   /** An id column's mapping: a (id, idx) table for the join and the collected index. */
-  private record Mapping(Dataset<Row> table, IdIndex index) {}
+  private record Mapping(Dataset<Row> table, IdIndex index, JavaPairRDD<String, Long> cached) {}
 
   private static Mapping mapping(SparkSession spark, Dataset<Row> data, String column) {
     Dataset<Row> distinct = data.select(col(column)).distinct();
@@ -267,7 +275,8 @@ public final class SparkInteractions {
     boolean numeric = distinct.filter(asLong.isNull().or(asLong.cast(DataTypes.StringType).notEqual(col(column))))
         .limit(1).count() == 0;
     Dataset<Row> sorted = numeric ? distinct.orderBy(asLong) : distinct.orderBy(col(column));
-    JavaPairRDD<String, Long> zipped = sorted.javaRDD().map(r -> r.getString(0)).zipWithIndex();
+    JavaPairRDD<String, Long> zipped = sorted.javaRDD().map(r -> r.getString(0)).zipWithIndex()
+        .persist(StorageLevel.MEMORY_AND_DISK());
     List<String> ids = zipped.keys().collect();
     if (ids.size() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(column + ": " + ids.size() + " distinct ids exceed the int index range");
@@ -285,7 +294,7 @@ public final class SparkInteractions {
     StructType schema = new StructType().add(column, DataTypes.StringType, false)
         .add(column + "_idx", DataTypes.IntegerType, false);
     JavaRDD<Row> rows = zipped.map(p -> RowFactory.create(p._1(), (int) (long) p._2()));
-    return new Mapping(spark.createDataFrame(rows, schema), index);
+    return new Mapping(spark.createDataFrame(rows, schema), index, zipped);
   }
 
   private static List<InteractionChunk> toChunks(Iterator<Row> rows, boolean hasTs, int chunkSize) {
