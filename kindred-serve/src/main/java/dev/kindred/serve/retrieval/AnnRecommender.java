@@ -25,14 +25,16 @@ import org.apache.lucene.util.Bits;
  * Top-K of a {@link LatentFactorModel} through an {@link HnswItemIndex}: the user's vector (stored or
  * folded in) queries the graph with beam width {@code max(k, efSearch)}, the items found are scored
  * exactly ({@code mu + b_u + b_i + p_u . q_i}, the same sums as {@link FactorRecommender}) and the
- * best {@code k} returned. Excluded items (seen, exclude list, a folded-in user's history) are
+ * best {@code k} returned, together with the index's head items (scored exactly, one matrix-vector
+ * product over a packed copy). Excluded items (seen, exclude list, a folded-in user's history) are
  * filtered inside the graph search (Lucene's accept-ordinals), so a list is never short because
  * of exclusions while enough items remain. A candidate list is served exactly (it is usually small,
  * and a graph search cannot be confined to it); similar items stay exact (cosine, not inner
  * product).
  *
- * <p>Cost per list: one graph search (see {@link HnswItemIndex}) plus {@code max(k, efSearch)} dot
- * products and a binary search per visited node in the sorted exclusion set. Thread-safe.
+ * <p>Cost per list: one graph search (see {@link HnswItemIndex}) plus {@code max(k, efSearch) + head}
+ * dot products and a binary search per visited node in the sorted exclusion set. Memory: the packed
+ * head, {@code head * dim} floats. Thread-safe.
  */
 public final class AnnRecommender implements Recommender {
 
@@ -40,6 +42,8 @@ public final class AnnRecommender implements Recommender {
   private final FactorRecommender exact;
   private final HnswItemIndex index;
   private final int efSearch;
+  private final int[] head; // items outside the graph, sorted
+  private final float[] headRows; // their factor rows, packed row-major
 
   public AnnRecommender(FactorRecommender exact, HnswItemIndex index, int efSearch) {
     this.exact = Objects.requireNonNull(exact, "exact");
@@ -50,6 +54,9 @@ public final class AnnRecommender implements Recommender {
     }
     if (efSearch < 1) throw new IllegalArgumentException("efSearch must be >= 1, got " + efSearch);
     this.efSearch = efSearch;
+    this.head = index.headItems();
+    this.headRows = new float[head.length * model.dim()];
+    for (int j = 0; j < head.length; j++) model.itemFactors().copyRow(head[j], headRows, j * model.dim());
   }
 
   /** Whether a request with these options is answered by the graph ({@code "ann"}) or exactly. */
@@ -140,9 +147,18 @@ public final class AnnRecommender implements Recommender {
     float[] bias = model.itemBiases();
     Kernels kern = VectorOps.kernels();
     int dim = model.dim();
-    TopKSelector top = new TopKSelector(Math.max(1, Math.min(k, found.length)));
+    TopKSelector top = new TopKSelector(Math.max(1, Math.min(k, found.length + head.length)));
     for (int i : found) {
       top.offer(i, kern.dot(vec, off, q.page(i), q.offset(i), dim) + (bias == null ? 0f : bias[i]));
+    }
+    if (head.length > 0) {
+      float[] s = new float[head.length];
+      kern.gemv(headRows, 0, head.length, dim, vec, off, s, 0);
+      for (int j = 0; j < head.length; j++) {
+        int i = head[j];
+        if (Arrays.binarySearch(excluded, i) >= 0) continue;
+        top.offer(i, s[j] + (bias == null ? 0f : bias[i]));
+      }
     }
     int[] ids = new int[top.size()];
     float[] sc = new float[top.size()];

@@ -36,15 +36,14 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * <p>Departure from the reduction as published: one long item vector would shrink every other item
  * towards the pole of the sphere (the lift divides by the largest norm), so in
  * {@link AnnSpace#UNIT_SPHERE} the longest {@code headFraction} of the items (the popular hubs) stay
- * out of the graph; {@link #search} returns them all, for the caller to score exactly, and the lift
- * divides by the largest norm of the rest.
+ * out of the graph ({@link #headItems}, for the caller to score exactly on every query), and the
+ * lift divides by the largest norm of the rest.
  *
  * <p>Cost: memory {@code n (dim + 2)} floats for the vector copy plus about {@code n * 2M} neighbour
  * ids and scores on layer 0 (the upper layers add about {@code 1 / (M - 1)} of that); build time
  * about {@code n log n * efConstruction} inner products of length {@code dim + 2}, on one thread
- * (deterministic for a seed); a query visits about {@code ef * 2M} nodes on layer 0 and returns
- * {@code ef} plus the head items. Thread-safe after construction: every search keeps its own
- * cursor, visited set and queue.
+ * (deterministic for a seed); a query visits about {@code ef * 2M} nodes on layer 0. Thread-safe
+ * after construction: every search keeps its own cursor, visited set and queue.
  */
 public final class HnswItemIndex {
 
@@ -172,9 +171,14 @@ public final class HnswItemIndex {
     return numItems;
   }
 
-  /** Items kept out of the graph and returned by every search. */
+  /** Number of items kept out of the graph. */
   public int headSize() {
     return head.length;
+  }
+
+  /** The items kept out of the graph, sorted; the caller scores them exactly. */
+  public int[] headItems() {
+    return head.clone();
   }
 
   /** Heap bytes of the graph (the vector copy is about {@code size() * (dim + 2) * 4} more). */
@@ -183,21 +187,14 @@ public final class HnswItemIndex {
   }
 
   /**
-   * Up to {@code ef} graph items with the highest approximate {@code vec . q_i (+ b_i)}, best first,
-   * followed by every head item, among those {@code accept} (over item indices) lets through (all
-   * when null). The caller ranks the union by the exact score.
+   * Up to {@code ef} graph items (head items are not in the graph) with the highest approximate
+   * {@code vec . q_i (+ b_i)}, best first, among those {@code accept} (over item indices) lets
+   * through (all when null).
    *
    * @param vec the user vector, {@code dim} floats from {@code off}
    */
   public int[] search(float[] vec, int off, int ef, Bits accept) {
-    int[] fromHead = head;
-    if (accept != null && head.length > 0) {
-      int x = 0;
-      fromHead = new int[head.length];
-      for (int i : head) if (accept.get(i)) fromHead[x++] = i;
-      fromHead = Arrays.copyOf(fromHead, x);
-    }
-    if (graph == null) return fromHead;
+    if (graph == null) return new int[0];
     float[] query = new float[vectors.dimension()];
     System.arraycopy(vec, off, query, 0, dim);
     if (withBias) query[dim] = 1f;
@@ -224,9 +221,8 @@ public final class HnswItemIndex {
       RandomVectorScorer s = scorer.getRandomVectorScorer(similarity, vectors, query);
       KnnCollector c = HnswGraphSearcher.search(s, ef, graph, acceptOrds, Integer.MAX_VALUE);
       ScoreDoc[] docs = c.topDocs().scoreDocs;
-      int[] out = new int[docs.length + fromHead.length];
+      int[] out = new int[docs.length];
       for (int j = 0; j < docs.length; j++) out[j] = graphItem[docs[j].doc];
-      System.arraycopy(fromHead, 0, out, docs.length, fromHead.length);
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("HNSW search failed", e);
