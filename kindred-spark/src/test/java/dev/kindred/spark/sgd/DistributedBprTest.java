@@ -98,10 +98,16 @@ class DistributedBprTest {
   }
 
   @Test
-  void synchronousRoundsAlsoRank() {
-    LatentFactorModel m = DistributedBpr.fit(data, config().withEpochs(20), SparkTrainingOptions.DEFAULTS.withBlocks(2),
+  void synchronousAndAsynchronousRoundsAlsoRank() {
+    SparkTrainingOptions o = SparkTrainingOptions.DEFAULTS.withBlocks(2);
+    LatentFactorModel sync = DistributedBpr.fit(data, config().withEpochs(20), o,
         DistributedSgdOptions.DEFAULTS.withMode(SyncMode.SYNC));
-    assertThat(auc(m)).isGreaterThan(0.72);
+    assertThat(auc(sync)).isGreaterThan(0.72);
+    SgdResult async = DistributedBpr.train(data, config().withEpochs(20), o,
+        DistributedSgdOptions.DEFAULTS.withMode(SyncMode.ASYNC).withStaleness(1).withStepsPerRound(4_000),
+        RoundListener.NONE);
+    assertThat(auc(async.model())).isGreaterThan(0.72);
+    assertThat(async.stats().maxClockGap()).isLessThanOrEqualTo(1);
   }
 
   @Test
