@@ -270,7 +270,8 @@ public final class SparkInteractions {
   private record Mapping(Dataset<Row> table, IdIndex index, JavaPairRDD<String, Long> cached) {}
 
   private static Mapping mapping(SparkSession spark, Dataset<Row> data, String column) {
-    Dataset<Row> distinct = data.select(col(column)).distinct();
+    // Used by three jobs (the numeric check, the sort's sampling and the sort): computed once.
+    Dataset<Row> distinct = data.select(col(column)).distinct().persist(StorageLevel.MEMORY_AND_DISK());
     Column asLong = col(column).try_cast(DataTypes.LongType);
     boolean numeric = distinct.filter(asLong.isNull().or(asLong.cast(DataTypes.StringType).notEqual(col(column))))
         .limit(1).count() == 0;
@@ -278,6 +279,7 @@ public final class SparkInteractions {
     JavaPairRDD<String, Long> zipped = sorted.javaRDD().map(r -> r.getString(0)).zipWithIndex()
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<String> ids = zipped.keys().collect();
+    distinct.unpersist(false);
     if (ids.size() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(column + ": " + ids.size() + " distinct ids exceed the int index range");
     }
