@@ -30,9 +30,9 @@ import org.apache.spark.broadcast.Broadcast;
  * them. {@link SyncStats} reports the largest clock gap (never above the bound) and the largest
  * merge lag seen.
  *
- * <p>Data movement per round and partition: one broadcast of the parameters and one dense delta
- * back ({@code 4 (k + 1)(users + items)} bytes each). Not reproducible: merge order follows job
- * completion.
+ * <p>Data movement per round and partition: one broadcast of the parameters
+ * ({@code 4 (k + 1)(users + items)} bytes) and the changed rows back ({@link RowDelta},
+ * {@code 4 (k + 2)} bytes a row). Not reproducible: merge order follows job completion.
  *
  * <p>Progress is reported every {@code partitions} merges (one round's worth); the listener runs
  * on the merging thread while the other partitions continue, and its time is not excluded.

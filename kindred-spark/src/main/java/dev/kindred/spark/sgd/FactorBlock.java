@@ -74,18 +74,4 @@ final class FactorBlock implements Serializable {
     Arrays.fill(factors, localRow * k, (localRow + 1) * k, 0f);
   }
 
-  /** {@code this += scale * other}, element-wise (same shape). */
-  void addScaled(FactorBlock other, float scale) {
-    for (int x = 0; x < factors.length; x++) factors[x] += scale * other.factors[x];
-    if (bias != null) {
-      for (int x = 0; x < bias.length; x++) bias[x] += scale * other.bias[x];
-    }
-  }
-
-  /** {@code this - base}, element-wise, as a new block. */
-  FactorBlock minus(FactorBlock base) {
-    FactorBlock d = copy();
-    d.addScaled(base, -1f);
-    return d;
-  }
 }

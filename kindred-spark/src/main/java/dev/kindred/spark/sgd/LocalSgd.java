@@ -38,12 +38,12 @@ final class LocalSgd {
   /**
    * Round {@code round} of one partition: copies {@code base}, runs SGD over the window
    * {@code [round N, round N + N)} of its order (wrapping; the whole partition when
-   * {@code N == 0}) with the step of the partition's current epoch, and returns the change.
+   * {@code N == 0}) with the step of the partition's current epoch, and returns the changed rows.
    */
   static ParamDelta run(LocalRatings r, Params base, SgdProblem problem, int round, int stepsPerRound) {
     int n = r.size();
     Params local = base.copy();
-    if (n == 0) return new ParamDelta(local.minus(base), 0, 0);
+    if (n == 0) return ParamDelta.of(local, base, 0, 0);
     long first = stepsPerRound == 0 ? (long) round * n : (long) round * stepsPerRound;
     int steps = stepsPerRound == 0 ? n : stepsPerRound;
     float lr = problem.learningRateAt((int) (first / n));
@@ -59,6 +59,6 @@ final class LocalSgd {
       left -= to - at;
       at = to == n ? 0 : to;
     }
-    return new ParamDelta(local.minus(base), loss, taken);
+    return ParamDelta.of(local, base, loss, taken);
   }
 }

@@ -38,7 +38,7 @@ final class ParameterServer {
   /** Adds partition {@code p}'s delta computed from the parameters of merge {@code readVersion}. */
   synchronized long merge(int p, ParamDelta d, long readVersion) {
     maxMergeLag = Math.max(maxMergeLag, version - readVersion);
-    if (d.delta() != null) params.add(d.delta());
+    d.addTo(params);
     version++;
     clock[p]++;
     notifyAll();

@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * The whole model as two stride-1 blocks, as the driver holds it under SYNC and ASYNC (and as
- * deltas travel back). Not thread-safe.
+ * the parameters a partition starts a round from). Not thread-safe.
  */
 record Params(FactorBlock users, FactorBlock items) implements Serializable {
 
@@ -22,12 +22,4 @@ record Params(FactorBlock users, FactorBlock items) implements Serializable {
     return new Params(users.copy(), items.copy());
   }
 
-  void add(Params delta) {
-    users.addScaled(delta.users, 1f);
-    items.addScaled(delta.items, 1f);
-  }
-
-  Params minus(Params base) {
-    return new Params(users.minus(base.users), items.minus(base.items));
-  }
 }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * user rows are changed by one partition only, so for them it is exact.
  *
  * <p>Data movement per round: the broadcast ({@code 4 (k + 1)(users + items)} bytes to each
- * executor) and one dense delta of that size per partition into the tree aggregation. This is the
+ * executor) and, per partition, the rows it changed ({@link RowDelta}: {@code 4 (k + 2)} bytes a
+ * row, its own users and the items its users rated) into the tree aggregation. This is the
  * parameter-server style baseline; DSGD moves only the item factors and no user factors.
  *
  * <p>Checkpoints: with {@link SparkTrainingOptions#checkpointDir()} and an interval, the driver's
@@ -63,7 +64,7 @@ final class SyncEngine {
           .map(r -> LocalSgd.run(r, bc.value(), problem, round, stepsPerRound))
           .treeAggregate(ParamDelta.EMPTY, ParamDelta::plus, ParamDelta::plus, sync.treeDepth());
       bc.destroy();
-      if (sum.delta() != null) params.add(sum.delta());
+      sum.addTo(params);
       stepsDone += sum.steps();
       // Epochs are rounds * epochs / rounds-total; checkpoint when a multiple of the interval is crossed.
       int interval = options.checkpointInterval();
