@@ -155,6 +155,22 @@ class DistributedAlsTest {
     data.unpersist();
   }
 
+  @Test
+  void refusesNegativeImplicitValuesAndBadOptions() {
+    Interactions train = explicitSplit.train();
+    float[] v = train.values().clone();
+    v[7] = -1f;
+    SparkInteractions data = distribute(train.withValues(v));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DistributedImplicitAls(IALS, SparkTrainingOptions.DEFAULTS).fit(data));
+    assertTrue(e.getMessage().contains("must be finite and >= 0") && e.getMessage().contains("-1.0"), e.getMessage());
+    data.unpersist();
+    e = assertThrows(IllegalArgumentException.class, () -> SparkTrainingOptions.DEFAULTS.withBlocks(0));
+    assertTrue(e.getMessage().contains("block counts must be > 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkTrainingOptions.DEFAULTS.withCheckpoints(null, 2));
+    assertTrue(e.getMessage().contains("needs a checkpointDir"), e.getMessage());
+  }
+
   /** The data re-indexed into a larger id space, leaving users 3, n, n+1 and items 5, m empty. */
   private static Interactions withEmptyRows(Interactions d) {
     int nu = d.numUsers() + 3;
