@@ -99,18 +99,20 @@ class AnnRetrievalTest {
   /** A clear-cut case: one item is planted along a user's own vector, scaled far above every other item. */
   @Test
   void exactAndAnnAgreeOnTop1WhenOneItemClearlyWins() {
-    FactorMatrix q = data.model.itemFactors().copy();
+    PlantedFactors set = PlantedFactors.generate(300, 5_000, 32, 10, 9L);
+    FactorMatrix q = set.model.itemFactors().copy();
     int user = 17;
-    int planted = 12_345;
-    float[] p = data.model.userFactors().row(user);
+    int planted = 4_321;
+    float[] p = set.model.userFactors().row(user);
     for (int d = 0; d < p.length; d++) q.set(planted, d, 10f * p[d]);
-    var model = new dev.kindred.core.LatentFactorModel(data.model.provenance(), data.model.userIndex(),
-        data.model.itemIndex(), data.model.globalMean(), data.model.userBiases(), data.model.itemBiases(),
-        data.model.userFactors(), q);
+    var model = new dev.kindred.core.LatentFactorModel(set.model.provenance(), set.model.userIndex(),
+        set.model.itemIndex(), set.model.globalMean(), set.model.userBiases(), set.model.itemBiases(),
+        set.model.userFactors(), q);
     FactorRecommender ex = new FactorRecommender(model);
     assertThat(ex.recommend(user, 1, RecommendOptions.ALL).items()).containsExactly(planted);
+    // No head: the planted item must be found through the graph in both layouts.
     for (AnnSpace space : AnnSpace.values()) {
-      AnnRecommender an = new AnnRecommender(ex, HnswItemIndex.build(q, model.itemBiases(), space, 0.02, 16, 100, 42L), 100);
+      AnnRecommender an = new AnnRecommender(ex, HnswItemIndex.build(q, model.itemBiases(), space, 0, 16, 100, 42L), 100);
       assertThat(an.recommend(user, 1, RecommendOptions.ALL).items()).as(space.toString()).containsExactly(planted);
     }
   }
@@ -197,9 +199,10 @@ class AnnRetrievalTest {
 
   @Test
   void autoModeUsesTheGraphAboveTheThresholdAndReportsRecall() {
-    RetrievalConfig small = RetrievalConfig.DEFAULTS.withMode(RetrievalMode.AUTO).withAutoThreshold(20_000);
-    assertThat(Retrieval.build(data.model, data.seen, small).isAnn()).isFalse();
-    Retrieval r = Retrieval.build(data.model, data.seen, small.withAutoThreshold(19_999).withRecallProbe(100, 10, 0.9));
+    PlantedFactors set = PlantedFactors.generate(300, 3_000, 16, 10, 5L);
+    RetrievalConfig small = RetrievalConfig.DEFAULTS.withMode(RetrievalMode.AUTO).withAutoThreshold(3_000);
+    assertThat(Retrieval.build(set.model, set.seen, small).isAnn()).isFalse();
+    Retrieval r = Retrieval.build(set.model, set.seen, small.withAutoThreshold(2_999).withRecallProbe(100, 10, 0.9));
     assertThat(r.isAnn()).isTrue();
     assertThat(r.recall()).isPresent();
     assertThat(r.recall().getAsDouble()).isGreaterThanOrEqualTo(0.9);
