@@ -128,6 +128,19 @@ class SparkInteractionsTest {
   }
 
   @Test
+  void readsParquetWithNamedColumns(@TempDir Path dir) {
+    String path = dir.resolve("r.parquet").toString();
+    frame(new Object[] {"7", "x", "2.5", 1L}, new Object[] {"3", "y", "4", 2L}).write().parquet(path);
+    SparkInteractions p = SparkInteractions.load(spark, path, "parquet", null,
+        SparkInteractions.Columns.parse("user=who,item=what,rating=rating,ts=when"), DuplicatePolicy.LAST,
+        StorageLevel.MEMORY_ONLY());
+    assertEquals(IdIndex.ofLongs(new long[] {3, 7}), p.users());
+    assertEquals(IdIndex.ofStrings(List.of("x", "y")), p.items());
+    assertEquals(2.5f, value(p.toLocal(), 1, 0));
+    assertTrue(p.hasTimestamps());
+  }
+
+  @Test
   void refusesMissingColumnsAndUnknownFormats() {
     Dataset<Row> df = frame(new Object[] {"1", "2", "3", 4L});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkInteractions.from(df,
