@@ -93,6 +93,32 @@ class AnnServerTest {
     assertThat(Fixture.items(e.body())).hasSize(5).doesNotContain(top);
   }
 
+  /** A swapped-in model gets its own graph and its own recall measurement before it serves. */
+  @Test
+  void aHotSwapBuildsAGraphForTheNewModel() throws Exception {
+    PlantedFactors first = PlantedFactors.generate(300, 3_000, 16, 10, 1L);
+    PlantedFactors second = PlantedFactors.generate(300, 3_000, 16, 10, 2L);
+    ServeConfig config = new ServeConfig("127.0.0.1", 0, 100, 100, 1 << 16);
+    RetrievalConfig retrieval = RetrievalConfig.DEFAULTS.withMode(RetrievalMode.ANN).withRecallProbe(100, 10, 0.9);
+    RecommendationService service = new RecommendationService(first.model, first.seen, config, null, List.of(), retrieval);
+    var before = service.retrieval();
+    service.swap(second.model, "test");
+    assertThat(service.retrieval()).isNotSameAs(before);
+    assertThat(service.retrieval().isAnn()).isTrue();
+    assertThat(service.retrieval().recall()).isPresent();
+    try (KindredServer s = KindredServer.start(service, config)) {
+      Fixture.Reply r = Fixture.get(s, "/v1/users/5/recommendations?k=10");
+      assertThat(r.body().get("retrieval").asText()).isEqualTo("ann");
+      // The list is the new model's: at least 9 of its exact top-10 for user 5 (an approximate list).
+      var exact = new dev.kindred.core.FactorRecommender(second.model)
+          .recommend(5, 10, dev.kindred.core.RecommendOptions.excludeSeen(service.state().seen));
+      List<String> got = Fixture.items(r.body());
+      int common = 0;
+      for (int i : exact.items()) if (got.contains(Integer.toString(i))) common++;
+      assertThat(common).isGreaterThanOrEqualTo(9);
+    }
+  }
+
   @Test
   void batchListsComeFromTheGraph() throws Exception {
     Fixture.Reply r = Fixture.post(server, "/v1/recommend/batch", "{\"users\":[\"0\",\"1\",\"nobody\"],\"k\":4}");
