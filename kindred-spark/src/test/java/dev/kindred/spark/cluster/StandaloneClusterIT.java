@@ -20,6 +20,7 @@ import dev.kindred.train.als.ImplicitAlsTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,7 @@ class StandaloneClusterIT {
   @Test
   void killingAnExecutorMidTrainingDoesNotFailTheJobOrChangeQuality() throws Exception {
     Path checkpoints = cluster.home().resolve("checkpoints-kill").toAbsolutePath();
+    deleteRecursively(checkpoints); // an earlier run's files would trigger the kill too early
     SparkTrainingOptions options = SparkTrainingOptions.DEFAULTS.withBlocks(BLOCKS)
         .withCheckpoints(checkpoints.toUri().toString(), 2);
     String appId = spark.sparkContext().applicationId();
@@ -129,6 +131,13 @@ class StandaloneClusterIT {
       assertThat(reference).as("single-machine %s on planted data", metric).isGreaterThan(0.05);
       assertThat(distributed.get(metric)).as("distributed %s vs single machine %.4f", metric, reference)
           .isCloseTo(reference, within(RELATIVE_TOLERANCE * reference));
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     }
   }
 
