@@ -98,12 +98,16 @@ final class BlockAlternation {
         throw new IllegalArgumentException(name + ": checkpoint " + c.path() + " was written for a different "
             + "configuration or data set (fingerprint " + c.fingerprint() + ", this fit " + fingerprint
             + "); use a new checkpoint directory or do not resume");
+      } else if (c.iteration() > iterations) {
+        throw new IllegalArgumentException(name + ": checkpoint " + c.path() + " is after iteration " + c.iteration()
+            + ", beyond the " + iterations + " iterations asked for; ask for at least " + c.iteration()
+            + " or do not resume");
       } else {
         users.unpersist(false);
         items.unpersist(false);
         users = checkpoints.read(c, "users", up).persist(level);
         items = checkpoints.read(c, "items", ip).persist(level);
-        start = Math.min(c.iteration(), iterations);
+        start = c.iteration();
         LOG.info("{}: resuming after iteration {} from {}", name, c.iteration(), c.path());
       }
     }
