@@ -7,6 +7,7 @@ import dev.kindred.core.Model;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -66,19 +67,19 @@ public final class Retrieval {
       case AUTO -> latent && model.numItems() > config.autoThreshold();
     };
     if (!useAnn) {
-      LOG.info("retrieval: exact over {} items (mode {})", model.numItems(), config.mode().name().toLowerCase());
+      LOG.info("retrieval: exact over {} items (mode {})", model.numItems(), config.mode().name().toLowerCase(Locale.ROOT));
       return new Retrieval(Recommenders.of(model), false, config, null, 0);
     }
     LatentFactorModel m = (LatentFactorModel) model;
     FactorRecommender exact = new FactorRecommender(m);
     long t0 = System.nanoTime();
-    HnswItemIndex index = HnswItemIndex.build(m.itemFactors(), m.itemBiases(), config.annSpace(), config.annHeadFraction(), config.annM(),
-        config.annEfConstruction(), config.seed());
+    HnswItemIndex index = HnswItemIndex.build(m.itemFactors(), m.itemBiases(), config.annSpace(),
+        config.annHeadFraction(), config.annM(), config.annEfConstruction(), config.seed());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    LOG.info("retrieval: HNSW graph over {} items (dim {}{}, {}, M={}, efConstruction={}) built in {} s, {} MB",
-        m.numItems(), m.dim(), m.itemBiases() == null ? "" : " + bias", config.annSpace().name().toLowerCase(),
-        config.annM(), config.annEfConstruction(),
-        String.format("%.2f", seconds), index.graphBytes() >> 20);
+    LOG.info("retrieval: HNSW graph over {} items (dim {}{}, {}, {} head items, M={}, efConstruction={}) built in {} s, "
+        + "{} MB", m.numItems(), m.dim(), m.itemBiases() == null ? "" : " + bias", spaceName(config.annSpace()),
+        index.headSize(), config.annM(), config.annEfConstruction(), String.format("%.2f", seconds),
+        index.graphBytes() >> 20);
     AnnRecommender ann = new AnnRecommender(exact, index, config.annEfSearch());
     RecallProbe.Report report = null;
     if (config.recallUsers() > 0 && m.numUsers() > 0) {
@@ -94,6 +95,10 @@ public final class Retrieval {
       }
     }
     return new Retrieval(ann, true, config, report, seconds);
+  }
+
+  private static String spaceName(AnnSpace space) {
+    return space.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public Recommender recommender() {
@@ -133,7 +138,7 @@ public final class Retrieval {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mode", ann ? "ann" : "exact");
     if (ann) {
-      m.put("ann_space", config.annSpace().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      m.put("ann_space", spaceName(config.annSpace()));
       if (config.annSpace() == AnnSpace.UNIT_SPHERE) m.put("ann_head_fraction", config.annHeadFraction());
       m.put("ann_m", config.annM());
       m.put("ann_ef_construction", config.annEfConstruction());
