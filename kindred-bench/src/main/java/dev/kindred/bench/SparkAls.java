@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * Kindred's dense indices as its user and item ids, so its factors can be copied into a
  * {@link LatentFactorModel} and scored by the same evaluator as Kindred's.
  *
- * <p>The session is {@code local[threads]} on 127.0.0.1 with the UI off. One instance per run;
+ * <p>The session is {@code local[threads]} on 127.0.0.1 with the UI off, or one the caller made.
+ * One instance per run;
  * {@link #close()} stops the session.
  */
 final class SparkAls implements AutoCloseable {
@@ -47,6 +48,12 @@ final class SparkAls implements AutoCloseable {
         .config("spark.default.parallelism", Integer.toString(blocks))
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+  }
+
+  /** On an existing session (for example a driver on a standalone cluster); {@link #close()} stops it. */
+  SparkAls(SparkSession spark, int blocks) {
+    this.blocks = blocks;
+    this.spark = spark;
   }
 
   String version() {
