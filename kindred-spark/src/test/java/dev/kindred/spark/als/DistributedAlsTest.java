@@ -143,6 +143,11 @@ class DistributedAlsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DistributedImplicitAls(IALS.withAlpha(3f), opts.withCheckpoints(ckpt, 2).withResume(true)).fit(data));
     assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
+    // the resumed run checkpointed again at iteration 6: a request for 3 must not return it
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new DistributedImplicitAls(IALS.withIterations(3), opts.withCheckpoints(ckpt, 2).withResume(true))
+            .fit(data));
+    assertTrue(e.getMessage().contains("beyond the 3 iterations"), e.getMessage());
     // the model file round trip
     Path file = dir.resolve("m.model");
     ModelFile.write(resumed, file);
