@@ -55,12 +55,93 @@ public final class FactorRecommender implements Recommender {
 
   @Override
   public ScoredItems recommendFromHistory(int[] items, float[] values, int k, RecommendOptions options) {
+    return recommend(queryForHistory(items, values, k, options));
+  }
+
+  /**
+   * One top-K request as a user vector: what {@link #recommend(int, int, RecommendOptions)},
+   * {@link #recommendFromHistory} and {@link #recommendVectors} score.
+   *
+   * @param vector the user's factors at {@code vector[offset .. offset + dim)}; not copied, not modified
+   * @param constant {@code mu + b_u}, added to the returned scores (it does not change the ranking)
+   * @param user the user index whose seen items {@code options.exclude()} removes, or -1 for none
+   */
+  public record Query(float[] vector, int offset, float constant, int user, int k, RecommendOptions options) {
+    public Query {
+      Objects.requireNonNull(vector, "vector");
+      Objects.requireNonNull(options, "options");
+      if (k <= 0) {
+        throw new IllegalArgumentException("k must be positive, got " + k);
+      }
+    }
+  }
+
+  /** The query of a known user (its trained factors). */
+  public Query queryForUser(int user, int k, RecommendOptions options) {
+    checkUser(user);
+    FactorMatrix p = model.userFactors();
+    return new Query(p.page(user), p.offset(user), model.globalMean() + model.userBias(user), user, k, options);
+  }
+
+  /**
+   * The query of a user given only as interactions: the folded-in vector (the costly part, done
+   * here by the caller's thread), with the given items excluded as well as those in {@code options}.
+   */
+  public Query queryForHistory(int[] items, float[] values, int k, RecommendOptions options) {
     FoldIn.UserVector v = foldIn.userVector(items, values);
     int[] extra = options.excludeItems();
     int[] ex = extra == null ? items.clone() : java.util.stream.IntStream.concat(
         java.util.Arrays.stream(extra), java.util.Arrays.stream(items)).toArray();
     RecommendOptions o = new RecommendOptions(null, ex, options.candidates());
-    return recommendVector(v.vector(), 0, model.globalMean() + v.bias(), -1, k, o);
+    return new Query(v.vector(), 0, model.globalMean() + v.bias(), -1, k, o);
+  }
+
+  /** Top-K of one query, scored alone (one pass over the item factors). */
+  public ScoredItems recommend(Query q) {
+    return recommendVector(q.vector(), q.offset(), q.constant(), q.user(), q.k(), q.options());
+  }
+
+  /**
+   * Top-K of {@code queries[0 .. count)} in one blocked pass: the queries' vectors are scored
+   * together tile by tile as in {@link #recommendAll}, so the item factors are read once for the
+   * whole batch rather than once per query, and each row is masked with its own options. Queries
+   * with a candidate list are scored alone. {@code result[j]} answers {@code queries[j]}; the
+   * results equal {@link #recommend(Query)}'s up to float rounding. Runs on the calling thread.
+   */
+  public ScoredItems[] recommendVectors(Query[] queries, int count) {
+    Objects.checkFromIndexSize(0, count, queries.length);
+    ScoredItems[] out = new ScoredItems[count];
+    int dim = model.dim();
+    int[] rows = new int[count];
+    int nu = 0;
+    for (int j = 0; j < count; j++) {
+      if (queries[j].options().candidates() != null) {
+        out[j] = recommend(queries[j]);
+      } else {
+        rows[nu++] = j;
+      }
+    }
+    if (nu == 0) return out;
+    ItemPanels panels = itemPanels();
+    int block = Math.min(USER_BLOCK, nu);
+    float[] userRows = new float[block * dim];
+    float[] scores = new float[block * panels.tileItems()];
+    TopKSelector[] tops = new TopKSelector[block];
+    Query[] part = new Query[block];
+    for (int from = 0; from < nu; from += block) {
+      int len = Math.min(block, nu - from);
+      for (int j = 0; j < len; j++) {
+        Query q = queries[rows[from + j]];
+        part[j] = q;
+        System.arraycopy(q.vector(), q.offset(), userRows, j * dim, dim);
+        tops[j] = new TopKSelector(Math.min(q.k(), Math.max(1, model.numItems())));
+      }
+      scoreQueries(panels, part, len, tops, userRows, scores);
+      for (int j = 0; j < len; j++) {
+        out[rows[from + j]] = drain(tops[j], part[j].constant());
+      }
+    }
+    return out;
   }
 
   public LatentFactorModel model() {
@@ -69,9 +150,7 @@ public final class FactorRecommender implements Recommender {
 
   @Override
   public ScoredItems recommend(int user, int k, RecommendOptions options) {
-    checkUser(user);
-    FactorMatrix p = model.userFactors();
-    return recommendVector(p.page(user), p.offset(user), model.globalMean() + model.userBias(user), user, k, options);
+    return recommend(queryForUser(user, k, options));
   }
 
   /**
@@ -238,6 +317,24 @@ public final class FactorRecommender implements Recommender {
       for (int j = 0; j < nu; j++) {
         int row = j * stride;
         mask(users[from + j], options, first, len, scores, row);
+        select(kern, scores, row, row + len, first - row, tops[j]);
+      }
+    }
+  }
+
+  /** {@link #scoreBlock} for queries with their own vectors (already in {@code userRows}) and options. */
+  private void scoreQueries(ItemPanels panels, Query[] queries, int nu, TopKSelector[] tops, float[] userRows,
+      float[] scores) {
+    int dim = model.dim();
+    int stride = panels.tileItems();
+    PanelKernels kern = PanelScoring.kernels();
+    for (int t = 0; t < panels.tileCount(); t++) {
+      int first = panels.firstItem(t);
+      int len = panels.itemsIn(t);
+      kern.scorePanels(userRows, 0, nu, dim, panels.tile(t), 0, panels.panelsIn(t), panels.width(), scores, 0, stride);
+      for (int j = 0; j < nu; j++) {
+        int row = j * stride;
+        mask(queries[j].user(), queries[j].options(), first, len, scores, row);
         select(kern, scores, row, row + len, first - row, tops[j]);
       }
     }

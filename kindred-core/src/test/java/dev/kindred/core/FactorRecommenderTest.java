@@ -190,6 +190,43 @@ class FactorRecommenderTest {
   }
 
   @Test
+  void recommendVectorsEqualsEachQueryScoredAlone() {
+    // A mixed batch as a server would combine it: known users and folded-in histories, each with its
+    // own k and exclusions, some with candidate lists; more queries than one user block (128).
+    for (int[] shape : new int[][] {{150, 2100, 64}, {20, 1025, 33}, {7, 9, 3}}) {
+      LatentFactorModel m = FoldInTest.withRule(Fixtures.model(shape[0] + 1, shape[0], shape[1], shape[2], true),
+          new FoldInRule.Ridge(0.1f, true, 1f, false));
+      FactorRecommender rec = new FactorRecommender(m);
+      SplittableRandom rng = new SplittableRandom(shape[1] + 3);
+      Interactions seen = Fixtures.randomInteractions(3, shape[0], shape[1], 0.1);
+      int n = shape[0] + 9;
+      FactorRecommender.Query[] queries = new FactorRecommender.Query[n + 2]; // two unused slots
+      for (int j = 0; j < n; j++) {
+        int k = 1 + rng.nextInt(Math.min(30, shape[1] + 2));
+        RecommendOptions o = switch (j % 4) {
+          case 0 -> RecommendOptions.ALL;
+          case 1 -> RecommendOptions.excludeSeen(seen);
+          case 2 -> RecommendOptions.excludeSeen(seen).withExcludeItems(new int[] {j % shape[1], 0});
+          default -> RecommendOptions.ALL.withCandidates(rng.ints(5, 0, shape[1]).toArray());
+        };
+        queries[j] = j % 3 == 2
+            ? rec.queryForHistory(rng.ints(3, 0, shape[1]).distinct().toArray(), null, k, o)
+            : rec.queryForUser(rng.nextInt(shape[0]), k, o);
+      }
+      ScoredItems[] batch = rec.recommendVectors(queries, n);
+      assertThat(batch).hasSize(n);
+      for (int j = 0; j < n; j++) {
+        ScoredItems alone = rec.recommend(queries[j]);
+        double tol = queries[j].user() >= 0 ? tolerance(m, queries[j].user()) : 1e-4;
+        assertSameRanking(batch[j], alone, tol, Arrays.toString(shape) + " query " + j);
+      }
+      assertThat(rec.recommendVectors(queries, 0)).isEmpty();
+      assertThatThrownBy(() -> rec.recommendVectors(queries, queries.length + 1))
+          .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+
+  @Test
   void foldInVectorRanksLikeTheModelUser() {
     LatentFactorModel m = Fixtures.model(8, 4, 1500, 24, true);
     FactorRecommender rec = new FactorRecommender(m);
