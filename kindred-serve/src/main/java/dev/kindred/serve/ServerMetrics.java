@@ -69,6 +69,10 @@ final class ServerMetrics {
     Gauge.builder("kindred.retrieval.recall", service, x -> x.retrieval().recall().orElse(Double.NaN))
         .description("ANN recall@K vs exact on a user sample, measured at model load (NaN: exact retrieval)")
         .register(registry);
+    FunctionCounter.builder("kindred.exact.combined.requests", service, x -> x.retrieval().combinedRequests())
+        .description("exact requests scored in combined passes (restarts from 0 at a model swap)").register(registry);
+    FunctionCounter.builder("kindred.exact.passes", service, x -> x.retrieval().combinedPasses())
+        .description("combined exact passes over the items; requests / passes is the mean batch").register(registry);
     FunctionCounter.builder("kindred.events.ingested", service, RecommendationService::eventsIngested)
         .description("events accepted by POST /v1/events since start-up").register(registry);
     new JvmMemoryMetrics().bindTo(registry);

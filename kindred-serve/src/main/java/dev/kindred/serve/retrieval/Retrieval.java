@@ -25,6 +25,13 @@ public final class Retrieval {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retrieval.class);
 
+  /**
+   * Most requests in one exact pass: 16 users make a block of four 4-user micro-kernel rows, and a
+   * pass over the items then costs far less per user than 16 single passes, while the last request
+   * in a batch waits for at most 16 users' selection work.
+   */
+  static final int COMBINED_BATCH = 16;
+
   private final Recommender recommender;
   private final boolean ann;
   private final RetrievalConfig config;
@@ -42,7 +49,19 @@ public final class Retrieval {
 
   /** Exact retrieval for any model. */
   public static Retrieval exact(Model model) {
-    return new Retrieval(Recommenders.of(model), false, RetrievalConfig.DEFAULTS, null, 0);
+    return new Retrieval(exactRecommender(model), false, RetrievalConfig.DEFAULTS, null, 0);
+  }
+
+  /**
+   * Exact retrieval: for a latent-factor model, concurrent requests are combined into blocked
+   * passes over the items ({@link CombiningRecommender}), one pass at a time per core.
+   */
+  static Recommender exactRecommender(Model model) {
+    if (model instanceof LatentFactorModel m) {
+      return new CombiningRecommender(new FactorRecommender(m), Runtime.getRuntime().availableProcessors(),
+          COMBINED_BATCH);
+    }
+    return Recommenders.of(model);
   }
 
   /**
@@ -68,7 +87,7 @@ public final class Retrieval {
     };
     if (!useAnn) {
       LOG.info("retrieval: exact over {} items (mode {})", model.numItems(), config.mode().name().toLowerCase(Locale.ROOT));
-      return new Retrieval(Recommenders.of(model), false, config, null, 0);
+      return new Retrieval(exactRecommender(model), false, config, null, 0);
     }
     LatentFactorModel m = (LatentFactorModel) model;
     FactorRecommender exact = new FactorRecommender(m);
@@ -103,6 +122,16 @@ public final class Retrieval {
 
   public Recommender recommender() {
     return recommender;
+  }
+
+  /** Exact requests answered through combined passes so far (0 for ANN and non-latent models). */
+  public long combinedRequests() {
+    return recommender instanceof CombiningRecommender c ? c.requests() : 0;
+  }
+
+  /** Combined exact passes over the items so far. */
+  public long combinedPasses() {
+    return recommender instanceof CombiningRecommender c ? c.batches() : 0;
   }
 
   /** Whether lists come from the HNSW graph (candidate lists still go exact). */
