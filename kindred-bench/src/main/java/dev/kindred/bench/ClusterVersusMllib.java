@@ -4,6 +4,9 @@ import dev.kindred.core.FactorRecommender;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.data.Split;
+import dev.kindred.data.Splits;
+import dev.kindred.data.SyntheticConfig;
+import dev.kindred.data.SyntheticGenerator;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.spark.SparkInteractions;
@@ -37,11 +40,21 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Usage: {@code kindred-bench/scripts/spark-cluster-vs-mllib.sh [--data gowalla] [--rank 64]
  * [--iterations 10] [--lambda 1] [--alpha 40] [--blocks 2] [--executors 2] [--executor-memory 2g]
- * [--systems both|kindred|mllib] [--seed 42] [--datasets DIR]}.
+ * [--systems both|kindred|mllib] [--seed 42] [--datasets DIR]}; {@code --data} is {@code gowalla} (default), any
+ * data set of {@link AlsVersusSpark}, or {@code synthetic-4m} (200,000 users x 50,000 items, 5M generated
+ * implicit events, 20% per user held out).
  */
 public final class ClusterVersusMllib {
 
+  /** Generated data five times Gowalla's size, to see how the ratio moves with the data. */
+  static final String LARGE = "synthetic-4m";
+
   private ClusterVersusMllib() {}
+
+  private static Split large(long seed) {
+    SyntheticConfig c = SyntheticConfig.of(200_000, 50_000, 5_000_000, seed).withImplicit(true);
+    return Splits.perUser(new SyntheticGenerator(c).generateInMemory(), 0.2, seed);
+  }
 
   /** One system's measurements. */
   record Result(double secondsPerIteration, double fit1, double fitN, ShuffleBytesListener.Totals bytesPerIteration,
@@ -56,7 +69,8 @@ public final class ClusterVersusMllib {
     AlsVersusSpark.Params p = AlsVersusSpark.params(f);
     int executors = Integer.parseInt(f.getOrDefault("executors", "2"));
     String systems = f.getOrDefault("systems", "both");
-    Split data = AlsVersusSpark.load(p, Path.of(f.getOrDefault("datasets", "../shared/datasets")));
+    Split data = p.data().equals(LARGE) ? large(p.seed())
+        : AlsVersusSpark.load(p, Path.of(f.getOrDefault("datasets", "../shared/datasets")));
     Interactions train = data.train();
     System.out.printf(Locale.ROOT, "%s: %d users x %d items, %d train / %d test; rank %d, %d iterations, lambda %s"
             + " (weighted), alpha %s, %d blocks, %d executors x 1 core%n", p.data(), train.numUsers(), train.numItems(),
