@@ -73,7 +73,7 @@ final class AlsCheckpoints {
       if (!fs.rename(tmp, new Path(at, MANIFEST))) {
         throw new IOException("could not rename " + tmp + " to " + MANIFEST);
       }
-      prune(fs);
+      prune(fs, at.getName());
       LOG.info("checkpoint after iteration {} written to {}", iteration, at);
       return at.toString();
     } catch (IOException e) {
@@ -115,11 +115,28 @@ final class AlsCheckpoints {
         .partitionBy(part);
   }
 
-  private void prune(FileSystem fs) throws IOException {
+  /**
+   * Keeps the checkpoint just written ({@code current}) and the newest one before it; deletes the
+   * rest, including later-numbered ones left by an earlier fit in the same folder: this fit owns
+   * the folder now, and a stale later checkpoint must neither survive in place of the new one nor
+   * be what a resume picks up. (Regression: pruning by name order alone deleted the checkpoint just
+   * written when an earlier fit had left higher-numbered ones.)
+   */
+  private void prune(FileSystem fs, String current) throws IOException {
     FileStatus[] entries = fs.listStatus(dir, path -> path.getName().startsWith(PREFIX));
     Arrays.sort(entries, Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed());
-    for (int j = 2; j < entries.length; j++) {
-      fs.delete(entries[j].getPath(), true);
+    boolean keptPrevious = false;
+    for (FileStatus e : entries) {
+      String name = e.getPath().getName();
+      int order = name.compareTo(current);
+      if (order == 0) {
+        continue;
+      }
+      if (order < 0 && !keptPrevious) {
+        keptPrevious = true;
+        continue;
+      }
+      fs.delete(e.getPath(), true);
     }
   }
 }

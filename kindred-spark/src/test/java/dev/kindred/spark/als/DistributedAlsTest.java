@@ -148,6 +148,13 @@ class DistributedAlsTest {
         () -> new DistributedImplicitAls(IALS.withIterations(3), opts.withCheckpoints(ckpt, 2).withResume(true))
             .fit(data));
     assertTrue(e.getMessage().contains("beyond the 3 iterations"), e.getMessage());
+    // Regression: a fresh fit (no resume) in a folder holding later checkpoints of an earlier fit
+    // deleted the checkpoint it had just written, then failed reading it back.
+    new DistributedImplicitAls(IALS.withIterations(4), opts.withCheckpoints(ckpt, 2)).fit(data);
+    try (var names = java.nio.file.Files.list(dir.resolve("ckpt"))) {
+      assertEquals(java.util.List.of("iter-000002", "iter-000004"),
+          names.map(x -> x.getFileName().toString()).filter(x -> x.startsWith("iter-")).sorted().toList());
+    }
     // the model file round trip
     Path file = dir.resolve("m.model");
     ModelFile.write(resumed, file);
