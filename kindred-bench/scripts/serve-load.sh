@@ -13,6 +13,9 @@
 #   RATE [1000] DURATION [60] WARMUP [10] SENDERS [8] K [10] ZIPF [1.0] EVENT_FRACTION [0]
 #   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200] REFLECT_WARMUP [100]
 #   RETRIEVAL [exact] (passed as --retrieval only if `kindred serve` has that flag)
+#   SWAPS [0]  hot swaps during the recommendation load: a second model (same data, seed 2) is
+#              trained once, and POST /v1/admin/model alternates the two files SWAPS times, evenly
+#              spread over DURATION; the load generator's error count is the check (none may fail)
 #   SERVE_HEAP [4g] GEN_HEAP [1g]  SERVE_LOAD_DIR [a new temp dir]  KINDRED [./kindred]
 #   KINDRED_JAR [kindred-cli/target/kindred.jar] (the server JVM runs this jar directly)
 #   BENCH_CLASSES [kindred-bench/target/classes, built when stale] (set: use these classes, no build)
@@ -56,7 +59,15 @@ if [ ! -f "$model" ]; then
     --seed 1 --out "$model"
 fi
 
+SWAPS="${SWAPS:-0}"
+model2="$dir/model-seed2.kdm"
+if [ "$SWAPS" != "0" ] && [ ! -f "$model2" ]; then
+  run "$kindred" train --train "$data" --model "$MODEL" --factors "$FACTORS" --epochs "$EPOCHS" --threads "$TRAIN_THREADS" \
+    --seed 2 --out "$model2"
+fi
+token="serve-load-admin-token-$$-$RANDOM"
 serve=(serve --model-file "$model" --train "$data" --port 0 --events "$dir/events.log" --fsync always)
+[ "$SWAPS" != "0" ] && serve+=(--admin-token "$token")
 if "$kindred" serve --help 2>&1 | grep -q -- '--retrieval'; then
   serve+=(--retrieval "$RETRIEVAL")
 else
@@ -88,9 +99,24 @@ if [ "$HEALTHZ_DURATION" != "0" ]; then
   say "-- generator overhead: GET /healthz"
   loadgen --url "$url" --endpoint healthz --rate "$RATE" --duration "$HEALTHZ_DURATION" --warmup 5 --threads "$SENDERS"
 fi
-say "-- recommendation load"
-loadgen --url "$url" --users-file "$data" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-  --threads "$SENDERS" --k "$K" --zipf "$ZIPF" --event-fraction "$EVENT_FRACTION"
+say "-- recommendation load${SWAPS:+ with $SWAPS hot swaps}"
+if [ "$SWAPS" = "0" ]; then
+  loadgen --url "$url" --users-file "$data" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+    --threads "$SENDERS" --k "$K" --zipf "$ZIPF" --event-fraction "$EVENT_FRACTION"
+else
+  loadgen --url "$url" --users-file "$data" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+    --threads "$SENDERS" --k "$K" --zipf "$ZIPF" --event-fraction "$EVENT_FRACTION" &
+  gen_pid=$!
+  sleep "$WARMUP"
+  gap=$(awk -v d="$DURATION" -v n="$SWAPS" 'BEGIN { printf "%.3f", d / (n + 1) }')
+  for s in $(seq 1 "$SWAPS"); do
+    sleep "$gap"
+    file="$model2"; [ $((s % 2)) = 0 ] && file="$model"
+    say "swap $s -> $(basename "$file"): $(curl -s -X POST -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d "{\"path\": \"$file\"}" "$url/v1/admin/model")"
+  done
+  wait "$gen_pid"
+fi
 say "-- event reflection"
 loadgen --url "$url" --users-file "$data" --mode reflect --reflect-users "$REFLECT_USERS" \
   --reflect-warmup "$REFLECT_WARMUP" --k "$K"
