@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * written (which cuts the lineage); on start with {@code resume} continues from the newest
  * matching checkpoint. Finally collects both sides to the driver and checks they are finite.
  *
- * <p>Per iteration: two half-steps, each one shuffle of the shipped factor rows; for the implicit
- * objective also two Gram reductions ({@code k^2} floats per block) and broadcasts. Driver memory:
- * the two collected factor matrices at the end, {@code 4 k (users + items)} bytes.
+ * <p>Per iteration: two half-steps, each one shuffle of the shipped factor rows (for the implicit
+ * objective with each source block's partial Gram matrix appended, see {@link HalfStep}), run as
+ * one Spark job of three stages: ship items; solve users and ship them; solve items. Both sides'
+ * new blocks are persisted, so the single action on the new items also materialises the new users.
+ * Driver memory: the two collected factor matrices at the end, {@code 4 k (users + items)} bytes.
  */
 final class BlockAlternation {
 
@@ -114,18 +115,13 @@ final class BlockAlternation {
     try {
       for (int it = start + 1; it <= iterations; it++) {
         long begin = System.nanoTime();
-        Broadcast<float[]> itemGram = objective.implicit() ? sc.broadcast(FactorBlocks.gram(items, k)) : null;
-        JavaPairRDD<Integer, float[]> newUsers = HalfStep.run(userSide.in(), userSide.out(), items, users, itemGram,
-            objective, k, up, "user").persist(level);
-        Broadcast<float[]> userGram = objective.implicit() ? sc.broadcast(FactorBlocks.gram(newUsers, k)) : null;
-        JavaPairRDD<Integer, float[]> newItems = HalfStep.run(itemSide.in(), itemSide.out(), newUsers, items, userGram,
-            objective, k, ip, "item").persist(level);
-        newUsers.count();
+        JavaPairRDD<Integer, float[]> newUsers = HalfStep.run(userSide.in(), userSide.out(), items, users, objective, k,
+            ip, up, "user").persist(level);
+        JavaPairRDD<Integer, float[]> newItems = HalfStep.run(itemSide.in(), itemSide.out(), newUsers, items, objective,
+            k, up, ip, "item").persist(level);
         newItems.count();
         users.unpersist(false);
         items.unpersist(false);
-        release(itemGram);
-        release(userGram);
         users = newUsers;
         items = newItems;
         if (checkpoints != null && options.checkpointInterval() > 0 && it % options.checkpointInterval() == 0) {
@@ -157,16 +153,6 @@ final class BlockAlternation {
       for (JavaPairRDD<?, ?> r : routing) {
         r.unpersist(false);
       }
-    }
-  }
-
-  /**
-   * Drops the executors' copies of a Gram matrix; not destroyed, because the lineage of the cached
-   * factors still refers to it (a lost block is recomputed with it).
-   */
-  private static void release(Broadcast<?> b) {
-    if (b != null) {
-      b.unpersist(false);
     }
   }
 }
