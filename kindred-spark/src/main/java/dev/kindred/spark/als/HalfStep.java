@@ -159,7 +159,8 @@ final class HalfStep {
         }
       }
     }
-    FactorMatrix solved = FactorBlocks.wrap(previous.clone(), in.numRows, k);
+    // wrap copies: the cached previous block (the warm start) is never written.
+    FactorMatrix solved = FactorBlocks.wrap(previous, in.numRows, k);
     NormalEquations eq = objective.equations(gathered, gram, in);
     NormalEquations.Solver solver = objective.solver() == AlsSolver.CG
         ? new ConjugateGradientSolver(k, objective.cgSteps()) : new CholeskySolver(k);
