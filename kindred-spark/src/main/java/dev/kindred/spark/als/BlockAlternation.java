@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * The driver side of a distributed ALS fit, shared by {@link DistributedAls} and
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per iteration: two half-steps, each one shuffle of the shipped factor rows (for the implicit
  * objective with each source block's partial Gram matrix appended, see {@link HalfStep}), run as
- * one Spark job of three stages: ship items; solve users and ship them; solve items. Both sides'
- * new blocks are persisted, so the single action on the new items also materialises the new users.
+ * one Spark job of two stages: solve users and ship them; solve items and ship them to the user
+ * blocks for the next iteration ({@link HalfStep#materialize}, whose map output the next job
+ * reuses). The first iteration adds a stage that ships the initial items; the last one and one
+ * that checkpoints end with the item solve instead (then the next ships from the checkpoint). Both
+ * sides' new blocks are persisted, so the one job per iteration materialises both.
  * Driver memory: the two collected factor matrices at the end, {@code 4 k (users + items)} bytes.
  */
 final class BlockAlternation {
@@ -112,19 +116,35 @@ final class BlockAlternation {
         LOG.info("{}: resuming after iteration {} from {}", name, c.iteration(), c.path());
       }
     }
+    // Item rows already routed to the user blocks by the previous iteration's job, if any.
+    JavaPairRDD<Integer, Tuple2<Integer, float[]>> toUsers = null;
     try {
       for (int it = start + 1; it <= iterations; it++) {
         long begin = System.nanoTime();
-        JavaPairRDD<Integer, float[]> newUsers = HalfStep.run(userSide.in(), userSide.out(), items, users, objective, k,
-            ip, up, "user").persist(level);
-        JavaPairRDD<Integer, float[]> newItems = HalfStep.run(itemSide.in(), itemSide.out(), newUsers, items, objective,
-            k, up, ip, "item").persist(level);
-        newItems.count();
+        if (toUsers == null) {
+          toUsers = HalfStep.ship(userSide.out(), items, objective, k, ip, up, "user");
+        }
+        JavaPairRDD<Integer, float[]> newUsers = HalfStep.solve(userSide.in(), toUsers, users, objective, k, up, "user")
+            .persist(level);
+        JavaPairRDD<Integer, Tuple2<Integer, float[]>> toItems = HalfStep.ship(itemSide.out(), newUsers, objective, k,
+            up, ip, "item");
+        JavaPairRDD<Integer, float[]> newItems = HalfStep.solve(itemSide.in(), toItems, items, objective, k, ip, "item")
+            .persist(level);
+        boolean checkpointNow = checkpoints != null && options.checkpointInterval() > 0
+            && it % options.checkpointInterval() == 0;
+        if (it < iterations && !checkpointNow) {
+          // The solve-items tasks also ship the new item rows for the next iteration.
+          toUsers = HalfStep.ship(userSide.out(), newItems, objective, k, ip, up, "user");
+          HalfStep.materialize(toUsers);
+        } else {
+          newItems.count();
+          toUsers = null;
+        }
         users.unpersist(false);
         items.unpersist(false);
         users = newUsers;
         items = newItems;
-        if (checkpoints != null && options.checkpointInterval() > 0 && it % options.checkpointInterval() == 0) {
+        if (checkpointNow) {
           AlsCheckpoints.Checkpoint c = new AlsCheckpoints.Checkpoint(it, fingerprint,
               checkpoints.write(it, fingerprint, users, items));
           JavaPairRDD<Integer, float[]> u = checkpoints.read(c, "users", up).persist(level);

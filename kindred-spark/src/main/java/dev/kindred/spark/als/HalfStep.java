@@ -11,6 +11,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import scala.Tuple2;
 
@@ -59,23 +61,51 @@ final class HalfStep {
   }
 
   /**
-   * The new factors of the destination side, partitioned by {@code dstPart}. {@code srcOut} and
-   * {@code srcFactors} must be partitioned by {@code srcPart}, {@code dstIn} and {@code dstPrev} by
-   * {@code dstPart} (checked: anything else would add a shuffle per input).
+   * The source side's messages, already routed: for each destination block (partition), the rows
+   * it needs from every source block (and, for the implicit objective, their partial Gram
+   * matrices). Lazy; its shuffle runs as part of the job that first needs it, or ahead of it
+   * through {@link #materialize}. {@code srcOut} and {@code srcFactors} must be partitioned by
+   * {@code srcPart} (checked: anything else would add a shuffle per input).
    */
-  static JavaPairRDD<Integer, float[]> run(JavaPairRDD<Integer, InBlock> dstIn, JavaPairRDD<Integer, OutBlock> srcOut,
-      JavaPairRDD<Integer, float[]> srcFactors, JavaPairRDD<Integer, float[]> dstPrev, Objective objective, int k,
-      HashPartitioner srcPart, HashPartitioner dstPart, String side) {
+  static JavaPairRDD<Integer, Tuple2<Integer, float[]>> ship(JavaPairRDD<Integer, OutBlock> srcOut,
+      JavaPairRDD<Integer, float[]> srcFactors, Objective objective, int k, HashPartitioner srcPart,
+      HashPartitioner dstPart, String side) {
     requirePartitioned(srcOut, srcPart, side + " half-step out-blocks");
     requirePartitioned(srcFactors, srcPart, side + " half-step source factors");
-    requirePartitioned(dstIn, dstPart, side + " half-step in-blocks");
-    requirePartitioned(dstPrev, dstPart, side + " half-step previous factors");
     boolean withGram = objective.implicit();
-    JavaPairRDD<Integer, Tuple2<Integer, float[]>> messages = srcOut.join(srcFactors, srcPart)
-        .flatMapToPair(t -> ship(t._1(), t._2()._1(), t._2()._2(), k, withGram).iterator());
+    return srcOut.join(srcFactors, srcPart)
+        .flatMapToPair(t -> ship(t._1(), t._2()._1(), t._2()._2(), k, withGram).iterator())
+        .partitionBy(dstPart);
+  }
+
+  /**
+   * The new factors of the destination side from routed {@code messages}, partitioned by
+   * {@code dstPart} like {@code dstIn} and {@code dstPrev} (checked), so this step adds no shuffle.
+   */
+  static JavaPairRDD<Integer, float[]> solve(JavaPairRDD<Integer, InBlock> dstIn,
+      JavaPairRDD<Integer, Tuple2<Integer, float[]>> messages, JavaPairRDD<Integer, float[]> dstPrev,
+      Objective objective, int k, HashPartitioner dstPart, String side) {
+    requirePartitioned(dstIn, dstPart, side + " half-step in-blocks");
+    requirePartitioned(messages, dstPart, side + " half-step messages");
+    requirePartitioned(dstPrev, dstPart, side + " half-step previous factors");
     return dstIn.cogroup(messages, dstPrev, dstPart)
         .filter(t -> t._2()._1().iterator().hasNext())
         .mapValues(t -> solve(t._1().iterator().next(), t._2(), single(t._3()), objective, k, side));
+  }
+
+  /**
+   * Runs the shuffle that routes {@code messages} now, as one job whose last stage is that
+   * shuffle's map stage (so the tasks that compute its inputs also write it), and keeps its map
+   * output for the job that reads it. Uses {@code SparkContext.submitMapStage}, Spark's own hook for
+   * adaptive execution ({@code private[spark]} in Scala, public in bytecode).
+   */
+  static void materialize(JavaPairRDD<Integer, Tuple2<Integer, float[]>> messages) {
+    ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) messages.rdd().dependencies().head();
+    try {
+      messages.context().submitMapStage(dep).get();
+    } catch (SparkException e) {
+      throw new IllegalStateException("the Spark job of an ALS iteration failed: " + e.getMessage(), e);
+    }
   }
 
   private static void requirePartitioned(JavaPairRDD<Integer, ?> rdd, HashPartitioner p, String what) {
