@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * The driver side of a distributed ALS fit, shared by {@link DistributedAls} and
@@ -25,9 +25,14 @@ import org.slf4j.LoggerFactory;
  * written (which cuts the lineage); on start with {@code resume} continues from the newest
  * matching checkpoint. Finally collects both sides to the driver and checks they are finite.
  *
- * <p>Per iteration: two half-steps, each one shuffle of the shipped factor rows; for the implicit
- * objective also two Gram reductions ({@code k^2} floats per block) and broadcasts. Driver memory:
- * the two collected factor matrices at the end, {@code 4 k (users + items)} bytes.
+ * <p>Per iteration: two half-steps, each one shuffle of the shipped factor rows (for the implicit
+ * objective with each source block's partial Gram matrix appended, see {@link HalfStep}), run as
+ * one Spark job of two stages: solve users and ship them; solve items and ship them to the user
+ * blocks for the next iteration ({@link HalfStep#materialize}, whose map output the next job
+ * reuses). The first iteration adds a stage that ships the initial items; the last one and one
+ * that checkpoints end with the item solve instead (then the next ships from the checkpoint). Both
+ * sides' new blocks are persisted, so the one job per iteration materialises both.
+ * Driver memory: the two collected factor matrices at the end, {@code 4 k (users + items)} bytes.
  */
 final class BlockAlternation {
 
@@ -111,24 +116,35 @@ final class BlockAlternation {
         LOG.info("{}: resuming after iteration {} from {}", name, c.iteration(), c.path());
       }
     }
+    // Item rows already routed to the user blocks by the previous iteration's job, if any.
+    JavaPairRDD<Integer, Tuple2<Integer, float[]>> toUsers = null;
     try {
       for (int it = start + 1; it <= iterations; it++) {
         long begin = System.nanoTime();
-        Broadcast<float[]> itemGram = objective.implicit() ? sc.broadcast(FactorBlocks.gram(items, k)) : null;
-        JavaPairRDD<Integer, float[]> newUsers = HalfStep.run(userSide.in(), userSide.out(), items, users, itemGram,
-            objective, k, up, "user").persist(level);
-        Broadcast<float[]> userGram = objective.implicit() ? sc.broadcast(FactorBlocks.gram(newUsers, k)) : null;
-        JavaPairRDD<Integer, float[]> newItems = HalfStep.run(itemSide.in(), itemSide.out(), newUsers, items, userGram,
-            objective, k, ip, "item").persist(level);
-        newUsers.count();
-        newItems.count();
+        if (toUsers == null) {
+          toUsers = HalfStep.ship(userSide.out(), items, objective, k, ip, up, "user");
+        }
+        JavaPairRDD<Integer, float[]> newUsers = HalfStep.solve(userSide.in(), toUsers, users, objective, k, up, "user")
+            .persist(level);
+        JavaPairRDD<Integer, Tuple2<Integer, float[]>> toItems = HalfStep.ship(itemSide.out(), newUsers, objective, k,
+            up, ip, "item");
+        JavaPairRDD<Integer, float[]> newItems = HalfStep.solve(itemSide.in(), toItems, items, objective, k, ip, "item")
+            .persist(level);
+        boolean checkpointNow = checkpoints != null && options.checkpointInterval() > 0
+            && it % options.checkpointInterval() == 0;
+        if (it < iterations && !checkpointNow) {
+          // The solve-items tasks also ship the new item rows for the next iteration.
+          toUsers = HalfStep.ship(userSide.out(), newItems, objective, k, ip, up, "user");
+          HalfStep.materialize(toUsers);
+        } else {
+          newItems.count();
+          toUsers = null;
+        }
         users.unpersist(false);
         items.unpersist(false);
-        release(itemGram);
-        release(userGram);
         users = newUsers;
         items = newItems;
-        if (checkpoints != null && options.checkpointInterval() > 0 && it % options.checkpointInterval() == 0) {
+        if (checkpointNow) {
           AlsCheckpoints.Checkpoint c = new AlsCheckpoints.Checkpoint(it, fingerprint,
               checkpoints.write(it, fingerprint, users, items));
           JavaPairRDD<Integer, float[]> u = checkpoints.read(c, "users", up).persist(level);
@@ -157,16 +173,6 @@ final class BlockAlternation {
       for (JavaPairRDD<?, ?> r : routing) {
         r.unpersist(false);
       }
-    }
-  }
-
-  /**
-   * Drops the executors' copies of a Gram matrix; not destroyed, because the lineage of the cached
-   * factors still refers to it (a lost block is recomputed with it).
-   */
-  private static void release(Broadcast<?> b) {
-    if (b != null) {
-      b.unpersist(false);
     }
   }
 }

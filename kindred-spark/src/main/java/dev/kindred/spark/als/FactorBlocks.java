@@ -13,8 +13,8 @@ import scala.Tuple2;
 
 /**
  * Factor blocks as Spark holds them: {@code (block id, float[numRows * k])}, row-major by local
- * index (global row {@code local * blocks + block}). Helpers to initialise, wrap, reduce to a Gram
- * matrix and collect them.
+ * index (global row {@code local * blocks + block}). Helpers to initialise, wrap, take one block's
+ * Gram matrix and collect them.
  */
 final class FactorBlocks {
 
@@ -118,21 +118,11 @@ final class FactorBlocks {
         });
   }
 
-  /** {@code F^T F} over every block, by tree aggregation ({@code k^2} floats per partial). */
-  static float[] gram(JavaPairRDD<Integer, float[]> factors, int k) {
-    return factors.values().treeAggregate(new float[k * k], (acc, block) -> {
-      float[] g = new float[k * k];
-      Gram.compute(wrap(block, block.length / k, k), 0, block.length / k, g);
-      for (int c = 0; c < g.length; c++) {
-        acc[c] += g[c];
-      }
-      return acc;
-    }, (x, y) -> {
-      for (int c = 0; c < x.length; c++) {
-        x[c] += y[c];
-      }
-      return x;
-    }, 2);
+  /** {@code F_b^T F_b} of one block ({@code k^2} floats, both triangles). */
+  static float[] partialGram(float[] block, int k) {
+    float[] g = new float[k * k];
+    Gram.compute(wrap(block, block.length / k, k), 0, block.length / k, g);
+    return g;
   }
 
   /** Collects every block to the driver as one {@code rows x k} matrix; missing blocks stay zero. */

@@ -27,7 +27,12 @@ import dev.kindred.train.als.ImplicitAlsConfig;
 import dev.kindred.train.als.ImplicitAlsTrainer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +130,72 @@ class DistributedAlsTest {
           "items without interactions keep zero vectors");
     }
     data.unpersist();
+  }
+
+  @Test
+  void implicitWithAwkwardBlockCountsAndEmptyRowsMatchesSingleMachine() {
+    // Empty source blocks send no Gram partial: their rows are zero, so the Gram sum is unchanged.
+    Interactions train = withEmptyRows(implicitSplit.train());
+    LatentFactorModel ref = new ImplicitAlsTrainer(IALS).fit(train);
+    SparkInteractions data = distribute(train);
+    for (int[] blocks : new int[][] {{1, 1}, {4, 7}, {7, 4}}) {
+      LatentFactorModel m = new DistributedImplicitAls(IALS, SparkTrainingOptions.DEFAULTS.withBlocks(blocks[0],
+          blocks[1])).fit(data);
+      assertClose(ref.userFactors(), m.userFactors(), 1e-3f);
+      assertClose(ref.itemFactors(), m.itemFactors(), 1e-3f);
+      assertTrue(isZero(m.userFactors(), 3) && isZero(m.itemFactors(), 5), "rows without interactions stay zero");
+    }
+    data.unpersist();
+  }
+
+  @Test
+  void anIterationIsOneJobOfTwoStages() throws TimeoutException {
+    // solve users, ship users | solve items, ship items for the next iteration: the join and
+    // cogroup inputs are co-partitioned, so only the messages shuffle; the Gram matrices travel
+    // inside them. (fit(2) and fit(5) both pay the first iteration's extra stage shipping the initial items.)
+    SparkInteractions data = distribute(implicitSplit.train());
+    SparkTrainingOptions opts = SparkTrainingOptions.DEFAULTS.withBlocks(3, 2);
+    for (boolean implicit : new boolean[] {true, false}) {
+      long[] two = countJobsAndStages(() -> fit(implicit, 2, opts, data));
+      long[] five = countJobsAndStages(() -> fit(implicit, 5, opts, data));
+      assertEquals(3, five[0] - two[0], (implicit ? "implicit" : "explicit") + ": jobs for 3 more iterations");
+      assertEquals(6, five[1] - two[1], (implicit ? "implicit" : "explicit") + ": stages run for 3 more iterations");
+    }
+    data.unpersist();
+  }
+
+  private static void fit(boolean implicit, int iterations, SparkTrainingOptions opts, SparkInteractions data) {
+    if (implicit) {
+      new DistributedImplicitAls(IALS.withIterations(iterations), opts).fit(data);
+    } else {
+      new DistributedAls(ALS.withIterations(iterations), opts).fit(data);
+    }
+  }
+
+  /** Jobs started and stages submitted (skipped stages are never submitted) while {@code r} runs. */
+  private static long[] countJobsAndStages(Runnable r) throws TimeoutException {
+    AtomicLong jobs = new AtomicLong();
+    AtomicLong stages = new AtomicLong();
+    SparkListener l = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart e) {
+        jobs.incrementAndGet();
+      }
+
+      @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted e) {
+        stages.incrementAndGet();
+      }
+    };
+    sc.sc().addSparkListener(l);
+    try {
+      r.run();
+      // LiveListenerBus is private[spark] in Scala, public in bytecode; waitUntilEmpty is its test hook.
+      sc.sc().listenerBus().waitUntilEmpty(60_000L);
+    } finally {
+      sc.sc().removeSparkListener(l);
+    }
+    return new long[] {jobs.get(), stages.get()};
   }
 
   @Test
