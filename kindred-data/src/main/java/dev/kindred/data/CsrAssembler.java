@@ -3,6 +3,7 @@ package dev.kindred.data;
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,7 +39,7 @@ final class CsrAssembler {
    * copied, so their arrays can be collected if the caller holds no other reference.
    */
   static Interactions assemble(IdIndex users, IdIndex items, int numUsers, int numItems, List<Chunk> chunks,
-      boolean hasTs, DuplicatePolicy policy, Workers workers) {
+      boolean hasTs, DuplicatePolicy policy, WorkerPool workers) {
     long total = 0;
     for (Chunk c : chunks) {
       total += c.n();

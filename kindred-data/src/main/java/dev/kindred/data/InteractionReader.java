@@ -2,6 +2,7 @@ package dev.kindred.data;
 
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.math.WorkerPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -120,7 +121,7 @@ public final class InteractionReader {
     long t0 = System.nanoTime();
     IdIndex.Builder userIds = new IdIndex.Builder();
     IdIndex.Builder itemIds = new IdIndex.Builder();
-    try (Workers workers = Workers.create(opts.effectiveThreads())) {
+    try (WorkerPool workers = WorkerPool.create(opts.effectiveThreads(), "kindred-data")) {
       List<FileSummary> summaries = new ArrayList<>();
       List<List<CsrAssembler.Chunk>> chunks = new ArrayList<>();
       long parseNanos = 0;
@@ -213,7 +214,7 @@ public final class InteractionReader {
     byte[] read(int n) throws IOException;
   }
 
-  private static Parsed parseFile(Path file, Dialect base, ReadOptions opts, Workers workers, Tuning tuning)
+  private static Parsed parseFile(Path file, Dialect base, ReadOptions opts, WorkerPool workers, Tuning tuning)
       throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -306,7 +307,7 @@ public final class InteractionReader {
 
   /** Cuts a plain file into newline-aligned ranges and parses them in parallel. */
   private static List<LineParser> parsePlain(FileChannel ch, long size, Layout layout, ReadOptions opts,
-      Workers workers, Tuning tuning) throws IOException {
+      WorkerPool workers, Tuning tuning) throws IOException {
     long minRange = tuning.minRange();
     long start = Math.min(layout.bomLength(), size);
     long body = size - start;
@@ -372,7 +373,7 @@ public final class InteractionReader {
   }
 
   /** Decompresses and parses a gzip file: on one thread, or as a two-stage pipeline with two or more. */
-  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts, Tuning tuning, Workers workers,
+  private static LineParser parseGzip(Path file, Layout layout, ReadOptions opts, Tuning tuning, WorkerPool workers,
       int expectedRows) throws IOException {
     LineParser parser = new LineParser(layout.dialect(), opts.skipInvalid(), layout.headerOffset(), expectedRows);
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {

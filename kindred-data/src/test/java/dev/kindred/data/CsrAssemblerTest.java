@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.math.WorkerPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,7 +49,7 @@ class CsrAssemblerTest {
       for (DuplicatePolicy policy : DuplicatePolicy.values()) {
         Interactions expected = Interactions.fromCoo(users, items, nu, ni, u, i, v, ts, n, policy);
         Interactions actual;
-        try (Workers w = Workers.create(threads)) {
+        try (WorkerPool w = WorkerPool.create(threads, "kindred-data")) {
           actual = CsrAssembler.assemble(users, items, nu, ni, new ArrayList<>(chunks), hasTs, policy, w);
         }
         assertThat(TestFiles.identical(actual, expected)).as("trial %d %s", trial, policy).isTrue();
