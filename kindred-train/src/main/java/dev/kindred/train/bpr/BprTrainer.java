@@ -201,9 +201,7 @@ public final class BprTrainer implements Trainer<LatentFactorModel> {
             + "learningRate (" + config.learningRate() + ") or raise regularization (" + config.regularization() + ")");
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-          train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-          Provenance.currentVersion());
+      Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
       float[] bu = bi == null ? null : new float[train.numUsers()];
       FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), FOLD_IN_EPOCHS, true,
           config.seed());

@@ -164,9 +164,7 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
       }
       if (best != null) best.restore(this);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-          train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-          Provenance.currentVersion());
+      Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
       if (!p.allFinite() || !q.allFinite()) {
         throw new ModelFitException("mf-sgd diverged after " + epochsRun + " epochs (non-finite factors); lower "
             + "learningRate (" + config.learningRate() + ") or raise regularization (" + config.regularization() + ")");
