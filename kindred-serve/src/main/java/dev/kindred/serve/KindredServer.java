@@ -117,28 +117,28 @@ public final class KindredServer implements AutoCloseable {
 
   private void routes(HttpRouting.Builder r) {
     // Whatever escapes a route's own handling (a decorator, a test hook) is answered as below, in JSON.
-    r.error(RuntimeException.class, (req, res, e) -> internalError(res, e))
+    r.error(RuntimeException.class, (req, res, e) -> send(res, internalError(e)))
         .get("/healthz", open("/healthz", (req, res) -> json(res, 200, new Api.Health("ok"))))
         .get("/readyz", open("/readyz", (req, res) -> json(res, 200, service.describe())))
         .get("/metrics", open("/metrics", (req, res) -> res.status(Status.OK_200)
             .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").send(metrics.scrape())))
         .get("/v1/users/{user}/recommendations", admitted("/v1/users/{user}/recommendations",
-            (req, res) -> handle(res, () -> service.recommend(new Api.RecommendRequest(
+            req -> handle(() -> service.recommend(new Api.RecommendRequest(
                 req.path().pathParameters().get("user"), null, intParam(req, "k", 10), null, null,
                 req.query().first("exclude_seen").map(Boolean::parseBoolean).orElse(null))))))
         .post("/v1/recommend", admitted("/v1/recommend",
-            (req, res) -> handleBody(req, res, Api.RecommendRequest.class, service::recommend)))
+            req -> handleBody(req, Api.RecommendRequest.class, service::recommend)))
         .post("/v1/recommend/batch", admitted("/v1/recommend/batch",
-            (req, res) -> handleBody(req, res, Api.BatchRequest.class, service::recommendBatch)))
-        .get("/v1/items/{item}/similar", admitted("/v1/items/{item}/similar", (req, res) -> handle(res,
+            req -> handleBody(req, Api.BatchRequest.class, service::recommendBatch)))
+        .get("/v1/items/{item}/similar", admitted("/v1/items/{item}/similar", req -> handle(
             () -> service.similar(req.path().pathParameters().get("item"), intParam(req, "k", 10)))))
         .post("/v1/score", admitted("/v1/score",
-            (req, res) -> handleBody(req, res, Api.ScoreRequest.class, service::score)))
+            req -> handleBody(req, Api.ScoreRequest.class, service::score)))
         .post("/v1/events", admitted("/v1/events",
-            (req, res) -> handleBody(req, res, Api.EventsRequest.class, service::ingest)))
-        .get("/v1/admin/model", admin("/v1/admin/model", (req, res) -> handle(res, this::adminModelInfo)))
+            req -> handleBody(req, Api.EventsRequest.class, service::ingest)))
+        .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
-            (req, res) -> handleBody(req, res, Api.SwapRequest.class, this::adminSwap)));
+            req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)));
   }
 
   /** A route timed into {@code /metrics}, not subject to load shedding (health, metrics). */
@@ -154,8 +154,12 @@ public final class KindredServer implements AutoCloseable {
     };
   }
 
-  /** A work route: timed, and admitted through {@link AdmissionControl} or answered 503 at once. */
-  private Handler admitted(String route, Handler h) {
+  /**
+   * A work route: timed, and admitted through {@link AdmissionControl} or answered 503 at once. The
+   * slot is given back before the answer is sent, so a client that has its answer can count on the
+   * slot being free.
+   */
+  private Handler admitted(String route, Work w) {
     ServerMetrics.Route m = metrics.route(route);
     return (req, res) -> {
       long t0 = System.nanoTime();
@@ -169,13 +173,15 @@ public final class KindredServer implements AutoCloseable {
                   + ops.queueTimeoutMillis() + " ms") + "; retry later"));
           return;
         }
+        Reply reply;
         try {
           Runnable hook = onAdmitted;
           if (hook != null) hook.run();
-          h.handle(req, res);
+          reply = w.answer(req);
         } finally {
           admission.exit();
         }
+        send(res, reply);
       } finally {
         m.record(res.status().code(), System.nanoTime() - t0);
       }
@@ -183,7 +189,7 @@ public final class KindredServer implements AutoCloseable {
   }
 
   /** An admin route: timed, and only with the configured bearer token. */
-  private Handler admin(String route, Handler h) {
+  private Handler admin(String route, Work w) {
     return open(route, (req, res) -> {
       String token = ops.adminToken();
       if (token == null) {
@@ -199,7 +205,7 @@ public final class KindredServer implements AutoCloseable {
             ? "admin endpoints need \"Authorization: Bearer <token>\"" : "wrong admin token"));
         return;
       }
-      h.handle(req, res);
+      send(res, w.answer(req));
     });
   }
 
@@ -264,8 +270,8 @@ public final class KindredServer implements AutoCloseable {
   }
 
   /** Reads the body as {@code type}, answers {@code f} of it. */
-  private <T> void handleBody(ServerRequest req, ServerResponse res, Class<T> type, Function<T, ?> f) {
-    handle(res, () -> f.apply(read(req, type)));
+  private <T> Reply handleBody(ServerRequest req, Class<T> type, Function<T, ?> f) {
+    return handle(() -> f.apply(read(req, type)));
   }
 
   private <T> T read(ServerRequest req, Class<T> type) {
@@ -311,19 +317,29 @@ public final class KindredServer implements AutoCloseable {
     return "\"" + field + "\" must be " + expected;
   }
 
+  /** An answer not yet sent: a status and a body record. */
+  private record Reply(int status, Object body) {}
+
+  /** A route's work: the answer to a request, computed before anything is sent. */
+  @FunctionalInterface
+  private interface Work {
+    Reply answer(ServerRequest req);
+  }
+
   private interface Call {
     Object run();
   }
 
-  private static void handle(ServerResponse res, Call call) {
+  /** 200 with the call's result, or the error it ends in. */
+  private static Reply handle(Call call) {
     try {
-      json(res, 200, call.run());
+      return new Reply(200, call.run());
     } catch (ApiException e) {
-      json(res, e.status, new Api.ErrorBody(e.getMessage()));
+      return new Reply(e.status, new Api.ErrorBody(e.getMessage()));
     } catch (IllegalArgumentException e) {
-      json(res, 400, new Api.ErrorBody(String.valueOf(e.getMessage())));
+      return new Reply(400, new Api.ErrorBody(String.valueOf(e.getMessage())));
     } catch (RuntimeException e) {
-      internalError(res, e);
+      return internalError(e);
     }
   }
 
@@ -331,10 +347,15 @@ public final class KindredServer implements AutoCloseable {
    * A 500 that names an error id and nothing else: the exception's text may name files, classes or
    * data, so it goes to the log under that id.
    */
-  private static void internalError(ServerResponse res, RuntimeException e) {
+  private static Reply internalError(RuntimeException e) {
     String id = UUID.randomUUID().toString();
     LOG.error("request failed, error id {}", id, e);
-    json(res, 500, new Api.ErrorBody("internal error; the server log has the details under error id " + id, id));
+    return new Reply(500, new Api.ErrorBody("internal error; the server log has the details under error id " + id,
+        id));
+  }
+
+  private static void send(ServerResponse res, Reply reply) {
+    json(res, reply.status(), reply.body());
   }
 
   private static void json(ServerResponse res, int status, Object body) {
