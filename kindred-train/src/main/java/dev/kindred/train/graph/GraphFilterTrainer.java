@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code sparsesvd(R~, k)}'s {@code vt} in the authors' code) is our {@code V}. The user row
  * {@code r_u} is binary and not normalised, as in the authors' code (the paper's eq. 12).
  *
- * <p>Departures: the truncated SVD is the randomized subspace iteration of {@link RandomizedSvd}
+ * <p>Departures: a rank above {@code min(users, items)} is capped there (with a warning), since
+ * {@code R~} has no more singular vectors; the truncated SVD is the randomized subspace iteration of {@link RandomizedSvd}
  * (Halko et al. 2011, arXiv:0909.4061) instead of the exact Lanczos {@code sparsesvd}; with the
  * default power iterations and oversampling the recall on Gowalla is that of the exact vectors
  * (docs/benchmarks.md). BSPM's refinement (Choi et al., SIGIR 2023) is not implemented.
@@ -69,24 +70,28 @@ public final class GraphFilterTrainer implements Trainer<GraphFilterModel> {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(listener, "listener");
     int n = train.numItems();
-    int maxRank = Math.min(train.numUsers(), n);
-    if (config.rank() > maxRank) {
-      throw new IllegalArgumentException("rank " + config.rank() + " exceeds min(users, items) = " + maxRank
-          + " of the training data; lower --rank");
+    int rank = Math.min(config.rank(), Math.min(train.numUsers(), n));
+    if (rank < 1) {
+      throw new IllegalArgumentException("graph-filter needs at least one user and one item, got "
+          + train.numUsers() + " x " + n);
+    }
+    if (rank < config.rank()) {
+      LOG.warn("graph-filter: rank {} capped at min(users, items) = {}: R~ has no more singular vectors",
+          config.rank(), rank);
     }
     long t0 = System.nanoTime();
     BipartiteGraph graph = BipartiteGraph.normalized(train);
-    int sketch = RandomizedSvd.sketchWidth(config.rank(), config.oversampling());
+    int sketch = RandomizedSvd.sketchWidth(rank, config.oversampling());
     RandomizedSvd.Result svd;
     try (WorkerPool pool = WorkerPool.create(config.threads(), "kindred-graph-filter")) {
-      svd = new RandomizedSvd(graph.userItem(), graph.itemUser(), sketch, pool).run(config.rank(),
-          config.powerIterations(), config.seed());
+      svd = new RandomizedSvd(graph.userItem(), graph.itemUser(), sketch, pool).run(rank, config.powerIterations(),
+          config.seed());
     }
     FactorMatrix factors = idealFactors(svd, graph.itemDegree());
     long elapsed = System.nanoTime() - t0;
     LOG.debug("graph-filter: {} x {} ({} pairs), rank {}, sketch {}, {} power iterations, sigma {} .. {}, {} s",
-        train.numUsers(), n, train.size(), config.rank(), sketch, config.powerIterations(),
-        svd.singularValues()[0], svd.singularValues()[config.rank() - 1], elapsed / 1e9);
+        train.numUsers(), n, train.size(), rank, sketch, config.powerIterations(), svd.singularValues()[0],
+        svd.singularValues()[rank - 1], elapsed / 1e9);
     listener.onEpoch(new EpochReport(1, 1, Double.NaN, Double.NaN, elapsed, elapsed));
     Provenance provenance = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
         train.numUsers(), n, train.size(), elapsed / 1e9, System.currentTimeMillis(), Provenance.currentVersion());

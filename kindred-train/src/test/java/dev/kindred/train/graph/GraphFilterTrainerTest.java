@@ -101,11 +101,11 @@ class GraphFilterTrainerTest {
   }
 
   @Test
-  void rankAboveTheDataIsRejected() {
+  void rankAboveTheDataIsCappedAtTheSmallerSide() {
     Interactions data = new SyntheticGenerator(SyntheticConfig.of(30, 20, 200, 3).withImplicit(true))
         .generateInMemory();
-    assertThatThrownBy(() -> new GraphFilterTrainer(GraphFilterConfig.DEFAULTS).fit(data))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rank 256 exceeds min(users, items) = 20 of the training data; lower --rank");
+    GraphFilterModel m = new GraphFilterTrainer(GraphFilterConfig.DEFAULTS).fit(data);
+    assertThat(m.rank()).isEqualTo(20);
+    assertThat(m.provenance().config()).containsEntry("rank", "256");
   }
 }
