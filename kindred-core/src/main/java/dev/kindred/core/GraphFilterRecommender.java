@@ -87,10 +87,9 @@ public final class GraphFilterRecommender implements Recommender {
 
   @Override
   public ScoredItems[] recommendAll(int[] users, int k, RecommendOptions options, int threads) {
-    if (k <= 0 || threads <= 0) {
-      throw new IllegalArgumentException("k and threads must be positive, got k=" + k + " threads=" + threads);
-    }
-    for (int u : users) checkUser(u);
+    ItemItemRecommender.checkK(k);
+    if (threads <= 0) throw new IllegalArgumentException("threads must be positive, got " + threads);
+    Arrays.stream(users).forEach(this::checkUser);
     ScoredItems[] out = new ScoredItems[users.length];
     if (users.length == 0) return out;
     int n = model.numItems();
