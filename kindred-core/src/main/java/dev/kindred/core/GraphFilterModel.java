@@ -35,8 +35,8 @@ import java.util.Objects;
  *   <li>{@code idealFactors} has one row per item; its dimension is the rank.
  *   <li>{@code idealWeight} is finite and non-negative; every factor is finite.
  * </ol>
- * Memory: the histories and {@code R~} twice (about 20 bytes per interaction) plus
- * {@code items * rank} floats. Immutable (arrays must not be modified after construction);
+ * Memory: about 32 bytes per interaction (the histories with their by-item copy, the values of
+ * {@code R~} and its transpose) plus {@code items * rank} floats. Immutable (arrays must not be modified after construction);
  * thread-safe.
  */
 public final class GraphFilterModel implements Model {
