@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GraphFilterRecommender implements Recommender {
 
-  static final int USER_BLOCK = 64;
+  static final int USER_BLOCK = 128;
   static final int ITEM_TILE = 1024;
 
   private final GraphFilterModel model;
