@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sparse passes over {@code R~}: {@code z = R~ r_u^T} scattered from the columns of the history's
  * items (the users they reach), then {@code z^T R~} scattered from those users' rows.
  *
- * <p>{@link #recommendAll} scores the ideal term of a block of {@value #USER_BLOCK} users as one
- * blocked matrix product (the item factors packed in {@link ItemPanels}, the same register-blocked
- * kernel as {@link FactorRecommender}), then adds each user's linear term to its row. The single-user
+ * <p>{@link #recommendAll} scores the ideal term of a block of up to {@value #USER_BLOCK} users
+ * (fewer when a small batch is split over the threads) as one blocked matrix product (the item
+ * factors packed in {@link ItemPanels}, the same register-blocked kernel as
+ * {@link FactorRecommender}), then adds each user's linear term to its row. The single-user
  * path runs the same kernel on a block of one user, so both paths give the same scores bit for bit
  * (the kernel's lanes run over items and every score is one fused multiply-add chain in increasing
  * dimension, whatever the block).
@@ -95,25 +96,27 @@ public final class GraphFilterRecommender implements Recommender {
     int n = model.numItems();
     ItemFilter filter = ItemFilter.of(options, n);
     ItemPanels panels = panelsOrNull();
-    int blocks = (users.length + USER_BLOCK - 1) / USER_BLOCK;
+    // Small batches are split evenly over the threads, in multiples of the kernel's 4-user height.
+    int block = Math.min(USER_BLOCK, ((users.length + threads - 1) / threads + 3) & ~3);
+    int blocks = (users.length + block - 1) / block;
     AtomicInteger next = new AtomicInteger();
     try (WorkerPool pool = WorkerPool.create(Math.min(threads, blocks), "kindred-recommend")) {
       pool.forEachThread(t -> {
         Scratch s = new Scratch(panels);
         TopKSelector top = new TopKSelector(Math.min(k, Math.max(1, n)));
         int stride = panels == null ? 0 : paddedItems(panels);
-        float[] block = new float[USER_BLOCK * stride];
-        float[] userRows = new float[USER_BLOCK * model.rank()];
+        float[] ideal = new float[block * stride];
+        float[] userRows = new float[block * model.rank()];
         for (int b; (b = next.getAndIncrement()) < blocks; ) {
-          int from = b * USER_BLOCK;
-          int to = Math.min(users.length, from + USER_BLOCK);
+          int from = b * block;
+          int to = Math.min(users.length, from + block);
           if (panels != null) {
-            idealBlock(panels, users, from, to, userRows, block, stride);
+            idealBlock(panels, users, from, to, userRows, ideal, stride);
           }
           for (int j = from; j < to; j++) {
             int u = users[j];
             if (panels != null) {
-              System.arraycopy(block, (j - from) * stride, s.scores, 0, n);
+              System.arraycopy(ideal, (j - from) * stride, s.scores, 0, n);
             } else {
               Arrays.fill(s.scores, 0f);
             }
