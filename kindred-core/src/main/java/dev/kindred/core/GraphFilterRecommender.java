@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for the first pass and {@code sum_{v reached} d_v} for the second (on Gowalla about 2,000 and
  * 61,000 scattered multiply-adds per user on average), plus {@code O(n)} to select. Scratch per thread:
  * {@code users + n * (USER_BLOCK + 1) + USER_BLOCK * rank} floats and {@code users} ints; the packed
- * items ({@code (rank + 1) * n} floats) are built on the first batch call and kept.
+ * items ({@code (rank + 1) * n} floats) are built with the recommender and kept.
  *
  * <p>{@link #similarItems}: the filter's row of the item, that is the scores of a user whose history
  * is that one item. Fold-in ({@link #recommendFromHistory}) is exact: the same formula on the given
@@ -41,10 +41,13 @@ public final class GraphFilterRecommender implements Recommender {
   static final int ITEM_TILE = 1024;
 
   private final GraphFilterModel model;
-  private volatile ItemPanels itemPanels; // lazily packed for recommendAll
+  private final ItemPanels panels; // the packed ideal-term factors; null when the ideal weight is 0
 
   public GraphFilterRecommender(GraphFilterModel model) {
     this.model = Objects.requireNonNull(model, "model");
+    int width = PanelScoring.panelWidth();
+    this.panels = model.idealWeight() == 0f ? null
+        : new ItemPanels(model.idealFactors(), null, width, Math.max(1, ITEM_TILE / width));
   }
 
   public GraphFilterModel model() {
@@ -58,18 +61,14 @@ public final class GraphFilterRecommender implements Recommender {
     final float[] scores; // items, then the padding of the last panel
     final float[] factor = new float[model.rank()];
 
-    Scratch(ItemPanels panels) {
-      scores = new float[panels == null ? model.numItems() : paddedItems(panels)];
+    Scratch() {
+      scores = new float[paddedItems()];
     }
   }
 
-  private static int paddedItems(ItemPanels panels) {
-    return panels.tileCount() * panels.tileItems();
-  }
-
-  /** The packed items when the ideal term is on, else null. */
-  private ItemPanels panelsOrNull() {
-    return model.idealWeight() == 0f ? null : itemPanels();
+  /** Items plus the padding of the packed panels: the row length of the ideal term's output. */
+  private int paddedItems() {
+    return panels == null ? model.numItems() : panels.tileCount() * panels.tileItems();
   }
 
   @Override
@@ -78,10 +77,9 @@ public final class GraphFilterRecommender implements Recommender {
     ItemItemRecommender.checkK(k);
     int n = model.numItems();
     ItemFilter filter = ItemFilter.of(options, n);
-    ItemPanels panels = panelsOrNull();
-    Scratch s = new Scratch(panels);
+    Scratch s = new Scratch();
     int[] ptr = model.normalized().rowPtr();
-    scoreHistory(model.normalized().colIdx(), ptr[user], ptr[user + 1], s, panels);
+    scoreHistory(model.normalized().colIdx(), ptr[user], ptr[user + 1], s);
     filter.mask(user, s.scores, n);
     return filter.select(s.scores, n, new TopKSelector(Math.min(k, Math.max(1, n))));
   }
@@ -95,23 +93,22 @@ public final class GraphFilterRecommender implements Recommender {
     if (users.length == 0) return out;
     int n = model.numItems();
     ItemFilter filter = ItemFilter.of(options, n);
-    ItemPanels panels = panelsOrNull();
     // Small batches are split evenly over the threads, in multiples of the kernel's 4-user height.
     int block = Math.min(USER_BLOCK, ((users.length + threads - 1) / threads + 3) & ~3);
     int blocks = (users.length + block - 1) / block;
     AtomicInteger next = new AtomicInteger();
     try (WorkerPool pool = WorkerPool.create(Math.min(threads, blocks), "kindred-recommend")) {
       pool.forEachThread(t -> {
-        Scratch s = new Scratch(panels);
+        Scratch s = new Scratch();
         TopKSelector top = new TopKSelector(Math.min(k, Math.max(1, n)));
-        int stride = panels == null ? 0 : paddedItems(panels);
+        int stride = panels == null ? 0 : paddedItems();
         float[] ideal = new float[block * stride];
         float[] userRows = new float[block * model.rank()];
         for (int b; (b = next.getAndIncrement()) < blocks; ) {
           int from = b * block;
           int to = Math.min(users.length, from + block);
           if (panels != null) {
-            idealBlock(panels, users, from, to, userRows, ideal, stride);
+            idealBlock(users, from, to, userRows, ideal, stride);
           }
           for (int j = from; j < to; j++) {
             int u = users[j];
@@ -135,8 +132,7 @@ public final class GraphFilterRecommender implements Recommender {
    * The ideal term of users[from..to) as one blocked product: row {@code j} of {@code block} (stride
    * {@code stride}) holds {@code p_u . q_i} for every item of user {@code users[from + j]}.
    */
-  private void idealBlock(ItemPanels panels, int[] users, int from, int to, float[] userRows, float[] block,
-      int stride) {
+  private void idealBlock(int[] users, int from, int to, float[] userRows, float[] block, int stride) {
     int rank = model.rank();
     int[] ptr = model.normalized().rowPtr();
     int[] idx = model.normalized().colIdx();
@@ -160,9 +156,8 @@ public final class GraphFilterRecommender implements Recommender {
     int n = model.numItems();
     ItemItemRecommender.checkHistory(items, values, n);
     ItemFilter filter = ItemFilter.of(options, n);
-    ItemPanels panels = panelsOrNull();
-    Scratch s = new Scratch(panels);
-    scoreHistory(items, 0, items.length, s, panels);
+    Scratch s = new Scratch();
+    scoreHistory(items, 0, items.length, s);
     filter.mask(-1, s.scores, n);
     for (int item : items) s.scores[item] = Float.NEGATIVE_INFINITY;
     return filter.select(s.scores, n, new TopKSelector(Math.min(k, Math.max(1, n))));
@@ -183,7 +178,7 @@ public final class GraphFilterRecommender implements Recommender {
    * kernel as a block of {@link #recommendAll} (one user), so both paths give the same bits, then
    * the linear one.
    */
-  private void scoreHistory(int[] items, int from, int to, Scratch s, ItemPanels panels) {
+  private void scoreHistory(int[] items, int from, int to, Scratch s) {
     if (panels == null) {
       Arrays.fill(s.scores, 0f);
     } else {
@@ -191,7 +186,7 @@ public final class GraphFilterRecommender implements Recommender {
       PanelKernels kern = PanelScoring.kernels();
       for (int t = 0; t < panels.tileCount(); t++) {
         kern.scorePanels(s.factor, 0, 1, model.rank(), panels.tile(t), 0, panels.panelsIn(t), panels.width(),
-            s.scores, panels.firstItem(t), paddedItems(panels));
+            s.scores, panels.firstItem(t), paddedItems());
       }
     }
     addLinear(items, from, to, s);
@@ -228,22 +223,6 @@ public final class GraphFilterRecommender implements Recommender {
         scores[idx[p]] += z * val[p];
       }
     }
-  }
-
-  /** The packed item factors of the batch path, built once (double-checked, so only one copy is kept). */
-  private ItemPanels itemPanels() {
-    ItemPanels p = itemPanels;
-    if (p == null) {
-      synchronized (this) {
-        p = itemPanels;
-        if (p == null) {
-          int width = PanelScoring.panelWidth();
-          p = new ItemPanels(model.idealFactors(), null, width, Math.max(1, ITEM_TILE / width));
-          itemPanels = p;
-        }
-      }
-    }
-    return p;
   }
 
   private void checkUser(int user) {
