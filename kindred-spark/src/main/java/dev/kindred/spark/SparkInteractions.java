@@ -187,15 +187,18 @@ public final class SparkInteractions {
 
   /**
    * {@link #read} then {@link #from} with {@link #STANDARD} columns (or {@code columns} for named
-   * formats). A {@code lightgcn} file is parsed line by line in plain Java instead (same rows as
-   * {@link #read}): Spark SQL's plan for it (split, slice, explode) costs about 20 times more.
+   * formats). A {@code lightgcn} file is parsed line by line in plain Java instead (the rows of
+   * {@link #read}; a line is split on any whitespace, and {@code mapping} does not apply to this
+   * format): Spark SQL's plan for it (split, slice, explode) costs about 20 times more.
    */
   public static SparkInteractions load(SparkSession spark, String path, String format, ColumnMapping mapping,
       Columns columns, DuplicatePolicy duplicates, StorageLevel level) {
-    if (format.trim().equalsIgnoreCase(InteractionFormat.LIGHTGCN.cliName()) && mapping == null) {
+    if (format.trim().equalsIgnoreCase(InteractionFormat.LIGHTGCN.cliName())) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int parts = sc.defaultParallelism();
-      JavaRDD<RawRow> rows = sc.textFile(path, parts).mapPartitions(SparkInteractions::lightGcnRows);
+      // spark.read resolves the path (globs, folders; a missing one is an AnalysisException, as for the other formats).
+      String files = String.join(",", spark.read().text(path).inputFiles());
+      JavaRDD<RawRow> rows = sc.textFile(files, parts).mapPartitions(SparkInteractions::lightGcnRows);
       return encode(sc, rows, parts, false, duplicates, level, "lightgcn " + path);
     }
     Dataset<Row> df = read(spark, path, format, mapping);
