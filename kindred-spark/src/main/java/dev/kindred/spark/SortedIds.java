@@ -42,7 +42,7 @@ final class SortedIds implements Serializable {
     this.strings = strings;
   }
 
-  /** Sorts distinct ids; throws {@link IllegalArgumentException} on a repeated id. */
+  /** Sorts {@code distinct} (which must hold each id once: {@link #toIdIndex} refuses a repeated one). */
   static SortedIds of(Collection<String> distinct, String column) {
     if (distinct.size() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(column + ": " + distinct.size() + " distinct ids exceed the int index range");
