@@ -1,0 +1,222 @@
+package dev.kindred.data.parquet;
+
+import dev.kindred.data.DataFormatException;
+import dev.kindred.data.InteractionAssembly;
+import dev.kindred.data.LoadResult;
+import dev.kindred.data.NamedColumns;
+import dev.kindred.data.ReadOptions;
+import dev.kindred.data.RowBatch;
+import dev.kindred.math.WorkerPool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads Parquet interaction files into {@link dev.kindred.core.Interactions}, with columns found
+ * by name ({@link NamedColumns}; by default {@code user, item, value, ts}).
+ *
+ * <p>Columns: user and item ids may be INT32, INT64 or BINARY (UTF-8 text; a text id that spells
+ * a canonical long is kept as that number, as the text readers do, so the same ids in TSV and in
+ * Parquet give the same indices); the value may be FLOAT, DOUBLE, INT32 or INT64 and is optional
+ * (every value is 1 without it, or with {@link ReadOptions#implicit()}); the timestamp may be
+ * INT32 or INT64 (its raw integer, whatever unit a logical type names) and is optional. With the
+ * default mapping a missing value or ts column means "absent"; a column named explicitly must
+ * exist. Columns must be top-level and not repeated; other columns are not read at all.
+ *
+ * <p>Bad input: a missing column, a column of another type or a nested or repeated one fails
+ * before any row is read, with the file, the column and what was expected. A null id or value, or
+ * a value that is not finite, fails the read with a {@link DataFormatException} naming the file
+ * and the 1-based row, or is skipped and counted with {@link ReadOptions#skipInvalid()}.
+ * Duplicates are merged by {@link ReadOptions#duplicates()} as for text files.
+ *
+ * <p>Cost: one row group at a time is decoded (one thread per file) into a {@link RowBatch}
+ * (about 20 bytes per row) and handed to the {@link InteractionAssembly} the text readers use,
+ * which numbers its ids at once; then the rows of all row groups are scattered into CSR form by
+ * {@link ReadOptions#threads()} threads. Peak memory: the batches plus the largest row group's
+ * pages; there is no second copy of the rows. Methods are safe to call concurrently.
+ */
+public final class ParquetInteractionReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetInteractionReader.class);
+
+  private ParquetInteractionReader() {}
+
+  /** Reads one Parquet file. */
+  public static LoadResult read(Path file, NamedColumns columns, ReadOptions opts) throws IOException {
+    return readShared(List.of(file), columns, opts).getFirst();
+  }
+
+  /**
+   * Reads several files (e.g. train and test) onto one user and one item index, as
+   * {@link dev.kindred.data.InteractionReader#readShared} does for text files.
+   */
+  public static List<LoadResult> readShared(List<Path> files, NamedColumns columns, ReadOptions opts)
+      throws IOException {
+    Objects.requireNonNull(columns, "columns");
+    Objects.requireNonNull(opts, "opts");
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no files to read");
+    }
+    long t0 = System.nanoTime();
+    InteractionAssembly assembly = new InteractionAssembly();
+    for (Path file : files) {
+      readFile(Objects.requireNonNull(file, "file"), columns, opts, assembly);
+    }
+    long t1 = System.nanoTime();
+    int threads = opts.threads() > 0 ? opts.threads()
+        : Math.min(ReadOptions.MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors());
+    try (WorkerPool workers = WorkerPool.create(threads, "kindred-parquet")) {
+      List<LoadResult> results = assembly.build(opts.duplicates(), workers);
+      LOG.debug("read {} Parquet file(s) in {} ms: decode {} ms, CSR {} ms with {} thread(s)", files.size(),
+          (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, threads);
+      return results;
+    }
+  }
+
+  private static void readFile(Path file, NamedColumns columns, ReadOptions opts, InteractionAssembly assembly)
+      throws IOException {
+    ParquetReadOptions readOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(LocalCodecs.INSTANCE).build();
+    try (ParquetFileReader reader = open(file, readOptions)) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      ParquetColumnPlan plan = ParquetColumnPlan.resolve(file, schema, columns, opts.implicit());
+      reader.setRequestedSchema(plan.projection());
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      RowProblems problems = new RowProblems(file, opts.skipInvalid());
+      long firstRow = 0;
+      PageReadStore pages;
+      while ((pages = reader.readNextRowGroup()) != null) {
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+            new DummyRecordConverter(plan.projection()).getRootConverter(), plan.projection(), createdBy);
+        long n = pages.getRowCount();
+        RowBatch batch = new RowBatch((int) Math.min(n, Integer.MAX_VALUE - 16), plan.timestamp() != null);
+        decodeRowGroup(store, plan, n, firstRow, batch, problems);
+        assembly.add(batch);
+        firstRow += n;
+      }
+      if (problems.skipped() > 0) {
+        LOG.info("{}: skipped {} invalid row(s), first: {}", file, problems.skipped(), problems.examples().getFirst());
+      }
+      assembly.endFile(file, plan.timestamp() != null, problems.skipped(), problems.examples());
+    }
+  }
+
+  /** Opens the file; a file that is not Parquet fails with a message naming it. */
+  private static ParquetFileReader open(Path file, ParquetReadOptions readOptions) throws IOException {
+    try {
+      return ParquetFileReader.open(new LocalInputFile(file), readOptions);
+    } catch (RuntimeException e) {
+      // parquet-java names the InputFile object, not the path, in its message
+      throw new IOException(file + ": not a readable Parquet file (" + e.getMessage().replaceFirst("^\\S+ ", "") + ")", e);
+    }
+  }
+
+  /** Decodes one row group into {@code batch}, column readers advancing in step, row by row. */
+  private static void decodeRowGroup(ColumnReadStoreImpl store, ParquetColumnPlan plan, long n, long firstRow,
+      RowBatch batch, RowProblems problems) {
+    ColumnReader user = store.getColumnReader(plan.user().descriptor());
+    ColumnReader item = store.getColumnReader(plan.item().descriptor());
+    ColumnReader value = plan.value() == null ? null : store.getColumnReader(plan.value().descriptor());
+    ColumnReader ts = plan.timestamp() == null ? null : store.getColumnReader(plan.timestamp().descriptor());
+    for (long r = 0; r < n; r++) {
+      String problem = null;
+      if (isNull(user)) {
+        problem = plan.user().nullMessage();
+      } else if (isNull(item)) {
+        problem = plan.item().nullMessage();
+      } else if (value != null && isNull(value)) {
+        problem = plan.value().nullMessage();
+      } else if (ts != null && isNull(ts)) {
+        problem = plan.timestamp().nullMessage();
+      }
+      float v = 1f;
+      boolean valueRead = false;
+      if (problem == null && value != null) {
+        v = plan.value().readFloat(value);
+        valueRead = true;
+        if (!Float.isFinite(v)) {
+          problem = plan.value().describe() + " is " + v + ", not a finite number";
+        }
+      }
+      if (problem == null) {
+        int u = plan.user().readId(user, batch, true);
+        int i = plan.item().readId(item, batch, false);
+        batch.add(u, i, v, ts == null ? 0 : plan.timestamp().readLong(ts));
+      } else {
+        problems.report(firstRow + r + 1, problem);
+        // A value that is present but not read must be skipped, or the reader returns it for the next row.
+        skipUnread(user);
+        skipUnread(item);
+        if (value != null && !valueRead) {
+          skipUnread(value);
+        }
+        if (ts != null) {
+          skipUnread(ts);
+        }
+      }
+      user.consume();
+      item.consume();
+      if (value != null) {
+        value.consume();
+      }
+      if (ts != null) {
+        ts.consume();
+      }
+    }
+  }
+
+  private static void skipUnread(ColumnReader c) {
+    if (!isNull(c)) {
+      c.skip();
+    }
+  }
+
+  private static boolean isNull(ColumnReader c) {
+    return c.getCurrentDefinitionLevel() < c.getDescriptor().getMaxDefinitionLevel();
+  }
+
+  /** Invalid rows of one file: fatal, or counted with the first few kept as examples. */
+  private static final class RowProblems {
+    private final Path file;
+    private final boolean skipInvalid;
+    private final List<String> examples = new ArrayList<>();
+    private long skipped;
+
+    RowProblems(Path file, boolean skipInvalid) {
+      this.file = file;
+      this.skipInvalid = skipInvalid;
+    }
+
+    void report(long row, String problem) {
+      DataFormatException e = DataFormatException.atRow(file, row, problem);
+      if (!skipInvalid) {
+        throw e;
+      }
+      skipped++;
+      if (examples.size() < LoadResult.MAX_EXAMPLES) {
+        examples.add(e.getMessage());
+      }
+    }
+
+    long skipped() {
+      return skipped;
+    }
+
+    List<String> examples() {
+      return examples;
+    }
+  }
+}
