@@ -19,8 +19,8 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +42,13 @@ import org.slf4j.LoggerFactory;
  * and the 1-based row, or is skipped and counted with {@link ReadOptions#skipInvalid()}.
  * Duplicates are merged by {@link ReadOptions#duplicates()} as for text files.
  *
- * <p>Cost: one row group at a time is decoded (one thread per file) into a {@link RowBatch}
- * (about 20 bytes per row) and handed to the {@link InteractionAssembly} the text readers use,
- * which numbers its ids at once; then the rows of all row groups are scattered into CSR form by
- * {@link ReadOptions#threads()} threads. Peak memory: the batches plus the largest row group's
- * pages; there is no second copy of the rows. Methods are safe to call concurrently.
+ * <p>Cost: row groups are decoded by {@link ReadOptions#threads()} threads, one row group per
+ * thread at a time (each with its own file reader), into {@link RowBatch}es (about 20 bytes per
+ * row) that are handed in row-group order to the {@link InteractionAssembly} the text readers
+ * use, which numbers their ids at once; then the rows are scattered into CSR form by the same
+ * threads. Only the used columns are read. Peak memory: the batches plus one row group's pages
+ * and local id tables per thread; there is no second copy of the rows. Results do not depend on
+ * the thread count. Methods are safe to call concurrently.
  */
 public final class ParquetInteractionReader {
 
@@ -72,13 +74,13 @@ public final class ParquetInteractionReader {
     }
     long t0 = System.nanoTime();
     InteractionAssembly assembly = new InteractionAssembly();
-    for (Path file : files) {
-      readFile(Objects.requireNonNull(file, "file"), columns, opts, assembly);
-    }
-    long t1 = System.nanoTime();
     int threads = opts.threads() > 0 ? opts.threads()
         : Math.min(ReadOptions.MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors());
     try (WorkerPool workers = WorkerPool.create(threads, "kindred-parquet")) {
+      for (Path file : files) {
+        readFile(Objects.requireNonNull(file, "file"), columns, opts, workers, assembly);
+      }
+      long t1 = System.nanoTime();
       List<LoadResult> results = assembly.build(opts.duplicates(), workers);
       LOG.debug("read {} Parquet file(s) in {} ms: decode {} ms, CSR {} ms with {} thread(s)", files.size(),
           (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, threads);
@@ -86,36 +88,69 @@ public final class ParquetInteractionReader {
     }
   }
 
-  private static void readFile(Path file, NamedColumns columns, ReadOptions opts, InteractionAssembly assembly)
-      throws IOException {
-    ParquetReadOptions readOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
-        .withCodecFactory(LocalCodecs.INSTANCE).build();
-    try (ParquetFileReader reader = open(file, readOptions)) {
-      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      ParquetColumnPlan plan = ParquetColumnPlan.resolve(file, schema, columns, opts.implicit());
+  /**
+   * Decodes the file's row groups in waves of one per thread, each wave's batches added to the
+   * assembly in row-group order; so indices and the first error reported do not depend on the
+   * thread count, and at most one wave of pages and local id tables is held at a time.
+   */
+  private static void readFile(Path file, NamedColumns columns, ReadOptions opts, WorkerPool workers,
+      InteractionAssembly assembly) throws IOException {
+    ParquetColumnPlan plan;
+    long[] firstRow;
+    String createdBy;
+    try (ParquetFileReader reader = open(file)) {
+      plan = ParquetColumnPlan.resolve(file, reader.getFooter().getFileMetaData().getSchema(), columns, opts.implicit());
+      createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      List<BlockMetaData> groups = reader.getRowGroups();
+      firstRow = new long[groups.size() + 1];
+      for (int g = 0; g < groups.size(); g++) {
+        firstRow[g + 1] = firstRow[g] + groups.get(g).getRowCount();
+      }
+    }
+    int groups = firstRow.length - 1;
+    RowProblems[] problems = new RowProblems[groups];
+    for (int wave = 0; wave < groups; wave += workers.threads()) {
+      int from = wave;
+      RowBatch[] batches = new RowBatch[Math.min(workers.threads(), groups - wave)];
+      workers.run(batches.length, k -> {
+        problems[from + k] = new RowProblems(file, opts.skipInvalid());
+        batches[k] = readRowGroup(file, plan, createdBy, from + k, firstRow[from + k], problems[from + k]);
+      });
+      for (RowBatch b : batches) {
+        assembly.add(b);
+      }
+    }
+    long skipped = 0;
+    List<String> examples = new ArrayList<>();
+    for (RowProblems p : problems) {
+      skipped += p.skipped();
+      examples.addAll(p.examples());
+    }
+    if (skipped > 0) {
+      LOG.info("{}: skipped {} invalid row(s), first: {}", file, skipped, examples.getFirst());
+    }
+    assembly.endFile(file, plan.timestamp() != null, skipped, examples);
+  }
+
+  /** Decodes row group {@code index} with a reader of its own (a reader is not thread-safe). */
+  private static RowBatch readRowGroup(Path file, ParquetColumnPlan plan, String createdBy, int index, long firstRow,
+      RowProblems problems) throws IOException {
+    try (ParquetFileReader reader = open(file)) {
       reader.setRequestedSchema(plan.projection());
-      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-      RowProblems problems = new RowProblems(file, opts.skipInvalid());
-      long firstRow = 0;
-      PageReadStore pages;
-      while ((pages = reader.readNextRowGroup()) != null) {
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-            new DummyRecordConverter(plan.projection()).getRootConverter(), plan.projection(), createdBy);
-        long n = pages.getRowCount();
-        RowBatch batch = new RowBatch((int) Math.min(n, Integer.MAX_VALUE - 16), plan.timestamp() != null);
-        decodeRowGroup(store, plan, n, firstRow, batch, problems);
-        assembly.add(batch);
-        firstRow += n;
-      }
-      if (problems.skipped() > 0) {
-        LOG.info("{}: skipped {} invalid row(s), first: {}", file, problems.skipped(), problems.examples().getFirst());
-      }
-      assembly.endFile(file, plan.timestamp() != null, problems.skipped(), problems.examples());
+      PageReadStore pages = reader.readRowGroup(index);
+      ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+          new DummyRecordConverter(plan.projection()).getRootConverter(), plan.projection(), createdBy);
+      long n = pages.getRowCount();
+      RowBatch batch = new RowBatch((int) Math.min(n, Integer.MAX_VALUE - 16), plan.timestamp() != null);
+      decodeRowGroup(store, plan, n, firstRow, batch, problems);
+      return batch;
     }
   }
 
   /** Opens the file; a file that is not Parquet fails with a message naming it. */
-  private static ParquetFileReader open(Path file, ParquetReadOptions readOptions) throws IOException {
+  private static ParquetFileReader open(Path file) throws IOException {
+    ParquetReadOptions readOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(LocalCodecs.INSTANCE).build();
     try {
       return ParquetFileReader.open(new LocalInputFile(file), readOptions);
     } catch (RuntimeException e) {

@@ -100,11 +100,13 @@ class ParquetInteractionReaderTest {
     Path parquet = ParquetFiles.write(dir, "groups.parquet", INT_IDS, 4096, rows);
     Path text = Files.writeString(dir.resolve("groups.tsv"), tsv);
     for (DuplicatePolicy p : DuplicatePolicy.values()) {
-      ReadOptions opts = ReadOptions.DEFAULTS.withDuplicates(p);
-      Interactions expected = InteractionReader.read(text, InteractionFormat.TSV, opts).data();
-      LoadResult got = ParquetInteractionReader.read(parquet, NamedColumns.parse("user=uid,item=iid,rating=stars"), opts);
-      assertSameData(got.data(), expected);
-      assertThat(got.rowsRead()).isEqualTo(3000);
+      for (int threads : new int[] {1, 3}) {
+        ReadOptions opts = ReadOptions.DEFAULTS.withDuplicates(p).withThreads(threads);
+        Interactions expected = InteractionReader.read(text, InteractionFormat.TSV, opts).data();
+        LoadResult got = ParquetInteractionReader.read(parquet, NamedColumns.parse("user=uid,item=iid,rating=stars"), opts);
+        assertSameData(got.data(), expected);
+        assertThat(got.rowsRead()).isEqualTo(3000);
+      }
     }
   }
 
@@ -194,6 +196,25 @@ class ParquetInteractionReaderTest {
         .containsExactly("a", "d");
     // Values stay aligned with their rows after skipped rows.
     assertThat(r.data().values()).containsExactly(2f, 5f);
+  }
+
+  @Test
+  void theFirstBadRowInFileOrderIsReportedWhateverTheThreads() throws IOException {
+    Object[][] rows = new Object[2000][];
+    for (int r = 0; r < rows.length; r++) {
+      rows[r] = new Object[] {r % 50, (long) (r % 70), r == 1500 || r == 1900 ? null : 1.0};
+    }
+    Path f = ParquetFiles.write(dir, "late.parquet", INT_IDS, 2048, rows);
+    NamedColumns cols = NamedColumns.parse("user=uid,item=iid,value=stars");
+    for (int threads : new int[] {1, 2, 4}) {
+      ReadOptions opts = ReadOptions.DEFAULTS.withThreads(threads);
+      assertThatThrownBy(() -> ParquetInteractionReader.read(f, cols, opts))
+          .hasMessage(f + ": row 1501: value column 'stars' is null");
+      LoadResult r = ParquetInteractionReader.read(f, cols, opts.withSkipInvalid(true));
+      assertThat(r.skippedExamples()).containsExactly(f + ": row 1501: value column 'stars' is null",
+          f + ": row 1901: value column 'stars' is null");
+      assertThat(r.rowsRead()).isEqualTo(1998);
+    }
   }
 
   @Test
