@@ -17,11 +17,18 @@ import java.util.Locale;
  * Read speed of the same generated data as TSV and as Parquet, side by side in one JVM (not a unit
  * test: run by hand, see docs/benchmarks.md). Arguments: directory, rows (default 10,000,000),
  * repetitions (5), threads (2). Generates {@code gen-ROWS.tsv} and {@code gen-ROWS.parquet} there
- * when missing, then alternates TSV and Parquet reads and prints the median and best times.
+ * when missing, then alternates TSV and Parquet reads and prints the median and best wall times and
+ * the median process CPU time of each.
  */
 public final class ParquetReadBenchmark {
 
   private ParquetReadBenchmark() {}
+
+  /** CPU time of the whole process (all threads, GC included): robust to other jobs on a shared machine. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
@@ -45,22 +52,34 @@ public final class ParquetReadBenchmark {
     ReadOptions opts = ReadOptions.DEFAULTS.withThreads(threads);
     double[] tsvSeconds = new double[reps];
     double[] parquetSeconds = new double[reps];
+    double[] tsvCpu = new double[reps];
+    double[] parquetCpu = new double[reps];
     long tsvPrint = 0;
     long parquetPrint = 0;
     for (int r = 0; r < reps; r++) {
+      long c0 = cpuNanos();
       long t0 = System.nanoTime();
       Interactions a = InteractionReader.read(tsv, InteractionFormat.TSV, opts).data();
       long t1 = System.nanoTime();
+      long c1 = cpuNanos();
       Interactions b = ParquetInteractionReader.read(parquet, NamedColumns.DEFAULTS, opts).data();
       long t2 = System.nanoTime();
+      long c2 = cpuNanos();
       tsvSeconds[r] = (t1 - t0) / 1e9;
       parquetSeconds[r] = (t2 - t1) / 1e9;
+      tsvCpu[r] = (c1 - c0) / 1e9;
+      parquetCpu[r] = (c2 - c1) / 1e9;
       tsvPrint = a.fingerprint();
       parquetPrint = b.fingerprint();
-      System.out.printf(Locale.ROOT, "rep %d: tsv %.3f s, parquet %.3f s%n", r, tsvSeconds[r], parquetSeconds[r]);
+      System.out.printf(Locale.ROOT, "rep %d: tsv %.3f s (cpu %.3f s), parquet %.3f s (cpu %.3f s)%n", r, tsvSeconds[r],
+          tsvCpu[r], parquetSeconds[r], parquetCpu[r]);
     }
     Arrays.sort(tsvSeconds);
     Arrays.sort(parquetSeconds);
+    Arrays.sort(tsvCpu);
+    Arrays.sort(parquetCpu);
+    System.out.printf(Locale.ROOT, "median cpu: tsv %.3f s, parquet %.3f s (parquet/tsv %.2f)%n", tsvCpu[reps / 2],
+        parquetCpu[reps / 2], parquetCpu[reps / 2] / tsvCpu[reps / 2]);
     System.out.printf(Locale.ROOT, "median: tsv %.3f s, parquet %.3f s (parquet/tsv %.2f); best: tsv %.3f s, parquet %.3f s;"
         + " same data: %b%n", tsvSeconds[reps / 2], parquetSeconds[reps / 2], parquetSeconds[reps / 2] / tsvSeconds[reps / 2],
         tsvSeconds[0], parquetSeconds[0], tsvPrint == parquetPrint);
