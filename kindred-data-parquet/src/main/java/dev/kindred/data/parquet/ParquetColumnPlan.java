@@ -1,6 +1,7 @@
 package dev.kindred.data.parquet;
 
 import dev.kindred.data.NamedColumns;
+import dev.kindred.data.parquet.ParquetColumn.Role;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +40,15 @@ record ParquetColumnPlan(ParquetColumn user, ParquetColumn item, ParquetColumn v
   static ParquetColumnPlan resolve(Path file, MessageType schema, NamedColumns columns, boolean implicit) {
     boolean optionalExtras = columns.equals(NamedColumns.DEFAULTS);
     List<Type> fields = new ArrayList<>();
-    ParquetColumn user = column(file, schema, columns.user(), "user id", ID_TYPES, false, fields);
-    ParquetColumn item = column(file, schema, columns.item(), "item id", ID_TYPES, false, fields);
+    ParquetColumn user = column(file, schema, columns.user(), Role.USER, ID_TYPES, false, fields);
+    ParquetColumn item = column(file, schema, columns.item(), Role.ITEM, ID_TYPES, false, fields);
     ParquetColumn value = implicit ? null
-        : column(file, schema, columns.value(), "value", VALUE_TYPES, optionalExtras, fields);
-    ParquetColumn ts = column(file, schema, columns.timestamp(), "timestamp", TS_TYPES, optionalExtras, fields);
+        : column(file, schema, columns.value(), Role.VALUE, VALUE_TYPES, optionalExtras, fields);
+    ParquetColumn ts = column(file, schema, columns.timestamp(), Role.TIMESTAMP, TS_TYPES, optionalExtras, fields);
     return new ParquetColumnPlan(user, item, value, ts, new MessageType(schema.getName(), fields));
   }
 
-  private static ParquetColumn column(Path file, MessageType schema, String name, String role,
+  private static ParquetColumn column(Path file, MessageType schema, String name, Role role,
       List<PrimitiveTypeName> allowed, boolean mayBeMissing, List<Type> fields) {
     if (name == null) {
       return null;

@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalInputFile;
@@ -97,10 +94,8 @@ public final class ParquetInteractionReader {
       InteractionAssembly assembly) throws IOException {
     ParquetColumnPlan plan;
     long[] firstRow;
-    String createdBy;
     try (ParquetFileReader reader = open(file)) {
       plan = ParquetColumnPlan.resolve(file, reader.getFooter().getFileMetaData().getSchema(), columns, opts.implicit());
-      createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       List<BlockMetaData> groups = reader.getRowGroups();
       firstRow = new long[groups.size() + 1];
       for (int g = 0; g < groups.size(); g++) {
@@ -114,7 +109,7 @@ public final class ParquetInteractionReader {
       RowBatch[] batches = new RowBatch[Math.min(workers.threads(), groups - wave)];
       workers.run(batches.length, k -> {
         problems[from + k] = new RowProblems(file, opts.skipInvalid());
-        batches[k] = readRowGroup(file, plan, createdBy, from + k, firstRow[from + k], problems[from + k]);
+        batches[k] = readRowGroup(file, plan, from + k, firstRow[from + k], problems[from + k]);
       });
       for (RowBatch b : batches) {
         assembly.add(b);
@@ -133,16 +128,49 @@ public final class ParquetInteractionReader {
   }
 
   /** Decodes row group {@code index} with a reader of its own (a reader is not thread-safe). */
-  private static RowBatch readRowGroup(Path file, ParquetColumnPlan plan, String createdBy, int index, long firstRow,
+  private static RowBatch readRowGroup(Path file, ParquetColumnPlan plan, int index, long firstRow,
       RowProblems problems) throws IOException {
     try (ParquetFileReader reader = open(file)) {
       reader.setRequestedSchema(plan.projection());
       PageReadStore pages = reader.readRowGroup(index);
-      ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-          new DummyRecordConverter(plan.projection()).getRootConverter(), plan.projection(), createdBy);
-      long n = pages.getRowCount();
-      RowBatch batch = new RowBatch((int) Math.min(n, Integer.MAX_VALUE - 16), plan.timestamp() != null);
-      decodeRowGroup(store, plan, n, firstRow, batch, problems);
+      if (pages.getRowCount() > Integer.MAX_VALUE - 16) {
+        throw new IOException(file + ": row group " + index + " has " + pages.getRowCount() + " rows; at most "
+            + (Integer.MAX_VALUE - 16) + " are supported");
+      }
+      int n = (int) pages.getRowCount();
+      DecodedColumn user = decode(pages, plan.user(), n);
+      DecodedColumn item = decode(pages, plan.item(), n);
+      DecodedColumn value = decode(pages, plan.value(), n);
+      DecodedColumn ts = decode(pages, plan.timestamp(), n);
+      RowBatch batch = new RowBatch(n, ts != null);
+      for (int r = 0; r < n; r++) {
+        String problem = user.isNull(r) ? plan.user().nullMessage()
+            : item.isNull(r) ? plan.item().nullMessage()
+            : value != null && value.isNull(r) ? plan.value().nullMessage()
+            : ts != null && ts.isNull(r) ? plan.timestamp().nullMessage()
+            : value != null && !Float.isFinite(value.floats[r])
+                ? plan.value().describe() + " is " + value.floats[r] + ", not a finite number"
+            : null;
+        if (problem != null) {
+          problems.report(firstRow + r + 1, problem);
+          continue;
+        }
+        int u;
+        if (user.longs != null) {
+          u = batch.userOf(user.longs[r]);
+        } else {
+          byte[] text = user.binaries[r].getBytesUnsafe();
+          u = batch.userOf(text, 0, text.length);
+        }
+        int i;
+        if (item.longs != null) {
+          i = batch.itemOf(item.longs[r]);
+        } else {
+          byte[] text = item.binaries[r].getBytesUnsafe();
+          i = batch.itemOf(text, 0, text.length);
+        }
+        batch.add(u, i, value == null ? 1f : value.floats[r], ts == null ? 0 : ts.longs[r]);
+      }
       return batch;
     }
   }
@@ -159,68 +187,8 @@ public final class ParquetInteractionReader {
     }
   }
 
-  /** Decodes one row group into {@code batch}, column readers advancing in step, row by row. */
-  private static void decodeRowGroup(ColumnReadStoreImpl store, ParquetColumnPlan plan, long n, long firstRow,
-      RowBatch batch, RowProblems problems) {
-    ColumnReader user = store.getColumnReader(plan.user().descriptor());
-    ColumnReader item = store.getColumnReader(plan.item().descriptor());
-    ColumnReader value = plan.value() == null ? null : store.getColumnReader(plan.value().descriptor());
-    ColumnReader ts = plan.timestamp() == null ? null : store.getColumnReader(plan.timestamp().descriptor());
-    for (long r = 0; r < n; r++) {
-      String problem = null;
-      if (isNull(user)) {
-        problem = plan.user().nullMessage();
-      } else if (isNull(item)) {
-        problem = plan.item().nullMessage();
-      } else if (value != null && isNull(value)) {
-        problem = plan.value().nullMessage();
-      } else if (ts != null && isNull(ts)) {
-        problem = plan.timestamp().nullMessage();
-      }
-      float v = 1f;
-      boolean valueRead = false;
-      if (problem == null && value != null) {
-        v = plan.value().readFloat(value);
-        valueRead = true;
-        if (!Float.isFinite(v)) {
-          problem = plan.value().describe() + " is " + v + ", not a finite number";
-        }
-      }
-      if (problem == null) {
-        int u = plan.user().readId(user, batch, true);
-        int i = plan.item().readId(item, batch, false);
-        batch.add(u, i, v, ts == null ? 0 : plan.timestamp().readLong(ts));
-      } else {
-        problems.report(firstRow + r + 1, problem);
-        // A value that is present but not read must be skipped, or the reader returns it for the next row.
-        skipUnread(user);
-        skipUnread(item);
-        if (value != null && !valueRead) {
-          skipUnread(value);
-        }
-        if (ts != null) {
-          skipUnread(ts);
-        }
-      }
-      user.consume();
-      item.consume();
-      if (value != null) {
-        value.consume();
-      }
-      if (ts != null) {
-        ts.consume();
-      }
-    }
-  }
-
-  private static void skipUnread(ColumnReader c) {
-    if (!isNull(c)) {
-      c.skip();
-    }
-  }
-
-  private static boolean isNull(ColumnReader c) {
-    return c.getCurrentDefinitionLevel() < c.getDescriptor().getMaxDefinitionLevel();
+  private static DecodedColumn decode(PageReadStore pages, ParquetColumn column, int rows) throws IOException {
+    return column == null ? null : DecodedColumn.decode(pages.getPageReader(column.descriptor()), column, rows);
   }
 
   /** Invalid rows of one file: fatal, or counted with the first few kept as examples. */

@@ -2,6 +2,7 @@ package dev.kindred.data.parquet;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -23,12 +24,18 @@ final class ParquetFiles {
    * {@code message m { required int32 uid; optional double stars; }}.
    */
   static Path write(Path dir, String name, String schema, int rowGroupBytes, Object[]... rows) throws IOException {
+    return write(dir, name, schema, rowGroupBytes, WriterVersion.PARQUET_1_0, rows);
+  }
+
+  /** {@link #write} with data pages of the given format version (V2 pages store levels apart from values). */
+  static Path write(Path dir, String name, String schema, int rowGroupBytes, WriterVersion version, Object[]... rows)
+      throws IOException {
     MessageType type = MessageTypeParser.parseMessageType(schema);
     Path file = dir.resolve(name);
     SimpleGroupFactory groups = new SimpleGroupFactory(type);
     try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
         .withConf(new PlainParquetConfiguration()).withType(type).withRowGroupSize((long) rowGroupBytes)
-        .withPageRowCountLimit(64).build()) {
+        .withPageRowCountLimit(64).withWriterVersion(version).build()) {
       for (Object[] row : rows) {
         Group g = groups.newGroup();
         for (int f = 0; f < row.length; f++) {

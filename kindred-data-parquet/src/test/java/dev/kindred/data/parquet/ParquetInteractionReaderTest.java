@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -199,14 +200,18 @@ class ParquetInteractionReaderTest {
   }
 
   @Test
-  void theFirstBadRowInFileOrderIsReportedWhateverTheThreads() throws IOException {
+  void theFirstBadRowInFileOrderIsReportedWhateverTheThreadsAndPageVersion() throws IOException {
     Object[][] rows = new Object[2000][];
     for (int r = 0; r < rows.length; r++) {
-      rows[r] = new Object[] {r % 50, (long) (r % 70), r == 1500 || r == 1900 ? null : 1.0};
+      rows[r] = new Object[] {r % 50, (long) (r % 70), r == 1500 || r == 1900 ? null : 1.0 + r % 4};
     }
-    Path f = ParquetFiles.write(dir, "late.parquet", INT_IDS, 2048, rows);
+    Path v1 = ParquetFiles.write(dir, "late.parquet", INT_IDS, 2048, rows);
+    Path v2 = ParquetFiles.write(dir, "late2.parquet", INT_IDS, 2048, WriterVersion.PARQUET_2_0, rows);
     NamedColumns cols = NamedColumns.parse("user=uid,item=iid,value=stars");
+    ReadOptions skip = ReadOptions.DEFAULTS.withSkipInvalid(true);
+    assertSameData(ParquetInteractionReader.read(v2, cols, skip).data(), ParquetInteractionReader.read(v1, cols, skip).data());
     for (int threads : new int[] {1, 2, 4}) {
+      Path f = threads == 2 ? v2 : v1;
       ReadOptions opts = ReadOptions.DEFAULTS.withThreads(threads);
       assertThatThrownBy(() -> ParquetInteractionReader.read(f, cols, opts))
           .hasMessage(f + ": row 1501: value column 'stars' is null");
