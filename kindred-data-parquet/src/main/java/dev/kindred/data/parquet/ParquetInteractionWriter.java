@@ -57,7 +57,7 @@ public final class ParquetInteractionWriter {
     write(out, schema, row -> {
       for (int u = 0; u < data.numUsers(); u++) {
         for (int j = ptr[u]; j < ptr[u + 1]; j++) {
-          row.set(users, u, items, itemIdx[j], values[j], ts == null ? 0 : ts[j]);
+          row.write(users, u, items, itemIdx[j], values[j], ts == null ? 0 : ts[j]);
         }
       }
     });
@@ -73,7 +73,7 @@ public final class ParquetInteractionWriter {
     boolean implicit = generator.config().implicit();
     write(out, schema(true, true, true), row -> generator.produce((user, item, milli, ts) ->
         // milli < 2^24 and 1000 are exact floats: the float nearest milli/1000, as the TSV reader parses it
-        row.set(user + 1L, item + 1L, implicit ? 1f : milli / 1000f, ts)));
+        row.write(user + 1L, item + 1L, implicit ? 1f : milli / 1000f, ts)));
   }
 
   /** The file layout: the default column names of {@link NamedColumns#DEFAULTS}. */
@@ -124,7 +124,7 @@ public final class ParquetInteractionWriter {
       this.writer = writer;
     }
 
-    void set(long user, long item, float value, long ts) throws IOException {
+    void write(long user, long item, float value, long ts) throws IOException {
       row.user = user;
       row.item = item;
       row.userText = null;
@@ -134,7 +134,7 @@ public final class ParquetInteractionWriter {
       writer.write(row);
     }
 
-    void set(IdIndex users, int u, IdIndex items, int i, float value, long ts) throws IOException {
+    void write(IdIndex users, int u, IdIndex items, int i, float value, long ts) throws IOException {
       row.user = users.isNumeric() ? users.longId(u) : 0;
       row.userText = users.isNumeric() ? null : users.externalId(u);
       row.item = items.isNumeric() ? items.longId(i) : 0;
