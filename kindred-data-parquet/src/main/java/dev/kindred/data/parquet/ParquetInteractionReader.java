@@ -155,21 +155,8 @@ public final class ParquetInteractionReader {
           problems.report(firstRow + r + 1, problem);
           continue;
         }
-        int u;
-        if (user.longs != null) {
-          u = batch.userOf(user.longs[r]);
-        } else {
-          byte[] text = user.binaries[r].getBytesUnsafe();
-          u = batch.userOf(text, 0, text.length);
-        }
-        int i;
-        if (item.longs != null) {
-          i = batch.itemOf(item.longs[r]);
-        } else {
-          byte[] text = item.binaries[r].getBytesUnsafe();
-          i = batch.itemOf(text, 0, text.length);
-        }
-        batch.add(u, i, value == null ? 1f : value.floats[r], ts == null ? 0 : ts.longs[r]);
+        batch.add(localId(user, r, batch, true), localId(item, r, batch, false), value == null ? 1f : value.floats[r],
+            ts == null ? 0 : ts.longs[r]);
       }
       return batch;
     }
@@ -185,6 +172,15 @@ public final class ParquetInteractionReader {
       // parquet-java names the InputFile object, not the path, in its message
       throw new IOException(file + ": not a readable Parquet file (" + e.getMessage().replaceFirst("^\\S+ ", "") + ")", e);
     }
+  }
+
+  /** Row {@code r}'s id in {@code ids}, numbered in {@code batch}'s user or item ids. */
+  private static int localId(DecodedColumn ids, int r, RowBatch batch, boolean user) {
+    if (ids.longs != null) {
+      return user ? batch.userOf(ids.longs[r]) : batch.itemOf(ids.longs[r]);
+    }
+    byte[] text = ids.binaries[r].getBytesUnsafe();
+    return user ? batch.userOf(text, 0, text.length) : batch.itemOf(text, 0, text.length);
   }
 
   private static DecodedColumn decode(PageReadStore pages, ParquetColumn column, int rows) throws IOException {
