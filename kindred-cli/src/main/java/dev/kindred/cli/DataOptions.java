@@ -7,7 +7,9 @@ import dev.kindred.data.Filters;
 import dev.kindred.data.InteractionFormat;
 import dev.kindred.data.InteractionReader;
 import dev.kindred.data.LoadResult;
+import dev.kindred.data.NamedColumns;
 import dev.kindred.data.ReadOptions;
+import dev.kindred.data.parquet.ParquetInteractionReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +19,17 @@ import picocli.CommandLine.Option;
 /** How interaction files are read: format or column mapping, duplicates, invalid rows. */
 final class DataOptions {
 
+  /** The --format name of Parquet files (not an {@link InteractionFormat}: its reader lives in kindred-data-parquet). */
+  static final String PARQUET = "parquet";
+
   @Option(names = "--format", paramLabel = "NAME", defaultValue = "tsv",
-      description = "Input format: ml-100k, ml-dat, ml-csv, tsv, csv, lightgcn. Default: ${DEFAULT-VALUE}.")
+      description = "Input format: ml-100k, ml-dat, ml-csv, tsv, csv, lightgcn, parquet. Default: ${DEFAULT-VALUE}.")
   String format;
 
   @Option(names = "--columns", paramLabel = "SPEC",
-      description = "Column mapping for delimited files, e.g. user=0,item=1,rating=2,ts=3 (overrides --format's columns).")
+      description = "Column mapping: for delimited files by index, e.g. user=0,item=1,rating=2,ts=3 (overrides --format's columns); "
+          + "for --format parquet by name, user=NAME,item=NAME[,value=NAME][,ts=NAME] (default user,item,value,ts; value and ts "
+          + "read when present).")
   String columns;
 
   @Option(names = "--delimiter", paramLabel = "D", description = "Field delimiter with --columns (default: tab; 'comma', 'tab', 'space' or the character).")
@@ -63,6 +70,13 @@ final class DataOptions {
 
   /** Reads the files onto one shared pair of id indices (train first). */
   List<LoadResult> readShared(List<Path> files) throws IOException {
+    if (PARQUET.equalsIgnoreCase(format.trim())) {
+      if (delimiter != null || header) {
+        throw new IllegalArgumentException("--delimiter and --header do not apply to --format parquet");
+      }
+      NamedColumns named = columns == null ? NamedColumns.DEFAULTS : NamedColumns.parse(columns);
+      return ParquetInteractionReader.readShared(files, named, readOptions());
+    }
     if (columns != null) {
       ColumnMapping m = ColumnMapping.parse(columns, delimiterChar(), header);
       return InteractionReader.readShared(files, m, readOptions());

@@ -2,16 +2,19 @@ package dev.kindred.cli;
 
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.data.parquet.ParquetInteractionWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kindred generate}: planted low-rank synthetic interactions streamed to a TSV file. */
+/** {@code kindred generate}: planted low-rank synthetic interactions streamed to a TSV or Parquet file. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Write synthetic interactions (planted low-rank preferences + noise, power-law popularity) as TSV: "
-        + "user, item, rating (or 1 with --implicit), timestamp.")
+        + "user, item, rating (or 1 with --implicit), timestamp; as Parquet (columns user, item, value, ts) when --out "
+        + "ends in .parquet.")
 final class GenerateCommand implements Callable<Integer> {
 
   @Spec
@@ -41,7 +44,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output TSV file (written atomically).")
+  @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output file, written atomically: Parquet when the name ends in .parquet, else TSV.")
   Path out;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -52,8 +55,14 @@ final class GenerateCommand implements Callable<Integer> {
     SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed).withRank(rank).withNoise(noise)
         .withPopularityExponent(popularity).withImplicit(implicit);
     long t0 = System.nanoTime();
-    new SyntheticGenerator(c).generate(out);
-    new Report().put("file", out.toString()).put("users", users).put("items", items).put("interactions", interactions)
+    SyntheticGenerator generator = new SyntheticGenerator(c);
+    boolean parquet = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
+    if (parquet) {
+      ParquetInteractionWriter.writeGenerated(generator, out);
+    } else {
+      generator.generate(out);
+    }
+    new Report().put("file", out.toString()).put("format", parquet ? DataOptions.PARQUET : "tsv").put("users", users).put("items", items).put("interactions", interactions)
         .put("implicit", implicit).put("seed", seed).put("seconds", (System.nanoTime() - t0) / 1e9)
         .print(spec.commandLine().getOut(), json);
     return KindredCli.EXIT_OK;

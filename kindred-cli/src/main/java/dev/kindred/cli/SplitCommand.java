@@ -5,7 +5,10 @@ import dev.kindred.data.InteractionWriter;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
+import dev.kindred.data.parquet.ParquetInteractionWriter;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kindred split}: cut a file into train and test files. */
 @Command(name = "split", mixinStandardHelpOptions = true,
-    description = "Split --train into PREFIX.train.tsv and PREFIX.test.tsv (readable with --format tsv).")
+    description = "Split --train into PREFIX.train.tsv and PREFIX.test.tsv (readable with --format tsv), or with "
+        + "--out-format parquet into PREFIX.train.parquet and PREFIX.test.parquet (readable with --format parquet).")
 final class SplitCommand implements Callable<Integer> {
 
   @Spec
@@ -26,6 +30,10 @@ final class SplitCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "PREFIX", required = true, description = "Output prefix.")
   String prefix;
+
+  @Option(names = "--out-format", paramLabel = "FORMAT", defaultValue = "tsv",
+      description = "Output files: tsv or parquet (columns user, item, value[, ts]). Default: ${DEFAULT-VALUE}.")
+  String outFormat;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -58,6 +66,11 @@ final class SplitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean parquet = switch (outFormat.trim().toLowerCase(Locale.ROOT)) {
+      case "tsv" -> false;
+      case DataOptions.PARQUET -> true;
+      default -> throw new IllegalArgumentException("--out-format must be tsv or parquet, got '" + outFormat + "'");
+    };
     LoadResult r = data.read(input);
     Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
     Interactions d = data.filter(r.data());
@@ -79,14 +92,23 @@ final class SplitCommand implements Callable<Integer> {
       s = Splits.leaveLastOut(d, kind.leaveLast);
       how = "leave-last " + kind.leaveLast;
     }
-    Path trainOut = Path.of(prefix + ".train.tsv");
-    Path testOut = Path.of(prefix + ".test.tsv");
-    InteractionWriter.writeTsv(s.train(), trainOut);
-    InteractionWriter.writeTsv(s.test(), testOut);
+    String suffix = parquet ? ".parquet" : ".tsv";
+    Path trainOut = Path.of(prefix + ".train" + suffix);
+    Path testOut = Path.of(prefix + ".test" + suffix);
+    write(s.train(), trainOut, parquet);
+    write(s.test(), testOut, parquet);
     new Report().put("split", how).put("seed", seed)
         .put("train_interactions", s.train().size()).put("test_interactions", s.test().size())
         .put("train_file", trainOut.toString()).put("test_file", testOut.toString())
         .print(spec.commandLine().getOut(), json);
     return KindredCli.EXIT_OK;
+  }
+
+  private static void write(Interactions data, Path out, boolean parquet) throws IOException {
+    if (parquet) {
+      ParquetInteractionWriter.write(data, out);
+    } else {
+      InteractionWriter.writeTsv(data, out);
+    }
   }
 }

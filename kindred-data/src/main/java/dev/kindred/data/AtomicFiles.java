@@ -9,11 +9,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Writes a file through a temporary file in the same directory and a rename, so readers never see half a file. */
-final class AtomicFiles {
+/**
+ * Writes a file through a temporary file in the same directory and a rename, so readers never
+ * see half a file. Used by every writer of kindred-data and of the format modules beside it.
+ */
+public final class AtomicFiles {
 
+  /** Writes the file's content to the stream it is given. */
   @FunctionalInterface
-  interface Body {
+  public interface Body {
     void write(OutputStream out) throws IOException;
   }
 
@@ -25,7 +29,7 @@ final class AtomicFiles {
    * Writes {@code out} atomically: on any failure the temporary file is deleted and an existing
    * {@code out} is left as it was.
    */
-  static void write(Path out, Body body) throws IOException {
+  public static void write(Path out, Body body) throws IOException {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
     // Not Files.createTempFile: its owner-only permissions would stick to the result.

@@ -105,7 +105,7 @@ public final class InteractionReader {
   private record Parsed(Path file, Dialect dialect, List<LineParser> parts) {}
 
   /** What survives of a parse once its rows are handed to the assembler. */
-  private record FileSummary(Path file, boolean hasTimestamps, long rows, long skipped, List<String> examples) {}
+  private record FileSummary(Path file, boolean hasTimestamps, long skipped, List<String> examples) {}
 
   /** {@link #readShared} with explicit tuning, for tests. */
   static List<LoadResult> readShared(List<Path> files, InteractionFormat format, ReadOptions opts, Tuning tuning)
@@ -119,11 +119,8 @@ public final class InteractionReader {
       throw new IllegalArgumentException("no files to read");
     }
     long t0 = System.nanoTime();
-    IdIndex.Builder userIds = new IdIndex.Builder();
-    IdIndex.Builder itemIds = new IdIndex.Builder();
+    InteractionAssembly assembly = new InteractionAssembly();
     try (WorkerPool workers = WorkerPool.create(opts.effectiveThreads(), "kindred-data")) {
-      List<FileSummary> summaries = new ArrayList<>();
-      List<List<CsrAssembler.Chunk>> chunks = new ArrayList<>();
       long parseNanos = 0;
       long idNanos = 0;
       for (Path file : files) {
@@ -131,43 +128,26 @@ public final class InteractionReader {
         Parsed p = parseFile(Objects.requireNonNull(file, "file"), base, opts, workers, tuning);
         checkErrors(p);
         long t2 = System.nanoTime();
-        List<CsrAssembler.Chunk> fileChunks = new ArrayList<>();
         for (LineParser part : p.parts()) {
-          // Parts merge in file order, so global indices follow first appearance in the file.
-          fileChunks.add(new CsrAssembler.Chunk(part.rowUser, part.rowItem, part.rowValue, part.rowTs, part.rows,
-              toGlobal(part.users, userIds), toGlobal(part.items, itemIds)));
+          // Parts are added in file order, so global indices follow first appearance in the file.
+          assembly.add(part.batch);
         }
-        chunks.add(fileChunks);
-        summaries.add(summarize(p));
+        FileSummary s = summarize(p);
+        assembly.endFile(s.file(), s.hasTimestamps(), s.skipped(), s.examples());
         parseNanos += t2 - t1;
         idNanos += System.nanoTime() - t2;
       }
       long t3 = System.nanoTime();
-      IdIndex users = userIds.build();
-      IdIndex items = itemIds.build();
-      List<LoadResult> results = new ArrayList<>(files.size());
-      for (int f = 0; f < files.size(); f++) {
-        FileSummary s = summaries.get(f);
-        Interactions data = CsrAssembler.assemble(users, items, users.size(), items.size(), chunks.get(f),
-            s.hasTimestamps(), opts.duplicates(), workers);
-        results.add(new LoadResult(data, s.rows(), s.skipped(), s.examples(), s.file()));
-      }
+      List<LoadResult> results = assembly.build(opts.duplicates(), workers);
       if (LOG.isDebugEnabled()) {
         long t4 = System.nanoTime();
+        Interactions first = results.getFirst().data();
         LOG.debug("read {} file(s), {} users x {} items in {} ms with {} thread(s): parse {} ms, ids {} ms, CSR {} ms",
-            files.size(), users.size(), items.size(), (t4 - t0) / 1_000_000, workers.threads(),
+            files.size(), first.numUsers(), first.numItems(), (t4 - t0) / 1_000_000, workers.threads(),
             parseNanos / 1_000_000, idNanos / 1_000_000, (t4 - t3) / 1_000_000);
       }
       return results;
     }
-  }
-
-  private static int[] toGlobal(LocalIds local, IdIndex.Builder global) {
-    int[] map = new int[local.size()];
-    for (int k = 0; k < map.length; k++) {
-      map[k] = local.isString(k) ? global.add(local.stringId(k)) : global.add(local.numericId(k));
-    }
-    return map;
   }
 
   /** Throws the first fatal problem in file order, with its global line number. */
@@ -183,12 +163,10 @@ public final class InteractionReader {
 
   /** Counts and the first skipped-row messages, with global line numbers. */
   private static FileSummary summarize(Parsed p) {
-    long rows = 0;
     long skipped = 0;
     long before = 0;
     List<String> examples = new ArrayList<>();
     for (LineParser part : p.parts()) {
-      rows += part.rows;
       skipped += part.skipped;
       for (LineParser.Problem x : part.examples) {
         if (examples.size() < LoadResult.MAX_EXAMPLES) {
@@ -200,7 +178,7 @@ public final class InteractionReader {
     if (skipped > 0) {
       LOG.info("{}: skipped {} invalid row(s), first: {}", p.file(), skipped, examples.getFirst());
     }
-    return new FileSummary(p.file(), p.dialect().hasTimestamps(), rows, skipped, examples);
+    return new FileSummary(p.file(), p.dialect().hasTimestamps(), skipped, examples);
   }
 
   // --- one file -----------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 package dev.kindred.data;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,13 +32,10 @@ final class LineParser {
   private final boolean readRating;
   private long fastMisses;
 
-  final LocalIds users = new LocalIds();
-  final LocalIds items = new LocalIds();
-  int[] rowUser;
-  int[] rowItem;
-  float[] rowValue;
-  long[] rowTs; // null without a timestamp column
-  int rows;
+  /** The rows parsed so far, with this part's local id numbering. */
+  final RowBatch batch;
+  private final LocalIds users;
+  private final LocalIds items;
 
   /** Physical lines seen, including header, blank, comment and skipped lines. */
   long lines;
@@ -58,11 +53,9 @@ final class LineParser {
     this.skipInvalid = skipInvalid;
     this.headerOffset = headerOffset;
     this.splitter = new FieldSplitter(d);
-    int cap = Math.max(16, expectedRows);
-    rowUser = new int[cap];
-    rowItem = new int[cap];
-    rowValue = new float[cap];
-    rowTs = d.hasTimestamps() ? new long[cap] : null;
+    batch = new RowBatch(expectedRows, d.hasTimestamps());
+    users = batch.users;
+    items = batch.items;
     delim = d.delimiter()[0];
     int f = d.minFields();
     boolean fast = d.delimiter().length == 1 && f == d.maxFields() && f >= 2 && f <= 4 && !d.perUserLine()
@@ -107,7 +100,7 @@ final class LineParser {
 
   /** Gives up on the fast path when most lines need the general one (e.g. string ids). */
   private void noteFastMiss() {
-    if (++fastMisses > 1000 && fastMisses > rows) {
+    if (++fastMisses > 1000 && fastMisses > batch.rows) {
       fastFields = 0;
     }
   }
@@ -292,8 +285,8 @@ final class LineParser {
         return problem("timestamp '" + f.show(c, b) + "' is not an integer");
       }
     }
-    int u = register(users, f.source(uc, b), f.start(uc), f.end(uc));
-    int i = register(items, f.source(ic, b), f.start(ic), f.end(ic));
+    int u = users.ofUtf8(f.source(uc, b), f.start(uc), f.end(uc));
+    int i = items.ofUtf8(f.source(ic, b), f.start(ic), f.end(ic));
     append(u, i, value, ts);
     return true;
   }
@@ -314,16 +307,11 @@ final class LineParser {
         p++;
       }
       if (user < 0) {
-        user = register(users, b, t, p);
+        user = users.ofUtf8(b, t, p);
       } else {
-        append(user, register(items, b, t, p), 1f, 0);
+        append(user, items.ofUtf8(b, t, p), 1f, 0);
       }
     }
-  }
-
-  private static int register(LocalIds ids, byte[] b, int s, int e) {
-    long x = Ascii.canonicalLong(b, s, e);
-    return x != Ascii.NOT_A_LONG ? ids.of(x) : ids.of(new String(b, s, e - s, StandardCharsets.UTF_8));
   }
 
   private static boolean isBlank(byte[] b, int s, int e) {
@@ -348,21 +336,6 @@ final class LineParser {
   }
 
   private void append(int u, int i, float v, long t) {
-    if (rows == rowUser.length) {
-      int cap = rows + (rows >> 1) + 16;
-      rowUser = Arrays.copyOf(rowUser, cap);
-      rowItem = Arrays.copyOf(rowItem, cap);
-      rowValue = Arrays.copyOf(rowValue, cap);
-      if (rowTs != null) {
-        rowTs = Arrays.copyOf(rowTs, cap);
-      }
-    }
-    rowUser[rows] = u;
-    rowItem[rows] = i;
-    rowValue[rows] = v;
-    if (rowTs != null) {
-      rowTs[rows] = t;
-    }
-    rows++;
+    batch.add(u, i, v, t);
   }
 }

@@ -2,6 +2,7 @@ package dev.kindred.data;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -82,6 +83,12 @@ final class LocalIds {
     }
     int x = strings.putIfAbsent(id, size);
     return x != -1 ? x : append(0, id);
+  }
+
+  /** Local index of an id given as UTF-8 bytes {@code [s, e)}: as a number when it spells a canonical long. */
+  int ofUtf8(byte[] b, int s, int e) {
+    long x = Ascii.canonicalLong(b, s, e);
+    return x != Ascii.NOT_A_LONG ? of(x) : of(new String(b, s, e - s, StandardCharsets.UTF_8));
   }
 
   private int append(long id, String name) {

@@ -197,13 +197,21 @@ public final class SyntheticGenerator {
 
   // --- generation ---------------------------------------------------------------------------------
 
+  /** Receives generated rows; see {@link #produce}. */
   @FunctionalInterface
-  private interface RowSink {
-    /** A row of 0-based user and item numbers; {@code milli} is the rating times 1000. */
+  public interface RowSink {
+    /**
+     * A row of 0-based user and item numbers (external ids are these plus one); {@code milli}
+     * is the rating times 1000 (1000 when implicit).
+     */
     void row(int user, int item, int milli, long ts) throws IOException;
   }
 
-  private void produce(RowSink sink) throws IOException {
+  /**
+   * Streams the rows that {@link #generate} writes, in the same order, to {@code sink}, for
+   * writers of other file formats. Memory does not grow with the number of rows.
+   */
+  public void produce(RowSink sink) throws IOException {
     int items = config.items();
     int maxCount = 0;
     for (int c : counts) {

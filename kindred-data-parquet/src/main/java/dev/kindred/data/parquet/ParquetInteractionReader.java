@@ -1,0 +1,221 @@
+package dev.kindred.data.parquet;
+
+import dev.kindred.data.DataFormatException;
+import dev.kindred.data.InteractionAssembly;
+import dev.kindred.data.LoadResult;
+import dev.kindred.data.NamedColumns;
+import dev.kindred.data.ReadOptions;
+import dev.kindred.data.RowBatch;
+import dev.kindred.math.WorkerPool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads Parquet interaction files into {@link dev.kindred.core.Interactions}, with columns found
+ * by name ({@link NamedColumns}; by default {@code user, item, value, ts}).
+ *
+ * <p>Columns: user and item ids may be INT32, INT64 or BINARY (UTF-8 text; a text id that spells
+ * a canonical long is kept as that number, as the text readers do, so the same ids in TSV and in
+ * Parquet give the same indices); the value may be FLOAT, DOUBLE, INT32 or INT64 and is optional
+ * (every value is 1 without it, or with {@link ReadOptions#implicit()}); the timestamp may be
+ * INT32 or INT64 (its raw integer, whatever unit a logical type names) and is optional. With the
+ * default mapping a missing value or ts column means "absent"; a column named explicitly must
+ * exist. Columns must be top-level and not repeated; other columns are not read at all.
+ *
+ * <p>Bad input: a missing column, a column of another type or a nested or repeated one fails
+ * before any row is read, with the file, the column and what was expected. A null id or value, or
+ * a value that is not finite, fails the read with a {@link DataFormatException} naming the file
+ * and the 1-based row, or is skipped and counted with {@link ReadOptions#skipInvalid()}.
+ * Duplicates are merged by {@link ReadOptions#duplicates()} as for text files.
+ *
+ * <p>Cost: row groups are decoded by {@link ReadOptions#threads()} threads, one row group per
+ * thread at a time (each with its own file reader), into {@link RowBatch}es (about 20 bytes per
+ * row) that are handed in row-group order to the {@link InteractionAssembly} the text readers
+ * use, which numbers their ids at once; then the rows are scattered into CSR form by the same
+ * threads. Only the used columns are read. Peak memory: the batches plus one row group's pages
+ * and local id tables per thread; there is no second copy of the rows. Results do not depend on
+ * the thread count. Methods are safe to call concurrently.
+ */
+public final class ParquetInteractionReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetInteractionReader.class);
+
+  private ParquetInteractionReader() {}
+
+  /** Reads one Parquet file. */
+  public static LoadResult read(Path file, NamedColumns columns, ReadOptions opts) throws IOException {
+    return readShared(List.of(file), columns, opts).getFirst();
+  }
+
+  /**
+   * Reads several files (e.g. train and test) onto one user and one item index, as
+   * {@link dev.kindred.data.InteractionReader#readShared} does for text files.
+   */
+  public static List<LoadResult> readShared(List<Path> files, NamedColumns columns, ReadOptions opts)
+      throws IOException {
+    Objects.requireNonNull(columns, "columns");
+    Objects.requireNonNull(opts, "opts");
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no files to read");
+    }
+    long t0 = System.nanoTime();
+    InteractionAssembly assembly = new InteractionAssembly();
+    int threads = opts.threads() > 0 ? opts.threads()
+        : Math.min(ReadOptions.MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors());
+    try (WorkerPool workers = WorkerPool.create(threads, "kindred-parquet")) {
+      for (Path file : files) {
+        readFile(Objects.requireNonNull(file, "file"), columns, opts, workers, assembly);
+      }
+      long t1 = System.nanoTime();
+      List<LoadResult> results = assembly.build(opts.duplicates(), workers);
+      LOG.debug("read {} Parquet file(s) in {} ms: decode {} ms, CSR {} ms with {} thread(s)", files.size(),
+          (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, threads);
+      return results;
+    }
+  }
+
+  /**
+   * Decodes the file's row groups in waves of one per thread, each wave's batches added to the
+   * assembly in row-group order; so indices and the first error reported do not depend on the
+   * thread count, and at most one wave of pages and local id tables is held at a time.
+   */
+  private static void readFile(Path file, NamedColumns columns, ReadOptions opts, WorkerPool workers,
+      InteractionAssembly assembly) throws IOException {
+    ParquetColumnPlan plan;
+    long[] firstRow;
+    try (ParquetFileReader reader = open(file)) {
+      plan = ParquetColumnPlan.resolve(file, reader.getFooter().getFileMetaData().getSchema(), columns, opts.implicit());
+      List<BlockMetaData> groups = reader.getRowGroups();
+      firstRow = new long[groups.size() + 1];
+      for (int g = 0; g < groups.size(); g++) {
+        firstRow[g + 1] = firstRow[g] + groups.get(g).getRowCount();
+      }
+    }
+    int groups = firstRow.length - 1;
+    RowProblems[] problems = new RowProblems[groups];
+    for (int wave = 0; wave < groups; wave += workers.threads()) {
+      int from = wave;
+      RowBatch[] batches = new RowBatch[Math.min(workers.threads(), groups - wave)];
+      workers.run(batches.length, k -> {
+        problems[from + k] = new RowProblems(file, opts.skipInvalid());
+        batches[k] = readRowGroup(file, plan, from + k, firstRow[from + k], problems[from + k]);
+      });
+      for (RowBatch b : batches) {
+        assembly.add(b);
+      }
+    }
+    long skipped = 0;
+    List<String> examples = new ArrayList<>();
+    for (RowProblems p : problems) {
+      skipped += p.skipped();
+      examples.addAll(p.examples());
+    }
+    if (skipped > 0) {
+      LOG.info("{}: skipped {} invalid row(s), first: {}", file, skipped, examples.getFirst());
+    }
+    assembly.endFile(file, plan.timestamp() != null, skipped, examples);
+  }
+
+  /** Decodes row group {@code index} with a reader of its own (a reader is not thread-safe). */
+  private static RowBatch readRowGroup(Path file, ParquetColumnPlan plan, int index, long firstRow,
+      RowProblems problems) throws IOException {
+    try (ParquetFileReader reader = open(file)) {
+      reader.setRequestedSchema(plan.projection());
+      PageReadStore pages = reader.readRowGroup(index);
+      if (pages.getRowCount() > Integer.MAX_VALUE - 16) {
+        throw new IOException(file + ": row group " + index + " has " + pages.getRowCount() + " rows; at most "
+            + (Integer.MAX_VALUE - 16) + " are supported");
+      }
+      int n = (int) pages.getRowCount();
+      DecodedColumn user = decode(pages, plan.user(), n);
+      DecodedColumn item = decode(pages, plan.item(), n);
+      DecodedColumn value = decode(pages, plan.value(), n);
+      DecodedColumn ts = decode(pages, plan.timestamp(), n);
+      RowBatch batch = new RowBatch(n, ts != null);
+      for (int r = 0; r < n; r++) {
+        String problem = user.isNull(r) ? plan.user().nullMessage()
+            : item.isNull(r) ? plan.item().nullMessage()
+            : value != null && value.isNull(r) ? plan.value().nullMessage()
+            : ts != null && ts.isNull(r) ? plan.timestamp().nullMessage()
+            : value != null && !Float.isFinite(value.floats[r])
+                ? plan.value().describe() + " is " + value.floats[r] + ", not a finite number"
+            : null;
+        if (problem != null) {
+          problems.report(firstRow + r + 1, problem);
+          continue;
+        }
+        batch.add(localId(user, r, batch, true), localId(item, r, batch, false), value == null ? 1f : value.floats[r],
+            ts == null ? 0 : ts.longs[r]);
+      }
+      return batch;
+    }
+  }
+
+  /** Opens the file; a file that is not Parquet fails with a message naming it. */
+  private static ParquetFileReader open(Path file) throws IOException {
+    ParquetReadOptions readOptions = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(LocalCodecs.INSTANCE).build();
+    try {
+      return ParquetFileReader.open(new LocalInputFile(file), readOptions);
+    } catch (RuntimeException e) {
+      // parquet-java names the InputFile object, not the path, in its message
+      throw new IOException(file + ": not a readable Parquet file (" + e.getMessage().replaceFirst("^\\S+ ", "") + ")", e);
+    }
+  }
+
+  /** Row {@code r}'s id in {@code ids}, numbered in {@code batch}'s user or item ids. */
+  private static int localId(DecodedColumn ids, int r, RowBatch batch, boolean user) {
+    if (ids.longs != null) {
+      return user ? batch.userOf(ids.longs[r]) : batch.itemOf(ids.longs[r]);
+    }
+    byte[] text = ids.binaries[r].getBytesUnsafe();
+    return user ? batch.userOf(text, 0, text.length) : batch.itemOf(text, 0, text.length);
+  }
+
+  private static DecodedColumn decode(PageReadStore pages, ParquetColumn column, int rows) throws IOException {
+    return column == null ? null : DecodedColumn.decode(pages.getPageReader(column.descriptor()), column, rows);
+  }
+
+  /** Invalid rows of one file: fatal, or counted with the first few kept as examples. */
+  private static final class RowProblems {
+    private final Path file;
+    private final boolean skipInvalid;
+    private final List<String> examples = new ArrayList<>();
+    private long skipped;
+
+    RowProblems(Path file, boolean skipInvalid) {
+      this.file = file;
+      this.skipInvalid = skipInvalid;
+    }
+
+    void report(long row, String problem) {
+      DataFormatException e = DataFormatException.atRow(file, row, problem);
+      if (!skipInvalid) {
+        throw e;
+      }
+      skipped++;
+      if (examples.size() < LoadResult.MAX_EXAMPLES) {
+        examples.add(e.getMessage());
+      }
+    }
+
+    long skipped() {
+      return skipped;
+    }
+
+    List<String> examples() {
+      return examples;
+    }
+  }
+}
