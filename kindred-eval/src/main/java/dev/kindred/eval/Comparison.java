@@ -24,6 +24,10 @@ import java.util.TreeSet;
  *   <li>A resample draws users of U with replacement; a drawn user brings their values and, in
  *       every fold, their list. All models and metrics share the resamples, so differences are
  *       paired by user.
+ *   <li>Intervals are percentile intervals ({@link Bootstrap#percentile}). For the list metrics the
+ *       replicates are first {@link Bootstrap#debiased} (a resample repeats users, so it covers
+ *       fewer items than the sample and its Gini is higher); their intervals and p-values are
+ *       therefore approximate, more so than those of the per-user means.
  *   <li>A metric a model does not have ({@code ild@K} without item vectors) is null in its
  *       {@link Row#cells()}; its test against the baseline is null too.
  * </ol>
@@ -109,7 +113,10 @@ public final class Comparison {
     double[][][] repsByRunKey = new double[runs.size()][keys.size()][];
     for (int m = 0; m < runs.size(); m++) {
       for (int k = 0; k < keys.size(); k++) {
-        if (byRunKey[m][k] != null) repsByRunKey[m][k] = reps[next++];
+        if (byRunKey[m][k] == null) continue;
+        double[] r = reps[next++];
+        boolean listMetric = runs.get(m).folds().get(0).listMetricKeys().contains(keys.get(k));
+        repsByRunKey[m][k] = listMetric ? Bootstrap.debiased(r, byRunKey[m][k].of(all)) : r;
       }
     }
     for (int k = 0; k < keys.size(); k++) {
@@ -125,7 +132,12 @@ public final class Comparison {
           continue;
         }
         double estimate = s.of(all);
-        cells.add(Bootstrap.percentile(estimate, repsByRunKey[m][k], config.confidence()));
+        Bootstrap.Interval interval = Bootstrap.percentile(estimate, repsByRunKey[m][k], config.confidence());
+        if (runs.get(m).folds().get(0).listMetricKeys().contains(keys.get(k))) {
+          // coverage and Gini live in [0, 1]; the shifted replicates may not
+          interval = new Bootstrap.Interval(estimate, Math.max(0, interval.lo()), Math.min(1, interval.hi()));
+        }
+        cells.add(interval);
         versus.add(m == baseline || base == null ? null
             : Bootstrap.paired(estimate, repsByRunKey[m][k], baseEstimate, repsByRunKey[baseline][k],
                 config.confidence()));

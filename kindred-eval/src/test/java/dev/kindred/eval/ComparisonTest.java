@@ -70,6 +70,37 @@ class ComparisonTest {
     assertThat(r.rows().get(1).cells().get(0).estimate()).isCloseTo(5.0 / 8, within(1e-9));
   }
 
+  /**
+   * 40 users with disjoint lists cover the whole catalog, but a resample holds about 63% distinct
+   * users and covers about 63% of it: the raw percentile interval (near [0.5, 0.75]) would miss
+   * the estimate 1. The debiased interval holds it.
+   */
+  @Test
+  void listMetricIntervalsAreDebiasedAroundTheEstimate() {
+    int n = 40;
+    int[] users = new int[n];
+    int[][] lists = new int[n][];
+    for (int u = 0; u < n; u++) {
+      users[u] = u;
+      lists[u] = new int[] {2 * u, 2 * u + 1};
+    }
+    UserMetrics m = new UserMetrics(users, Map.of(), lists, new int[] {2}, 2 * n);
+    Comparison.Result r = Comparison.compare(List.of(new Comparison.ModelRun("m", List.of(m))), 0,
+        BootstrapConfig.DEFAULTS);
+    Bootstrap.Interval coverage = r.rows().get(0).cells().get(0);
+    assertThat(coverage.estimate()).isEqualTo(1.0);
+    assertThat(coverage.lo()).isBetween(0.8, 1.0);
+    assertThat(coverage.hi()).isEqualTo(1.0); // clamped to the metric's range
+    Bootstrap.Interval gini = r.rows().get(1).cells().get(0);
+    assertThat(gini.estimate()).isCloseTo(0.0, within(1e-12));
+    assertThat(gini.lo()).isEqualTo(0.0);
+    assertThat(gini.hi()).isBetween(0.0, 0.2);
+    double[] shifted = Bootstrap.debiased(new double[] {1, 2, Double.NaN, 3}, 5);
+    assertThat(shifted[0]).isEqualTo(4.0);
+    assertThat(shifted[2]).isNaN();
+    assertThat(shifted[3]).isEqualTo(6.0);
+  }
+
   @Test
   void modelsEvaluatedOnOtherUsersAreRefused() {
     UserMetrics a = fold(new int[] {0, 1}, new double[] {0, 1}, new int[][] {{0}, {1}}, false);
