@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Several models evaluated on the same split (or the same k folds), side by side: every metric's
@@ -35,6 +37,8 @@ import java.util.TreeSet;
  * for B resamples, single-threaded (ML-100K, 5 models, 1,000 resamples: about a second).
  */
 public final class Comparison {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Comparison.class);
 
   /**
    * One model's evaluation.
@@ -106,7 +110,10 @@ public final class Comparison {
         if (s != null) stats.add(s);
       }
     }
+    long start = System.nanoTime();
     double[][] reps = Bootstrap.replicates(universe.length, stats, config);
+    LOG.info("bootstrap: {} statistics x {} resamples over {} users in {} ms", stats.size(), config.resamples(),
+        universe.length, (System.nanoTime() - start) / 1_000_000);
     int[] all = Bootstrap.sample(universe.length);
     List<Row> rows = new ArrayList<>();
     int next = 0;
