@@ -153,15 +153,8 @@ public final class Bootstrap {
    * correction (their bootstrap bias is zero).
    */
   public static double[] debiased(double[] replicates, double estimate) {
-    double sum = 0;
-    int n = 0;
-    for (double x : replicates) {
-      if (!Double.isNaN(x)) {
-        sum += x;
-        n++;
-      }
-    }
-    double bias = n == 0 ? 0 : sum / n - estimate;
+    double mean = UserMetrics.mean(replicates);
+    double bias = Double.isNaN(mean) ? 0 : mean - estimate;
     double[] out = new double[replicates.length];
     for (int b = 0; b < out.length; b++) out[b] = replicates[b] - bias;
     return out;

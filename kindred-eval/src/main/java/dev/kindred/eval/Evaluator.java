@@ -129,10 +129,6 @@ public final class Evaluator {
     int maxK = cutoffs[cutoffs.length - 1];
     double threshold = opts.relevanceThreshold();
     int[] users = usersToEvaluate(train, test, threshold);
-    if (users.length == 0) {
-      throw new IllegalArgumentException("no test user has a relevant item (value >= " + threshold + ") among "
-          + test.size() + " test pairs; nothing to evaluate");
-    }
     RecommendOptions recOptions = opts.excludeTrain() ? RecommendOptions.excludeSeen(train) : RecommendOptions.ALL;
     double[][] sums = new double[cutoffs.length][PER_USER.length];
     CatalogCoverage[] coverage = new CatalogCoverage[cutoffs.length];
@@ -203,10 +199,6 @@ public final class Evaluator {
     int maxK = cutoffs[cutoffs.length - 1];
     double threshold = opts.relevanceThreshold();
     int[] users = usersToEvaluate(train, test, threshold);
-    if (users.length == 0) {
-      throw new IllegalArgumentException("no test user has a relevant item (value >= " + threshold + ") among "
-          + test.size() + " test pairs; nothing to evaluate");
-    }
     ItemPopularity popularity = ItemPopularity.of(train);
     IntraListDiversity ild = itemFactors == null ? null : new IntraListDiversity(itemFactors);
     Map<String, double[]> values = new LinkedHashMap<>();
@@ -263,7 +255,7 @@ public final class Evaluator {
     return sorted;
   }
 
-  /** Test users with a relevant item who are known to the training data, increasing. */
+  /** Test users with a relevant item who are known to the training data, increasing; at least one. */
   private static int[] usersToEvaluate(Interactions train, Interactions test, double threshold) {
     int[] users = new int[test.numUsers()];
     int n = 0;
@@ -281,6 +273,10 @@ public final class Evaluator {
     if (unknown > 0) {
       LOG.warn("{} test users with relevant items are outside the training data ({} users) and are skipped", unknown,
           train.numUsers());
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("no test user has a relevant item (value >= " + threshold + ") among "
+          + test.size() + " test pairs; nothing to evaluate");
     }
     LOG.info("ranking evaluation over {} users ({} without a relevant test item skipped)", n, noRelevant);
     return Arrays.copyOf(users, n);
