@@ -44,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * <p>Result maps are {@link LinkedHashMap}s in a stable order: {@code rmse, mae}; then for each K
  * in increasing order {@code precision@K, recall@K, f1@K, ndcg@K, map@K, hr@K, mrr@K, coverage@K};
  * then {@code users_evaluated}. A caller that wants both kinds in one map puts the rating map
- * first. Stateless and thread-safe.
+ * first.
+ *
+ * <p><b>Per-user metrics</b> ({@link #perUserMetrics}): the same users, lists and formulas, kept
+ * user by user (for {@link Bootstrap} intervals), plus the beyond-accuracy metrics.
+ * Stateless and thread-safe.
  */
 public final class Evaluator {
 
