@@ -3,8 +3,8 @@
 # (a master JVM, a worker JVM, N executor JVMs x 1 core, all on 127.0.0.1): Kindred's
 # DistributedImplicitAls vs Spark MLlib 4.2.0 ALS, same data, rank, lambda, alpha, iterations, blocks.
 # See ClusterVersusMllib's Javadoc for the timing, shuffle-bytes and quality method.
-# Builds kindred-bench when its classes or classpath are missing (kindred-math, -core, -data, -train,
-# -eval and -spark must be installed in the local repository).
+# Builds kindred-bench and the modules it needs (a reactor build, nothing installed) when its classes
+# or classpath are missing or older than its sources.
 # Usage: kindred-bench/scripts/spark-cluster-vs-mllib.sh [--data gowalla] [--rank 64] [--iterations 10]
 #        [--lambda 1] [--alpha 40] [--blocks 2] [--executors 2] [--executor-memory 2g] [--systems both]
 #    or: kindred-bench/scripts/spark-cluster-vs-mllib.sh --shuffle-volume [EXECUTORS]
@@ -17,18 +17,14 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 main="$bench/target/classes/dev/kindred/bench/ClusterVersusMllib.class"
 # (classpath.txt is not rewritten when unchanged, so the compiled class dates the build)
 if [ ! -f "$bench/target/classpath.txt" ] || [ ! -f "$main" ] \
-   || [ -n "$(find "$bench/src" "$bench/pom.xml" -newer "$main" -print -quit)" ]; then
-  (cd "$root" && flock /tmp/kb-kindred-bench.lock mvn -o -q -pl kindred-bench package -DskipTests)
+   || [ -n "$(find "$bench/src" "$bench/pom.xml" "$root/kindred-spark/src" -newer "$main" -print -quit)" ]; then
+  (cd "$root" && flock /tmp/kb-kindred-bench.lock mvn -o -q -pl kindred-bench -am package -DskipTests)
 fi
 # The driver, the master, the worker and the executors bind to the loopback interface.
 export SPARK_LOCAL_IP=127.0.0.1
-opens=(java.base/java.lang java.base/java.lang.invoke java.base/java.lang.reflect java.base/java.io
-       java.base/java.net java.base/java.nio java.base/java.util java.base/java.util.concurrent
-       java.base/java.util.concurrent.atomic java.base/sun.nio.ch java.base/sun.nio.cs
-       java.base/sun.security.action java.base/sun.util.calendar)
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
-       -Dio.netty.tryReflectionSetAccessible=true "-Xmx${KINDRED_BENCH_HEAP:-6g}")
-for o in "${opens[@]}"; do flags+=("--add-opens=$o=ALL-UNNAMED"); done
+# Spark's JVM flags (their one list: spark-jvm-flags.properties), plus Kindred's Vector API.
+mapfile -t sflags < <("$root/kindred-spark/scripts/spark-jvm-flags")
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "${sflags[@]}" "-Xmx${KINDRED_BENCH_HEAP:-6g}")
 cd "$root"
 cp="$bench/target/classes:$(cat "$bench/target/classpath.txt")"
 if [ "${1:-}" = "--shuffle-volume" ]; then

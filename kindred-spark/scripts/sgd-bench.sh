@@ -9,18 +9,11 @@ what="${1:?convergence or folds}"; shift
 data="${1:-$root/../shared/datasets/ml-100k}"; shift || true
 [ -f "$data/u1.base" ] || { echo "sgd-bench: $data/u1.base not found" >&2; exit 2; }
 cp_file="$root/kindred-spark/target/sgd-bench.classpath"
-flock /tmp/kb-kindred-spark.lock mvn -o -q -f "$root/pom.xml" -pl kindred-spark test-compile dependency:build-classpath \
+flock /tmp/kb-kindred-spark.lock mvn -o -q -f "$root/pom.xml" -pl kindred-spark -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 cp="$root/kindred-spark/target/test-classes:$root/kindred-spark/target/classes:$(cat "$cp_file")"
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -XX:+UseParallelGC
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED)
+mapfile -t sflags < <("$root/kindred-spark/scripts/spark-jvm-flags")
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -XX:+UseParallelGC "${sflags[@]}")
 export SPARK_LOCAL_IP=127.0.0.1
 case "$what" in
   convergence)

@@ -6,11 +6,15 @@
 module dev.kindred.train {
   requires transitive dev.kindred.core;
   requires org.slf4j;
+  // EJML's jars have no module descriptor: automatic modules named after the jar files.
+  requires ejml.core;
+  requires ejml.ddense;
   requires static info.picocli;
 
   exports dev.kindred.train.als;
   exports dev.kindred.train.baseline;
   exports dev.kindred.train.bpr;
+  exports dev.kindred.train.graph;
   exports dev.kindred.train.mf;
   exports dev.kindred.train.registry;
 

@@ -1,7 +1,7 @@
 package dev.kindred.bench;
 
-import dev.kindred.spark.cluster.ApplicationJars;
-import dev.kindred.spark.cluster.LocalStandaloneCluster;
+import dev.kindred.spark.testkit.ApplicationJars;
+import dev.kindred.spark.testkit.LocalStandaloneCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

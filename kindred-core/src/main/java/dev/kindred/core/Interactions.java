@@ -372,6 +372,45 @@ public final class Interactions {
     return new Interactions(users, items, numUsers, numItems, p, it, v, ts);
   }
 
+  /**
+   * The pairs whose user and item {@code toUsers} and {@code toItems} know, moved onto those
+   * indices by external id (values and timestamps kept, order kept within a user); pairs with an
+   * unknown user or item (cold ones) are dropped. This lines data read from a file up with a saved
+   * model's indices, which may order or cover the ids differently.
+   */
+  public Interactions onto(IdIndex toUsers, IdIndex toItems) {
+    int[] userMap = indicesIn(this.users, numUsers, toUsers);
+    int[] itemMap = indicesIn(this.items, numItems, toItems);
+    int n = size();
+    int[] u = new int[n];
+    int[] i = new int[n];
+    float[] v = new float[n];
+    long[] ts = timestamps == null ? null : new long[n];
+    int w = 0;
+    for (int x = 0; x < numUsers; x++) {
+      if (userMap[x] < 0) continue;
+      for (int j = userPtr[x]; j < userPtr[x + 1]; j++) {
+        int it = itemMap[itemIdx[j]];
+        if (it < 0) continue;
+        u[w] = userMap[x];
+        i[w] = it;
+        v[w] = values[j];
+        if (ts != null) ts[w] = timestamps[j];
+        w++;
+      }
+    }
+    return fromCoo(toUsers, toItems, toUsers.size(), toItems.size(), u, i, v, ts, w, DuplicatePolicy.LAST);
+  }
+
+  /** For each of the first {@code n} indices of {@code from}, the index of the same id in {@code to}, or -1. */
+  private static int[] indicesIn(IdIndex from, int n, IdIndex to) {
+    int[] m = new int[n];
+    for (int x = 0; x < n; x++) {
+      m[x] = from.isNumeric() ? to.indexOf(from.longId(x)) : to.indexOf(from.externalId(x));
+    }
+    return m;
+  }
+
   @Override
   public String toString() {
     return "Interactions[" + numUsers + " users x " + numItems + " items, " + size() + " pairs]";

@@ -1,13 +1,8 @@
 package dev.kindred.core;
 
 import dev.kindred.math.TopKSelector;
-import java.util.ArrayList;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@link RecommendOptions} prepared once per call for a catalog of {@code n} items: the candidate
@@ -101,27 +96,8 @@ final class ItemFilter {
 
   /** Runs {@code threads} copies of {@code worker} on a pool made for this call, closed before returning. */
   static void runParallel(Runnable worker, int threads, String name) {
-    if (threads <= 1) {
-      worker.run();
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, name);
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) fs.add(pool.submit(worker));
-      for (Future<?> f : fs) f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+    try (WorkerPool pool = WorkerPool.create(threads, name)) {
+      pool.forEachThread(t -> worker.run());
     }
   }
 }

@@ -46,7 +46,8 @@ public final class ModelFile {
 
   /** Every model kind this build reads and writes; a new kind adds its codec here. */
   private static final Map<String, ModelCodec<?>> CODECS = registry(
-      new LatentFactorModel.Codec(), new PopularityModel.Codec(), new ItemItemModel.Codec());
+      new LatentFactorModel.Codec(), new PopularityModel.Codec(), new ItemItemModel.Codec(),
+      new GraphFilterModel.Codec());
 
   private ModelFile() {}
 

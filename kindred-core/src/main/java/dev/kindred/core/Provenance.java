@@ -9,6 +9,10 @@ import java.util.Objects;
  * fingerprint and size, the seed and thread count (same seed + threads => same model), the Kindred
  * version, and how long training took.
  *
+ * <p>Build one by name, not by position: {@link #of} for a fit on an {@link Interactions} (the
+ * common case: fingerprint and sizes from the data, made now by this library version), or
+ * {@link #builder} for the rest (data held elsewhere, fixtures, fixed timestamps).
+ *
  * @param algorithm model name as on the CLI ({@code mf-sgd}, ...)
  * @param config every hyperparameter, as strings, in a stable order
  * @param dataFingerprint {@link Interactions#fingerprint()} of the training data
@@ -29,6 +33,97 @@ public record Provenance(String algorithm, Map<String, String> config, long data
     Objects.requireNonNull(algorithm, "algorithm");
     config = Map.copyOf(new LinkedHashMap<>(config));
     Objects.requireNonNull(kindredVersion, "kindredVersion");
+  }
+
+  /**
+   * Provenance of a fit on {@code train} that finished now, made by this library version: the
+   * fingerprint and the user, item and interaction counts come from {@code train}.
+   */
+  public static Provenance of(String algorithm, Map<String, String> config, Interactions train, long seed, int threads,
+      double trainSeconds) {
+    return builder(algorithm).config(config).data(train).seed(seed).threads(threads).trainSeconds(trainSeconds)
+        .build();
+  }
+
+  /**
+   * A builder for {@code algorithm}'s provenance. Unset parts default to: empty config, fingerprint,
+   * seed, sizes and training time 0, one thread, created when {@link Builder#build} runs, by
+   * {@link #currentVersion()}.
+   */
+  public static Builder builder(String algorithm) {
+    return new Builder(algorithm);
+  }
+
+  /** Names each part of a {@link Provenance}; not thread-safe. */
+  public static final class Builder {
+    private final String algorithm;
+    private Map<String, String> config = Map.of();
+    private long dataFingerprint;
+    private long seed;
+    private int threads = 1;
+    private int users;
+    private int items;
+    private int interactions;
+    private double trainSeconds;
+    private Long createdAtMillis;
+    private String kindredVersion = currentVersion();
+
+    private Builder(String algorithm) {
+      this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+    }
+
+    public Builder config(Map<String, String> config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The fingerprint and the user, item and interaction counts of {@code train}. */
+    public Builder data(Interactions train) {
+      return dataFingerprint(train.fingerprint()).size(train.numUsers(), train.numItems(), train.size());
+    }
+
+    public Builder dataFingerprint(long dataFingerprint) {
+      this.dataFingerprint = dataFingerprint;
+      return this;
+    }
+
+    /** The training data's dimensions, for data not held as one {@link Interactions}. */
+    public Builder size(int users, int items, int interactions) {
+      this.users = users;
+      this.items = items;
+      this.interactions = interactions;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder trainSeconds(double trainSeconds) {
+      this.trainSeconds = trainSeconds;
+      return this;
+    }
+
+    public Builder createdAtMillis(long createdAtMillis) {
+      this.createdAtMillis = createdAtMillis;
+      return this;
+    }
+
+    public Builder kindredVersion(String kindredVersion) {
+      this.kindredVersion = Objects.requireNonNull(kindredVersion, "kindredVersion");
+      return this;
+    }
+
+    public Provenance build() {
+      return new Provenance(algorithm, config, dataFingerprint, seed, threads, users, items, interactions,
+          trainSeconds, createdAtMillis == null ? System.currentTimeMillis() : createdAtMillis, kindredVersion);
+    }
   }
 
   /** The running library's version (from the jar manifest, else "dev"). */
@@ -62,11 +157,16 @@ public record Provenance(String algorithm, Map<String, String> config, long data
       if (k.startsWith("config.")) config.put(k.substring(7), v);
     });
     try {
-      return new Provenance(req(m, "algorithm"), config, Long.parseUnsignedLong(req(m, "dataFingerprint"), 16),
-          Long.parseLong(req(m, "seed")), Integer.parseInt(req(m, "threads")), Integer.parseInt(req(m, "users")),
-          Integer.parseInt(req(m, "items")), Integer.parseInt(req(m, "interactions")),
-          Double.parseDouble(req(m, "trainSeconds")), Long.parseLong(req(m, "createdAtMillis")),
-          req(m, "kindredVersion"));
+      return builder(req(m, "algorithm")).config(config)
+          .dataFingerprint(Long.parseUnsignedLong(req(m, "dataFingerprint"), 16))
+          .seed(Long.parseLong(req(m, "seed")))
+          .threads(Integer.parseInt(req(m, "threads")))
+          .size(Integer.parseInt(req(m, "users")), Integer.parseInt(req(m, "items")),
+              Integer.parseInt(req(m, "interactions")))
+          .trainSeconds(Double.parseDouble(req(m, "trainSeconds")))
+          .createdAtMillis(Long.parseLong(req(m, "createdAtMillis")))
+          .kindredVersion(req(m, "kindredVersion"))
+          .build();
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("malformed provenance: " + e.getMessage(), e);
     }

@@ -10,6 +10,7 @@ public final class Recommenders {
       case LatentFactorModel m -> new FactorRecommender(m);
       case PopularityModel m -> new PopularityRecommender(m);
       case ItemItemModel m -> new ItemItemRecommender(m);
+      case GraphFilterModel m -> new GraphFilterRecommender(m);
       default -> throw new IllegalArgumentException("no recommender for model kind '" + model.kind() + "'");
     };
   }

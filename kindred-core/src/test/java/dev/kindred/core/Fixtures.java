@@ -10,8 +10,9 @@ final class Fixtures {
   private Fixtures() {}
 
   static Provenance provenance(String algorithm) {
-    return new Provenance(algorithm, Map.of("factors", "8", "learningRate", "0.01"), 0x1234_5678_9ABC_DEF0L, 42L,
-        2, 10, 20, 100, 1.25, 1_700_000_000_000L, "test");
+    return Provenance.builder(algorithm).config(Map.of("factors", "8", "learningRate", "0.01"))
+        .dataFingerprint(0x1234_5678_9ABC_DEF0L).seed(42L).threads(2).size(10, 20, 100).trainSeconds(1.25)
+        .createdAtMillis(1_700_000_000_000L).kindredVersion("test").build();
   }
 
   /** Factors N(0, 0.5^2), biases N(0, 0.3^2) when asked for, mean 3.2. */

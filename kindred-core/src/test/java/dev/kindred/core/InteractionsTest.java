@@ -53,6 +53,38 @@ class InteractionsTest {
       {0, 1, 1, 10}, {0, 1, 2, 30}, {2, 3, 5, 1}, {0, 1, 3, 20}, {0, 1, 7, 30}, {0, 0, 4, 99}};
 
   @Test
+  void ontoMovesPairsToAnotherIndexByIdAndDropsUnknownOnes() {
+    // Users 10, 20, 30 (numeric), items a, b, c; the target knows users 30, 10, 99 and items c, a.
+    Interactions data = Interactions.fromCoo(IdIndex.ofLongs(new long[] {10, 20, 30}),
+        IdIndex.ofStrings(List.of("a", "b", "c")), 3, 3, new int[] {0, 0, 1, 2, 2}, new int[] {0, 1, 0, 2, 0},
+        new float[] {1, 2, 3, 4, 5}, new long[] {100, 200, 300, 400, 500}, 5, DuplicatePolicy.LAST);
+    IdIndex toUsers = IdIndex.ofLongs(new long[] {30, 10, 99});
+    IdIndex toItems = IdIndex.ofStrings(List.of("c", "a"));
+    Interactions x = data.onto(toUsers, toItems);
+    assertConsistent(x);
+    assertThat(x.userIndex()).isSameAs(toUsers);
+    assertThat(x.itemIndex()).isSameAs(toItems);
+    assertThat(x.numUsers()).isEqualTo(3);
+    assertThat(x.numItems()).isEqualTo(2);
+    assertThat(x.size()).as("(10, b) has an unknown item, user 20 is unknown").isEqualTo(3);
+    assertThat(value(x, 1, 1)).isEqualTo(1f); // (10, a)
+    assertThat(timestamp(x, 1, 1)).isEqualTo(100L);
+    assertThat(value(x, 0, 0)).isEqualTo(4f); // (30, c)
+    assertThat(value(x, 0, 1)).isEqualTo(5f); // (30, a)
+    assertThat(timestamp(x, 0, 1)).isEqualTo(500L);
+    assertThat(x.userDegree(2)).as("user 99 has no data").isZero();
+  }
+
+  @Test
+  void ontoMatchesNumericIdsAgainstStringIndicesByTheirText() {
+    Interactions data = coo(3, 4, DuplicatePolicy.LAST, false, new long[][] {{0, 3, 1, 0}, {2, 1, 2, 0}});
+    Interactions x = data.onto(IdIndex.ofStrings(List.of("2", "x")), IdIndex.ofStrings(List.of("1", "3")));
+    assertThat(x.size()).isEqualTo(1);
+    assertThat(value(x, 0, 0)).isEqualTo(2f);
+    assertThat(x.hasTimestamps()).isFalse();
+  }
+
+  @Test
   void lastKeepsTheHighestTimestampAndFileOrderOnTies() {
     Interactions x = coo(3, 4, DuplicatePolicy.LAST, true, DUPS);
     assertThat(x.size()).isEqualTo(3);

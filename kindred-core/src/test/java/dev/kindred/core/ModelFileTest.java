@@ -36,8 +36,10 @@ class ModelFileTest {
     q.set(2, 3, -0.0f);
     q.set(4, 0, Float.MIN_VALUE);
     q.set(5, 1, -Float.MAX_VALUE);
-    Provenance prov = new Provenance("mf-sgd", Map.of("factors", "13", "learningRate", "0.007", "ünïcode", "värde"),
-        0xFEDC_BA98_7654_3210L, 1234L, 2, 4, 7, 21, 3.75, 1_700_000_000_000L, "0.1.0-test");
+    Provenance prov = Provenance.builder("mf-sgd")
+        .config(Map.of("factors", "13", "learningRate", "0.007", "ünïcode", "värde"))
+        .dataFingerprint(0xFEDC_BA98_7654_3210L).seed(1234L).threads(2).size(4, 7, 21).trainSeconds(3.75)
+        .createdAtMillis(1_700_000_000_000L).kindredVersion("0.1.0-test").build();
     return new LatentFactorModel(prov, users.build(), items, 3.6f, Fixtures.gaussian(rng, 4, 0.3),
         Fixtures.gaussian(rng, 7, 0.3), p, q, 0.5f, 5f);
   }

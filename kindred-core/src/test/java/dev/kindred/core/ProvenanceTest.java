@@ -16,8 +16,9 @@ class ProvenanceTest {
     config.put("zeta", "1");
     config.put("alpha", "x=y");
     config.put("", "empty key");
-    Provenance p = new Provenance("mf-sgd", config, -0x0123_4567_89AB_CDEFL, -7L, 3, 100, 200, 3000, 12.345678901234,
-        1_700_000_000_123L, "1.2.3");
+    Provenance p = Provenance.builder("mf-sgd").config(config).dataFingerprint(-0x0123_4567_89AB_CDEFL).seed(-7L)
+        .threads(3).size(100, 200, 3000).trainSeconds(12.345678901234).createdAtMillis(1_700_000_000_123L)
+        .kindredVersion("1.2.3").build();
     Map<String, String> m = p.toMap();
     assertThat(m).containsEntry("config.alpha", "x=y").containsEntry("config.zeta", "1").containsEntry("seed", "-7");
     assertThat(m.keySet()).as("config keys sorted after the fixed ones")
@@ -30,9 +31,34 @@ class ProvenanceTest {
   @Test
   void configIsCopied() {
     Map<String, String> config = new HashMap<>(Map.of("a", "1"));
-    Provenance p = new Provenance("als", config, 0, 0, 1, 0, 0, 0, 0, 0, "dev");
+    Provenance p = Provenance.builder("als").config(config).build();
     config.put("b", "2");
     assertThat(p.config()).containsOnlyKeys("a");
+  }
+
+  @Test
+  void ofTakesTheFingerprintAndSizesFromTheTrainingData() {
+    Interactions train = Fixtures.randomInteractions(5, 30, 40, 0.2);
+    long before = System.currentTimeMillis();
+    Provenance p = Provenance.of("bpr", Map.of("factors", "16"), train, 99L, 4, 2.5);
+    long after = System.currentTimeMillis();
+    assertThat(p).isEqualTo(new Provenance("bpr", Map.of("factors", "16"), train.fingerprint(), 99L, 4,
+        train.numUsers(), train.numItems(), train.size(), 2.5, p.createdAtMillis(), Provenance.currentVersion()));
+    assertThat(p.users()).isEqualTo(30);
+    assertThat(p.interactions()).isPositive();
+    assertThat(p.createdAtMillis()).isBetween(before, after);
+  }
+
+  @Test
+  void builderDefaultsAreNamed() {
+    long before = System.currentTimeMillis();
+    Provenance p = Provenance.builder("popularity").build();
+    assertThat(p.config()).isEmpty();
+    assertThat(p.threads()).isEqualTo(1);
+    assertThat(p.seed()).isZero();
+    assertThat(p.users() + p.items() + p.interactions()).isZero();
+    assertThat(p.kindredVersion()).isEqualTo(Provenance.currentVersion());
+    assertThat(p.createdAtMillis()).isGreaterThanOrEqualTo(before);
   }
 
   @Test

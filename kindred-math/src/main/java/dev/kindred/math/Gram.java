@@ -1,13 +1,7 @@
 package dev.kindred.math;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * The Gram matrix {@code M^T M} ({@code dim x dim}, both triangles) of a {@link FactorMatrix}: the
@@ -61,7 +55,7 @@ public final class Gram {
    * {@code g = M^T M} on {@code pool}, with {@code partials.length} tasks (each partial at least
    * {@code dim^2} floats); a single partial runs on the calling thread.
    */
-  public static void compute(FactorMatrix m, float[] g, float[][] partials, ExecutorService pool) {
+  public static void compute(FactorMatrix m, float[] g, float[][] partials, WorkerPool pool) {
     int dim = m.dim();
     int tasks = partials.length;
     if (tasks == 0) {
@@ -77,27 +71,11 @@ public final class Gram {
       checkOutput(p, dim, "partial");
     }
     int rows = m.rows();
-    List<Callable<Void>> work = new ArrayList<>(tasks);
-    for (int t = 0; t < tasks; t++) {
+    pool.compute(tasks, t -> {
       int from = (int) ((long) rows * t / tasks);
       int to = (int) ((long) rows * (t + 1) / tasks);
-      float[] out = partials[t];
-      work.add(() -> {
-        compute(m, from, to, out);
-        return null;
-      });
-    }
-    try {
-      for (Future<Void> f : pool.invokeAll(work)) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while computing a Gram matrix", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException("Gram matrix task failed", e.getCause());
-    }
+      compute(m, from, to, partials[t]);
+    });
     int cells = dim * dim;
     System.arraycopy(partials[0], 0, g, 0, cells);
     for (int t = 1; t < tasks; t++) {

@@ -1,14 +1,5 @@
 package dev.kindred.math;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
-
 /**
  * In-place inverse of a large dense symmetric positive definite matrix (row-major {@code float},
  * {@code n x n}) through its Cholesky factor, blocked for cache and parallel over a pool made for
@@ -92,24 +83,16 @@ public final class SpdInverse {
     }
     if (n == 0) return;
     SpdInverse s = new SpdInverse(a, n, block, tile);
-    ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "kindred-spd-inverse");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      Parallel par = new Parallel(pool, threads);
-      s.factor(par);
-      s.invertTriangular(par);
-      s.multiplyByTranspose(par);
-      s.mirrorUpper(par);
-    } finally {
-      if (pool != null) pool.shutdownNow();
+    try (WorkerPool pool = WorkerPool.create(threads, "kindred-spd-inverse")) {
+      s.factor(pool);
+      s.invertTriangular(pool);
+      s.multiplyByTranspose(pool);
+      s.mirrorUpper(pool);
     }
   }
 
   /** Pass 1: the upper triangle becomes {@code U}, {@code A = U^T U}. */
-  private void factor(Parallel par) {
+  private void factor(WorkerPool pool) {
     for (int k0 = 0; k0 < n; k0 += block) {
       int k1 = Math.min(n, k0 + block);
       // Diagonal block: sequential, block^3 / 3 flops.
@@ -133,7 +116,7 @@ public final class SpdInverse {
       int tiles = ceilDiv(n - k1, tile);
       int fk0 = k0;
       int fk1 = k1;
-      par.forEach(tiles, t -> {
+      pool.forEachShared(tiles, (w, t) -> {
         int c0 = fk1 + t * tile;
         int len = Math.min(tile, n - c0);
         for (int i = fk0; i < fk1; i++) {
@@ -147,7 +130,7 @@ public final class SpdInverse {
       });
       // Trailing update of the upper triangle, A[i][j] -= sum_{k in K} U[k][i] U[k][j] for j >= i >= k1.
       int rowTasks = ceilDiv(n - k1, ROWS);
-      par.forEach(rowTasks * tiles, task -> {
+      pool.forEachShared(rowTasks * tiles, (w, task) -> {
         int r0 = fk1 + (task % rowTasks) * ROWS; // tile-major order: neighbouring tasks share a U tile
         int c0 = fk1 + (task / rowTasks) * tile;
         int r1 = Math.min(n, r0 + ROWS);
@@ -165,7 +148,7 @@ public final class SpdInverse {
   }
 
   /** Pass 2: the upper triangle becomes {@code V = U^-1}. */
-  private void invertTriangular(Parallel par) {
+  private void invertTriangular(WorkerPool pool) {
     float[] coef = new float[block * n];
     for (int k0 = (n - 1) / block * block; k0 >= 0; k0 -= block) {
       int k1 = Math.min(n, k0 + block);
@@ -173,7 +156,7 @@ public final class SpdInverse {
       for (int i = k0; i < k1; i++) System.arraycopy(a, i * n + k0, coef, (i - k0) * n + k0, n - k0);
       int fk0 = k0;
       int fk1 = k1;
-      par.forEach(ceilDiv(n - k0, tile), t -> {
+      pool.forEachShared(ceilDiv(n - k0, tile), (w, t) -> {
         int c0 = fk0 + t * tile;
         int c1 = Math.min(n, c0 + tile);
         for (int i = fk0; i < fk1; i++) java.util.Arrays.fill(a, i * n + c0, i * n + c1, 0f);
@@ -202,14 +185,14 @@ public final class SpdInverse {
   }
 
   /** Pass 3: the upper triangle becomes {@code V V^T}, the inverse. */
-  private void multiplyByTranspose(Parallel par) {
+  private void multiplyByTranspose(WorkerPool pool) {
     float[] out = new float[block * n];
     for (int i0 = 0; i0 < n; i0 += block) {
       int i1 = Math.min(n, i0 + block);
       int fi0 = i0;
       int fi1 = i1;
       int tasks = ceilDiv(n - i0, ROWS);
-      par.forEach(tasks, task -> {
+      pool.forEachShared(tasks, (w, task) -> {
         int j0 = fi0 + task * ROWS;
         int j1 = Math.min(n, j0 + ROWS);
         for (int i = fi0; i < fi1; i++) {
@@ -234,10 +217,10 @@ public final class SpdInverse {
   }
 
   /** Copies the upper triangle into the lower, in square tiles so both sides stay in cache. */
-  private void mirrorUpper(Parallel par) {
+  private void mirrorUpper(WorkerPool pool) {
     final int s = 64;
     int strips = ceilDiv(n, s);
-    par.forEach(strips, b -> {
+    pool.forEachShared(strips, (w, b) -> {
       int r0 = b * s;
       int r1 = Math.min(n, r0 + s);
       for (int c0 = 0; c0 <= r0; c0 += s) { // lower tiles of this strip of rows
@@ -252,32 +235,5 @@ public final class SpdInverse {
 
   private static int ceilDiv(int x, int y) {
     return (x + y - 1) / y;
-  }
-
-  /** Runs {@code count} tasks on the call's pool, handed out in order from a shared counter. */
-  private record Parallel(ExecutorService pool, int threads) {
-    void forEach(int count, IntConsumer task) {
-      if (count <= 0) return;
-      AtomicInteger next = new AtomicInteger();
-      Runnable worker = () -> {
-        for (int t; (t = next.getAndIncrement()) < count; ) task.accept(t);
-      };
-      int workers = Math.min(threads, count);
-      if (pool == null || workers == 1) {
-        worker.run();
-        return;
-      }
-      List<Future<?>> fs = new ArrayList<>(workers);
-      for (int w = 0; w < workers; w++) fs.add(pool.submit(worker));
-      try {
-        for (Future<?> f : fs) f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException(e.getCause());
-      }
-    }
   }
 }

@@ -39,6 +39,12 @@ public final class WorkerPool implements AutoCloseable {
     void run(int index) throws IOException;
   }
 
+  /** A task of {@link #forEachShared}: index {@code index}, run by worker {@code worker}. */
+  @FunctionalInterface
+  public interface SharedTask {
+    void run(int worker, int index);
+  }
+
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final ExecutorService pool;
@@ -132,6 +138,25 @@ public final class WorkerPool implements AutoCloseable {
   /** Runs {@code body(t)} once per thread {@code t = 0 .. threads-1} (each owns its scratch). */
   public void forEachThread(IntConsumer body) {
     compute(threads, body);
+  }
+
+  /**
+   * Runs {@code task(w, i)} for every {@code i} in {@code [0, count)}: {@code min(threads, count)}
+   * workers take indices in increasing order from one shared counter, so tasks of uneven cost
+   * balance and the number of submitted tasks stays at the thread count. Worker {@code w} may use
+   * scratch slot {@code w}; which worker runs which index depends on timing, so a result must not
+   * depend on it. Failures as in {@link #compute}.
+   */
+  public void forEachShared(int count, SharedTask task) {
+    if (count <= 0) {
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    compute(Math.min(threads, count), w -> {
+      for (int i; (i = next.getAndIncrement()) < count; ) {
+        task.run(w, i);
+      }
+    });
   }
 
   @Override

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -181,12 +179,9 @@ class NormalEquationsTest {
     float[] g1 = new float[dim * dim];
     float[] g2 = new float[dim * dim];
     float[][] partials = new float[3][dim * dim];
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
+    try (WorkerPool pool = WorkerPool.create(2, "test-gram")) {
       Gram.compute(m, g1, partials, pool);
       Gram.compute(m, g2, new float[][] {new float[dim * dim], new float[dim * dim], new float[dim * dim]}, pool);
-    } finally {
-      pool.shutdownNow();
     }
     assertThat(g2).as("same partial count, same bits").containsExactly(g1);
     for (int a = 0; a < dim; a += Math.max(1, dim / 9)) {

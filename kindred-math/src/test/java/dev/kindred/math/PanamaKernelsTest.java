@@ -39,6 +39,24 @@ class PanamaKernelsTest {
         .distinct().sorted();
   }
 
+  /**
+   * The sizes up to 207, for the {@code n x n} kernels: {@code n^2} floats per case, and larger
+   * orders add nothing the tile paths do not cover.
+   */
+  static IntStream matrixSizes() {
+    return sizes().filter(n -> n <= 207);
+  }
+
+  /** {@link #sizes()} without 0, for kernels whose dimension must be positive. */
+  static IntStream positiveSizes() {
+    return sizes().filter(n -> n > 0);
+  }
+
+  /** {@link #matrixSizes()} without 0. */
+  static IntStream positiveMatrixSizes() {
+    return matrixSizes().filter(n -> n > 0);
+  }
+
   /** {@code n} values in [-1, 1) at {@code off}, NaN before and after. */
   static float[] padded(SplittableRandom rng, int off, int n) {
     float[] a = new float[off + n + PAD];
@@ -294,9 +312,8 @@ class PanamaKernelsTest {
    * non-zero values; the strict upper triangle must stay as it was.
    */
   @ParameterizedTest
-  @MethodSource("sizes")
+  @MethodSource("matrixSizes")
   void gramAccumulateAgreesWithScalar(int dim) {
-    if (dim > 207) return; // dim^2 floats per case; larger dims add nothing the tile paths do not cover
     int mo = 3;
     int go = 4;
     for (int rows : new int[] {0, 1, 5, 33}) {
@@ -328,9 +345,8 @@ class PanamaKernelsTest {
 
   /** Square ({@code lda = n}) and as a trailing block of a wider matrix ({@code lda = n + 3}). */
   @ParameterizedTest
-  @MethodSource("sizes")
+  @MethodSource("matrixSizes")
   void rank1UpdateLowerAgreesWithScalarAndLeavesTheUpperTriangle(int n) {
-    if (n > 207) return;
     for (int lda : new int[] {n, n + 3}) {
       SplittableRandom rng = new SplittableRandom(500 + n + lda);
       int xo = 2;
@@ -359,9 +375,8 @@ class PanamaKernelsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("sizes")
+  @MethodSource("matrixSizes")
   void symvAgreesWithScalar(int n) {
-    if (n > 207) return;
     SplittableRandom rng = new SplittableRandom(600 + n);
     int go = 1;
     int xo = 3;
@@ -392,9 +407,8 @@ class PanamaKernelsTest {
    * register path.
    */
   @ParameterizedTest
-  @MethodSource("sizes")
+  @MethodSource("positiveSizes")
   void sparseGramVecAgreesWithScalar(int dim) {
-    if (dim == 0) return;
     int rowsInM = 11;
     int rowBase = 100;
     int xo = 2;
@@ -438,9 +452,8 @@ class PanamaKernelsTest {
 
   /** Gathered rows with repeats and a row base; the strict upper triangle must stay as it was. */
   @ParameterizedTest
-  @MethodSource("sizes")
+  @MethodSource("positiveMatrixSizes")
   void sparseGramLowerAgreesWithScalarAndLeavesTheUpperTriangle(int dim) {
-    if (dim == 0 || dim > 207) return;
     int rowsInM = 9;
     int rowBase = 40;
     for (int n : new int[] {0, 1, 5, 23}) {

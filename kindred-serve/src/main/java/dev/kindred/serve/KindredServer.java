@@ -1,8 +1,10 @@
 package dev.kindred.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -15,19 +17,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The recommendation HTTP server (Helidon SE): JSON API under {@code /v1}, {@code /healthz} and
- * {@code /readyz}. Binds 127.0.0.1 unless configured otherwise. Every error is a JSON body
- * {@code {"error": "..."}} with a 4xx status: 400 malformed JSON or fields, 404 unknown user or
- * item, 405 events without an event log, 413 oversize body or batch, 422 a model that cannot fold users
- * in, 503 an event log that cannot be written or load shed (with {@code Retry-After}). Unknown users
+ * {@code /readyz}. Binds 127.0.0.1 unless configured otherwise. Bodies are the records of {@link Api}.
+ * Every error is a JSON body {@code {"error": "..."}} with a 4xx status: 400 malformed JSON or fields,
+ * 404 unknown user or item, 405 events without an event log, 413 oversize body or batch, 422 a model
+ * that cannot fold users in, 503 an event log that cannot be written or load shed (with
+ * {@code Retry-After}). A failure of the server itself is a 500 whose body names an error id and
+ * nothing else; the exception is logged under that id. Unknown users
  * get a popularity fallback when the training interactions were given, and the response says so
  * ({@code "source"}).
  *
@@ -55,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class KindredServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KindredServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RecommendationService service;
   private final ServeConfig config;
@@ -64,7 +66,7 @@ public final class KindredServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final WebServer server;
   private volatile ModelWatcher watcher;
-  private volatile Map<String, Object> lastSwap;
+  private volatile Api.SwapOutcome lastSwap;
   /** Test hook: runs while an admitted request holds its slot, before the handler. */
   private volatile Runnable onAdmitted;
 
@@ -114,27 +116,29 @@ public final class KindredServer implements AutoCloseable {
   }
 
   private void routes(HttpRouting.Builder r) {
-    r.get("/healthz", open("/healthz", (req, res) -> json(res, 200, Map.of("status", "ok"))))
+    // Whatever escapes a route's own handling (a decorator, a test hook) is answered as below, in JSON.
+    r.error(RuntimeException.class, (req, res, e) -> send(res, internalError(e)))
+        .get("/healthz", open("/healthz", (req, res) -> json(res, 200, new Api.Health("ok"))))
         .get("/readyz", open("/readyz", (req, res) -> json(res, 200, service.describe())))
         .get("/metrics", open("/metrics", (req, res) -> res.status(Status.OK_200)
             .header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").send(metrics.scrape())))
         .get("/v1/users/{user}/recommendations", admitted("/v1/users/{user}/recommendations",
-            (req, res) -> handle(res, () -> {
-              var body = JSON.createObjectNode();
-              body.put("user", req.path().pathParameters().get("user"));
-              body.put("k", intParam(req, "k", 10));
-              req.query().first("exclude_seen").ifPresent(v -> body.put("exclude_seen", Boolean.parseBoolean(v)));
-              return service.recommend(body);
-            })))
-        .post("/v1/recommend", admitted("/v1/recommend", (req, res) -> handleBody(req, res, service::recommend)))
+            req -> handle(() -> service.recommend(new Api.RecommendRequest(
+                req.path().pathParameters().get("user"), null, intParam(req, "k", 10), null, null,
+                req.query().first("exclude_seen").map(Boolean::parseBoolean).orElse(null))))))
+        .post("/v1/recommend", admitted("/v1/recommend",
+            req -> handleBody(req, Api.RecommendRequest.class, service::recommend)))
         .post("/v1/recommend/batch", admitted("/v1/recommend/batch",
-            (req, res) -> handleBody(req, res, service::recommendBatch)))
-        .get("/v1/items/{item}/similar", admitted("/v1/items/{item}/similar", (req, res) -> handle(res,
+            req -> handleBody(req, Api.BatchRequest.class, service::recommendBatch)))
+        .get("/v1/items/{item}/similar", admitted("/v1/items/{item}/similar", req -> handle(
             () -> service.similar(req.path().pathParameters().get("item"), intParam(req, "k", 10)))))
-        .post("/v1/score", admitted("/v1/score", (req, res) -> handleBody(req, res, service::score)))
-        .post("/v1/events", admitted("/v1/events", (req, res) -> handleBody(req, res, service::ingest)))
-        .get("/v1/admin/model", admin("/v1/admin/model", (req, res) -> handle(res, this::adminModelInfo)))
-        .post("/v1/admin/model", admin("/v1/admin/model", (req, res) -> handleBody(req, res, this::adminSwap)));
+        .post("/v1/score", admitted("/v1/score",
+            req -> handleBody(req, Api.ScoreRequest.class, service::score)))
+        .post("/v1/events", admitted("/v1/events",
+            req -> handleBody(req, Api.EventsRequest.class, service::ingest)))
+        .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
+        .post("/v1/admin/model", admin("/v1/admin/model",
+            req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)));
   }
 
   /** A route timed into {@code /metrics}, not subject to load shedding (health, metrics). */
@@ -150,8 +154,12 @@ public final class KindredServer implements AutoCloseable {
     };
   }
 
-  /** A work route: timed, and admitted through {@link AdmissionControl} or answered 503 at once. */
-  private Handler admitted(String route, Handler h) {
+  /**
+   * A work route: timed, and admitted through {@link AdmissionControl} or answered 503 at once. The
+   * slot is given back before the answer is sent, so a client that has its answer can count on the
+   * slot being free.
+   */
+  private Handler admitted(String route, Work w) {
     ServerMetrics.Route m = metrics.route(route);
     return (req, res) -> {
       long t0 = System.nanoTime();
@@ -160,18 +168,20 @@ public final class KindredServer implements AutoCloseable {
         if (o != AdmissionControl.Outcome.ADMITTED) {
           metrics.shed(o);
           res.header(HeaderNames.RETRY_AFTER, "1");
-          json(res, 503, Map.of("error", "overloaded: " + admission.maxInFlight() + " requests in flight"
+          json(res, 503, new Api.ErrorBody("overloaded: " + admission.maxInFlight() + " requests in flight"
               + (o == AdmissionControl.Outcome.QUEUE_FULL ? " and the wait queue is full" : " and no slot freed in "
                   + ops.queueTimeoutMillis() + " ms") + "; retry later"));
           return;
         }
+        Reply reply;
         try {
           Runnable hook = onAdmitted;
           if (hook != null) hook.run();
-          h.handle(req, res);
+          reply = w.answer(req);
         } finally {
           admission.exit();
         }
+        send(res, reply);
       } finally {
         m.record(res.status().code(), System.nanoTime() - t0);
       }
@@ -179,11 +189,11 @@ public final class KindredServer implements AutoCloseable {
   }
 
   /** An admin route: timed, and only with the configured bearer token. */
-  private Handler admin(String route, Handler h) {
+  private Handler admin(String route, Work w) {
     return open(route, (req, res) -> {
       String token = ops.adminToken();
       if (token == null) {
-        json(res, 403, Map.of("error", "admin endpoints are disabled: start the server with --admin-token "
+        json(res, 403, new Api.ErrorBody("admin endpoints are disabled: start the server with --admin-token "
             + "or KINDRED_ADMIN_TOKEN"));
         return;
       }
@@ -191,29 +201,26 @@ public final class KindredServer implements AutoCloseable {
       byte[] given = auth.startsWith("Bearer ") ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
       if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"kindred-admin\"");
-        json(res, 401, Map.of("error", given.length == 0
+        json(res, 401, new Api.ErrorBody(given.length == 0
             ? "admin endpoints need \"Authorization: Bearer <token>\"" : "wrong admin token"));
         return;
       }
-      h.handle(req, res);
+      send(res, w.answer(req));
     });
   }
 
-  private Map<String, Object> adminModelInfo() {
-    Map<String, Object> out = new LinkedHashMap<>(service.describe());
-    Map<String, Object> last = lastSwap;
-    if (last != null) out.put("last_swap", last);
-    if (ops.watchModel() != null) out.put("watching", ops.watchModel().toString());
-    return out;
+  private Api.AdminModel adminModelInfo() {
+    return new Api.AdminModel(service.describe(), lastSwap,
+        ops.watchModel() == null ? null : ops.watchModel().toString());
   }
 
-  private Map<String, Object> adminSwap(JsonNode body) {
-    JsonNode p = body.get("path");
-    if (p == null || !p.isTextual() || p.asText().isBlank()) {
+  private Api.SwapOutcome adminSwap(Api.SwapRequest body) {
+    String p = body.path();
+    if (p == null || p.isBlank()) {
       throw new ApiException(400, "give \"path\": the absolute path of a model file on the server");
     }
-    Path path = Path.of(p.asText());
-    if (!path.isAbsolute()) throw new ApiException(400, "\"path\" must be absolute, got '" + p.asText() + "'");
+    Path path = Path.of(p);
+    if (!path.isAbsolute()) throw new ApiException(400, "\"path\" must be absolute, got '" + p + "'");
     if (!Files.isRegularFile(path)) throw new ApiException(400, path + ": no such file");
     try {
       return swap(path, "admin");
@@ -237,23 +244,18 @@ public final class KindredServer implements AutoCloseable {
    * {@code GET /v1/admin/model}. Runs on the admin request's or the watcher's thread, never on a
    * recommendation request's.
    */
-  private synchronized Map<String, Object> swap(Path path, String trigger) throws java.io.IOException {
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("trigger", trigger);
-    result.put("path", path.toString());
-    result.put("at_millis", System.currentTimeMillis());
+  private synchronized Api.SwapOutcome swap(Path path, String trigger) throws java.io.IOException {
+    long at = System.currentTimeMillis();
     try {
-      result.putAll(service.swap(ModelFile.read(path), path.toString()));
-      result.put("ok", true);
+      Api.SwapOutcome done = new Api.SwapOutcome(trigger, path.toString(), at,
+          service.swap(ModelFile.read(path), path.toString()), true, null);
       metrics.swapped(true);
-      return result;
+      lastSwap = done;
+      return done;
     } catch (IllegalArgumentException | java.io.IOException | IllegalStateException e) {
-      result.put("ok", false);
-      result.put("error", String.valueOf(e.getMessage()));
       metrics.swapped(false);
+      lastSwap = new Api.SwapOutcome(trigger, path.toString(), at, null, false, String.valueOf(e.getMessage()));
       throw e;
-    } finally {
-      lastSwap = result;
     }
   }
 
@@ -267,52 +269,101 @@ public final class KindredServer implements AutoCloseable {
     }
   }
 
-  private void handleBody(ServerRequest req, ServerResponse res, Function<JsonNode, Map<String, Object>> f) {
-    handle(res, () -> {
-      long declared = req.headers().contentLength().orElse(-1L);
-      if (declared > config.maxBodyBytes()) {
-        throw new ApiException(413, "request body of " + declared + " bytes exceeds the limit of "
-            + config.maxBodyBytes());
-      }
-      byte[] bytes = req.content().as(byte[].class);
-      if (bytes.length > config.maxBodyBytes()) {
-        throw new ApiException(413, "request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-      }
-      JsonNode body;
-      try {
-        body = JSON.readTree(bytes);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
-      } catch (java.io.IOException e) {
-        throw new ApiException(400, "unreadable body: " + e.getMessage());
-      }
-      if (body == null || !body.isObject()) throw new ApiException(400, "the body must be a JSON object");
-      return f.apply(body);
-    });
+  /** Reads the body as {@code type}, answers {@code f} of it. */
+  private <T> Reply handleBody(ServerRequest req, Class<T> type, Function<T, ?> f) {
+    return handle(() -> f.apply(read(req, type)));
+  }
+
+  private <T> T read(ServerRequest req, Class<T> type) {
+    long declared = req.headers().contentLength().orElse(-1L);
+    if (declared > config.maxBodyBytes()) {
+      throw new ApiException(413, "request body of " + declared + " bytes exceeds the limit of "
+          + config.maxBodyBytes());
+    }
+    byte[] bytes = req.content().as(byte[].class);
+    if (bytes.length > config.maxBodyBytes()) {
+      throw new ApiException(413, "request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
+    }
+    T body;
+    try {
+      body = Api.JSON.readValue(bytes, type);
+    } catch (MismatchedInputException e) {
+      throw new ApiException(400, e.getPath().isEmpty() ? "the body must be a JSON object" : wrongType(e));
+    } catch (InputCoercionException e) {
+      throw new ApiException(400, "number out of range: " + e.getOriginalMessage());
+    } catch (StreamReadException e) {
+      throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new ApiException(400, "unreadable body: " + e.getMessage());
+    }
+    if (body == null) throw new ApiException(400, "the body must be a JSON object");
+    return body;
+  }
+
+  /** {@code "k" must be an integer}: the innermost field named, and what it must be. */
+  static String wrongType(MismatchedInputException e) {
+    String field = "body";
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) field = ref.getFieldName();
+    }
+    Class<?> t = e.getTargetType();
+    String expected = t == null ? "of another type"
+        : t == Integer.class || t == int.class || t == Long.class || t == long.class ? "an integer"
+        : t == Float.class || t == float.class || t == Double.class || t == double.class ? "a number"
+        : t == Boolean.class || t == boolean.class ? "true or false"
+        : t == String.class ? "a string"
+        : java.util.Collection.class.isAssignableFrom(t) || t.isArray() ? "a list"
+        : "an object";
+    return "\"" + field + "\" must be " + expected;
+  }
+
+  /** An answer not yet sent: a status and a body record. */
+  private record Reply(int status, Object body) {}
+
+  /** A route's work: the answer to a request, computed before anything is sent. */
+  @FunctionalInterface
+  private interface Work {
+    Reply answer(ServerRequest req);
   }
 
   private interface Call {
-    Map<String, Object> run();
+    Object run();
   }
 
-  private static void handle(ServerResponse res, Call call) {
+  /** 200 with the call's result, or the error it ends in. */
+  private static Reply handle(Call call) {
     try {
-      json(res, 200, call.run());
+      return new Reply(200, call.run());
     } catch (ApiException e) {
-      json(res, e.status, Map.of("error", e.getMessage()));
+      return new Reply(e.status, new Api.ErrorBody(e.getMessage()));
     } catch (IllegalArgumentException e) {
-      json(res, 400, Map.of("error", String.valueOf(e.getMessage())));
+      return new Reply(400, new Api.ErrorBody(String.valueOf(e.getMessage())));
     } catch (RuntimeException e) {
-      LOG.error("request failed", e);
-      json(res, 500, Map.of("error", "internal error: " + e));
+      return internalError(e);
     }
+  }
+
+  /**
+   * A 500 that names an error id and nothing else: the exception's text may name files, classes or
+   * data, so it goes to the log under that id.
+   */
+  private static Reply internalError(RuntimeException e) {
+    String id = UUID.randomUUID().toString();
+    LOG.error("request failed, error id {}", id, e);
+    return new Reply(500, new Api.ErrorBody("internal error; the server log has the details under error id " + id,
+        id));
+  }
+
+  private static void send(ServerResponse res, Reply reply) {
+    json(res, reply.status(), reply.body());
   }
 
   private static void json(ServerResponse res, int status, Object body) {
     String text;
     try {
-      text = JSON.writeValueAsString(body);
+      text = Api.JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
+      LOG.error("could not encode a {} response", body.getClass().getSimpleName(), e);
       text = "{\"error\":\"could not encode the response\"}";
       status = 500;
     }

@@ -1,6 +1,5 @@
 package dev.kindred.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
@@ -10,9 +9,8 @@ import dev.kindred.serve.retrieval.Retrieval;
 import dev.kindred.serve.retrieval.RetrievalConfig;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +85,8 @@ public final class RecommendationService {
 
     synchronized void add(int item, float value) {
       if (n == items.length) {
-        items = java.util.Arrays.copyOf(items, 2 * n);
-        values = java.util.Arrays.copyOf(values, 2 * n);
+        items = Arrays.copyOf(items, 2 * n);
+        values = Arrays.copyOf(values, 2 * n);
       }
       items[n] = item;
       values[n] = value;
@@ -140,22 +138,12 @@ public final class RecommendationService {
   }
 
   /** Readiness facts: model kind, algorithm, version, sizes. */
-  Map<String, Object> describe() {
+  Api.Readiness describe() {
     ServingState s = state;
     Model model = s.model;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", "ready");
-    m.put("model", model.provenance().algorithm());
-    m.put("kind", model.kind());
-    m.put("version", s.version);
-    m.put("source", s.source);
-    m.put("users", model.numUsers());
-    m.put("items", model.numItems());
-    m.put("created_at_millis", model.provenance().createdAtMillis());
-    m.put("loaded_at_millis", s.loadedAtMillis);
-    m.put("exclude_seen_available", s.seen != null);
-    m.put("retrieval", s.retrieval.describe());
-    return m;
+    return new Api.Readiness("ready", model.provenance().algorithm(), model.kind(), s.version, s.source,
+        model.numUsers(), model.numItems(), model.provenance().createdAtMillis(), s.loadedAtMillis, s.seen != null,
+        s.retrieval.describe());
   }
 
   /**
@@ -169,7 +157,7 @@ public final class RecommendationService {
    * @throws IllegalArgumentException if {@code next} cannot replace the serving model (nothing changes)
    * @throws IOException if the event log cannot be read (nothing changes)
    */
-  public Map<String, Object> swap(Model next, String source) throws IOException {
+  public ModelSwap swap(Model next, String source) throws IOException {
     Objects.requireNonNull(next, "next");
     synchronized (swapLock) {
       ServingState old = state;
@@ -190,15 +178,8 @@ public final class RecommendationService {
       LOG.info("model swapped: {} ({}) -> {} ({}) from {}; {} logged events re-applied ({})", old.version,
           old.model.provenance().algorithm(), fresh.version, next.provenance().algorithm(), source, applied,
           cutoffNote(fresh));
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("previous_version", old.version);
-      out.put("version", fresh.version);
-      out.put("model", next.provenance().algorithm());
-      out.put("source", source);
-      out.put("events_reapplied", applied);
-      out.put("events_cutoff_millis", fresh.cutoffMillis() == Long.MIN_VALUE ? null : fresh.cutoffMillis());
-      out.put("events_rule", cutoffNote(fresh));
-      return out;
+      return new ModelSwap(old.version, fresh.version, next.provenance().algorithm(), source, applied,
+          fresh.cutoffMillis() == Long.MIN_VALUE ? null : fresh.cutoffMillis(), cutoffNote(fresh));
     }
   }
 
@@ -231,67 +212,59 @@ public final class RecommendationService {
   }
 
   /**
-   * One user's list. Body fields: {@code user} (external id) or {@code history} (list of item ids,
-   * for a user the model does not know), {@code k}, {@code exclude_seen} (default true),
-   * {@code exclude} and {@code candidates} (item ids).
+   * One user's list: for {@code user} (external id) or from {@code history} (item ids, for a user
+   * the model does not know), {@code k}, {@code exclude_seen} (default true), {@code exclude} and
+   * {@code candidates} (item ids).
    */
-  Map<String, Object> recommend(JsonNode body) {
+  Api.Recommendation recommend(Api.RecommendRequest req) {
     ServingState st = state;
     Model model = st.model;
-    int k = k(body);
+    int k = k(req.k());
     List<String> unknown = new ArrayList<>();
-    int[] exclude = items(model, body.get("exclude"), "exclude", unknown);
-    int[] candidates = items(model, body.get("candidates"), "candidates", unknown);
-    Map<String, Object> out = new LinkedHashMap<>();
+    int[] exclude = items(model, req.exclude(), unknown);
+    int[] candidates = items(model, req.candidates(), unknown);
+    String user = req.user();
+    List<String> history = req.history();
+    int known = user == null ? -1 : model.userIndex().indexOf(user);
+    UserEvents recent = user == null ? null : st.events.get(user);
     ScoredItems s;
-    JsonNode user = body.get("user");
-    JsonNode history = body.get("history");
-    UserEvents recent = user == null || user.isNull() ? null : st.events.get(user.asText());
-    if (recent != null && (history == null || !history.isArray())) {
+    String source;
+    if (recent != null && history == null) {
       // The user acted since training: fold in training history plus events, so the list reflects them.
       float[][] vals = new float[1][];
-      int[] hist = recent.merged(st.seen, model.userIndex().indexOf(user.asText()), vals)[0];
-      try {
-        s = st.recommender.recommendFromHistory(hist, vals[0], k, new RecommendOptions(null, exclude, candidates));
-      } catch (UnsupportedOperationException e) {
-        throw new ApiException(422, e.getMessage());
-      }
-      out.put("user", user.asText());
-      out.put("source", "fold-in");
-    } else if (user != null && !user.isNull() && model.userIndex().indexOf(user.asText()) >= 0) {
-      int u = model.userIndex().indexOf(user.asText());
-      boolean excludeSeen = !body.has("exclude_seen") || body.get("exclude_seen").asBoolean(true);
-      RecommendOptions o = new RecommendOptions(excludeSeen ? st.seen : null, exclude, candidates);
-      s = st.recommender.recommend(u, k, o);
-      out.put("user", user.asText());
-      out.put("source", "model");
-    } else if (history != null && history.isArray()) {
-      int[] hist = items(model, history, "history", unknown);
-      if (hist == null || hist.length == 0) {
+      int[] hist = recent.merged(st.seen, known, vals)[0];
+      s = foldIn(st, hist, vals[0], k, new RecommendOptions(null, exclude, candidates));
+      source = "fold-in";
+    } else if (known >= 0) {
+      boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
+      s = st.recommender.recommend(known, k, new RecommendOptions(excludeSeen ? st.seen : null, exclude, candidates));
+      source = "model";
+    } else if (history != null) {
+      int[] hist = items(model, history, unknown);
+      if (hist.length == 0) {
         throw new ApiException(400, "history has no item known to the model");
       }
-      try {
-        s = st.recommender.recommendFromHistory(hist, null, k, new RecommendOptions(null, exclude, candidates));
-      } catch (UnsupportedOperationException e) {
-        throw new ApiException(422, e.getMessage());
-      }
-      if (user != null && !user.isNull()) out.put("user", user.asText());
-      out.put("source", "fold-in");
-    } else if (user != null && !user.isNull() && st.popular != null) {
+      s = foldIn(st, hist, null, k, new RecommendOptions(null, exclude, candidates));
+      source = "fold-in";
+    } else if (user != null && st.popular != null) {
       s = popularFallback(st, k, exclude, candidates);
-      out.put("user", user.asText());
-      out.put("source", "popularity-fallback");
-    } else if (user != null && !user.isNull()) {
-      throw new ApiException(404, "unknown user '" + user.asText() + "' (send a history to fold the user in)");
+      source = "popularity-fallback";
+    } else if (user != null) {
+      throw new ApiException(404, "unknown user '" + user + "' (send a history to fold the user in)");
     } else {
       throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
     }
-    out.put("retrieval", "popularity-fallback".equals(out.get("source")) ? "popularity"
-        : st.retrieval.servedBy(candidates != null));
-    out.put("items", external(model, s));
-    out.put("scores", s.scores());
-    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
-    return out;
+    String retrieval = source.equals("popularity-fallback") ? "popularity" : st.retrieval.servedBy(candidates != null);
+    return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown);
+  }
+
+  /** A list folded in from a history; a model that cannot fold users in is a 422. */
+  private static ScoredItems foldIn(ServingState st, int[] items, float[] values, int k, RecommendOptions options) {
+    try {
+      return st.recommender.recommendFromHistory(items, values, k, options);
+    } catch (UnsupportedOperationException e) {
+      throw new ApiException(422, e.getMessage());
+    }
   }
 
   /** The most popular training items, minus exclusions, within candidates when given. */
@@ -312,36 +285,25 @@ public final class RecommendationService {
       items[n] = i;
       scores[n++] = st.seen.itemDegree(i);
     }
-    return new ScoredItems(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(scores, n));
+    return new ScoredItems(Arrays.copyOf(items, n), Arrays.copyOf(scores, n));
   }
 
   /**
-   * Takes events: {@code {"events": [{"user", "item", "value"?}, ...]}} (or one event as the body).
-   * Known items are appended to the durable log, then applied; the next recommendation for each
-   * user reflects them. Unknown items are reported and skipped.
+   * Takes events: a list under {@code events}, or one event as the body. Known items are appended
+   * to the durable log, then applied; the next recommendation for each user reflects them. Unknown
+   * items are reported and skipped.
    */
-  Map<String, Object> ingest(JsonNode body) {
+  Api.EventsAccepted ingest(Api.EventsRequest req) {
     if (log == null) throw new ApiException(405, "this server takes no events (start it with an event log)");
-    JsonNode list = body.has("events") ? body.get("events") : null;
-    List<JsonNode> raw = new ArrayList<>();
-    if (list != null) {
-      if (!list.isArray()) throw new ApiException(400, "\"events\" must be a list");
-      list.forEach(raw::add);
-    } else {
-      raw.add(body);
-    }
+    List<Api.Event> raw = req.all();
     if (raw.size() > config.maxBatch()) {
       throw new ApiException(413, raw.size() + " events exceed the limit of " + config.maxBatch() + " per request");
     }
-    for (JsonNode e : raw) {
-      JsonNode u = e.get("user");
-      JsonNode i = e.get("item");
-      if (u == null || i == null || u.asText().isEmpty() || i.asText().isEmpty()) {
+    for (Api.Event e : raw) {
+      if (e == null || e.user() == null || e.item() == null || e.user().isEmpty() || e.item().isEmpty()) {
         throw new ApiException(400, "each event needs \"user\" and \"item\"");
       }
-      JsonNode v = e.get("value");
-      if (v != null && !v.isNumber()) throw new ApiException(400, "\"value\" must be a number, got " + v);
-      if (v != null && !Float.isFinite((float) v.asDouble())) throw new ApiException(400, "\"value\" must be finite");
+      if (e.value() != null && !Float.isFinite(e.value())) throw new ApiException(400, "\"value\" must be finite");
     }
     List<EventLog.Event> accepted = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
@@ -351,15 +313,13 @@ public final class RecommendationService {
       ServingState st = state;
       List<Integer> itemIdx = new ArrayList<>();
       long now = System.currentTimeMillis();
-      for (JsonNode e : raw) {
-        String item = e.get("item").asText();
-        int idx = st.model.itemIndex().indexOf(item);
+      for (Api.Event e : raw) {
+        int idx = st.model.itemIndex().indexOf(e.item());
         if (idx < 0) {
-          unknown.add(item);
+          unknown.add(e.item());
           continue;
         }
-        JsonNode v = e.get("value");
-        accepted.add(new EventLog.Event(e.get("user").asText(), item, v == null ? 1f : (float) v.asDouble(), now));
+        accepted.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
         itemIdx.add(idx);
       }
       try {
@@ -375,16 +335,13 @@ public final class RecommendationService {
       }
     }
     eventsIngested.add(accepted.size());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("accepted", accepted.size());
-    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
-    return out;
+    return new Api.EventsAccepted(accepted.size(), unknown);
   }
 
   /** Lists for several users: {@code users}, {@code k}, {@code exclude_seen}. */
-  Map<String, Object> recommendBatch(JsonNode body) {
-    JsonNode users = body.get("users");
-    if (users == null || !users.isArray() || users.isEmpty()) {
+  Api.BatchRecommendations recommendBatch(Api.BatchRequest req) {
+    List<String> users = req.users();
+    if (users == null || users.isEmpty()) {
       throw new ApiException(400, "\"users\" must be a non-empty list of user ids");
     }
     if (users.size() > config.maxBatch()) {
@@ -392,105 +349,86 @@ public final class RecommendationService {
     }
     ServingState st = state;
     Model model = st.model;
-    int k = k(body);
-    boolean excludeSeen = !body.has("exclude_seen") || body.get("exclude_seen").asBoolean(true);
+    int k = k(req.k());
+    boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
     List<String> unknownUsers = new ArrayList<>();
     List<String> known = new ArrayList<>();
-    List<Integer> idx = new ArrayList<>();
-    for (JsonNode u : users) {
-      int i = model.userIndex().indexOf(u.asText());
+    int[] idx = new int[users.size()];
+    for (String u : users) {
+      String id = String.valueOf(u); // a JSON null in the list is the unknown id "null", as ever
+      int i = model.userIndex().indexOf(id);
       if (i < 0) {
-        unknownUsers.add(u.asText());
+        unknownUsers.add(id);
       } else {
-        known.add(u.asText());
-        idx.add(i);
+        idx[known.size()] = i;
+        known.add(id);
       }
     }
-    ScoredItems[] lists = st.recommender.recommendAll(idx.stream().mapToInt(Integer::intValue).toArray(), k,
+    ScoredItems[] lists = st.recommender.recommendAll(Arrays.copyOf(idx, known.size()), k,
         new RecommendOptions(excludeSeen ? st.seen : null, null, null), 1);
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Api.UserList> rows = new ArrayList<>(lists.length);
     for (int j = 0; j < lists.length; j++) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("user", known.get(j));
-      row.put("items", external(model, lists[j]));
-      row.put("scores", lists[j].scores());
-      rows.add(row);
+      rows.add(new Api.UserList(known.get(j), external(model, lists[j]), lists[j].scores()));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("retrieval", st.retrieval.servedBy(false));
-    out.put("recommendations", rows);
-    if (!unknownUsers.isEmpty()) out.put("unknown_users", unknownUsers);
-    return out;
+    return new Api.BatchRecommendations(st.retrieval.servedBy(false), rows, unknownUsers);
   }
 
-  Map<String, Object> similar(String item, int k) {
+  Api.SimilarItems similar(String item, int k) {
     checkK(k);
     ServingState st = state;
     int i = st.model.itemIndex().indexOf(item);
     if (i < 0) throw new ApiException(404, "unknown item '" + item + "'");
     ScoredItems s = st.recommender.similarItems(i, k);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("item", item);
-    out.put("items", external(st.model, s));
-    out.put("scores", s.scores());
-    return out;
+    return new Api.SimilarItems(item, external(st.model, s), s.scores());
   }
 
   /** Scores of (user, item) pairs: {@code user} and {@code items}. */
-  Map<String, Object> score(JsonNode body) {
-    JsonNode user = body.get("user");
-    if (user == null || user.isNull()) throw new ApiException(400, "\"user\" is required");
+  Api.Scores score(Api.ScoreRequest req) {
+    String user = req.user();
+    if (user == null) throw new ApiException(400, "\"user\" is required");
     Model model = state.model;
-    int u = model.userIndex().indexOf(user.asText());
-    if (u < 0) throw new ApiException(404, "unknown user '" + user.asText() + "'");
+    int u = model.userIndex().indexOf(user);
+    if (u < 0) throw new ApiException(404, "unknown user '" + user + "'");
+    if (req.items() == null) throw new ApiException(400, "\"items\" must be a list of item ids");
     List<String> unknown = new ArrayList<>();
-    int[] items = items(model, body.get("items"), "items", unknown);
-    if (items == null) throw new ApiException(400, "\"items\" must be a list of item ids");
+    int[] items = items(model, req.items(), unknown);
     float[] scores = new float[items.length];
-    List<String> ids = new ArrayList<>();
+    List<String> ids = new ArrayList<>(items.length);
     for (int j = 0; j < items.length; j++) {
       scores[j] = model.score(u, items[j]);
       ids.add(model.itemIndex().externalId(items[j]));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("user", user.asText());
-    out.put("items", ids);
-    out.put("scores", scores);
-    if (!unknown.isEmpty()) out.put("unknown_items", unknown);
-    return out;
+    return new Api.Scores(user, ids, scores, unknown);
   }
 
-  private int k(JsonNode body) {
-    JsonNode n = body.get("k");
-    if (n == null) return 10;
-    if (!n.canConvertToInt()) throw new ApiException(400, "\"k\" must be an integer, got " + n);
-    int k = n.asInt();
-    checkK(k);
-    return k;
+  /** {@code k} of a request, 10 when absent. */
+  private int k(Integer k) {
+    int v = k == null ? 10 : k;
+    checkK(v);
+    return v;
   }
-
   void checkK(int k) {
     if (k < 1 || k > config.maxK()) {
       throw new ApiException(400, "\"k\" must be in [1, " + config.maxK() + "], got " + k);
     }
   }
 
-  /** Item indices of a JSON list of ids (null when absent); unknown ids are collected, not fatal. */
-  private static int[] items(Model model, JsonNode list, String field, List<String> unknown) {
-    if (list == null || list.isNull()) return null;
-    if (!list.isArray()) throw new ApiException(400, "\"" + field + "\" must be a list of item ids");
+  /** Item indices of a list of ids (null when absent); unknown ids are collected, not fatal. */
+  private static int[] items(Model model, List<String> ids, List<String> unknown) {
+    if (ids == null) return null;
     IdIndex ii = model.itemIndex();
-    int[] out = new int[list.size()];
+    int[] out = new int[ids.size()];
     int n = 0;
-    for (JsonNode x : list) {
-      int i = ii.indexOf(x.asText());
+    for (String id : ids) {
+      String x = String.valueOf(id); // a JSON null in the list is the unknown id "null", as ever
+      int i = ii.indexOf(x);
       if (i < 0) {
-        unknown.add(x.asText());
+        unknown.add(x);
       } else {
         out[n++] = i;
       }
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static List<String> external(Model model, ScoredItems s) {

@@ -1,6 +1,5 @@
 package dev.kindred.serve;
 
-import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
@@ -102,37 +101,7 @@ final class ServingState {
    * external id (a swapped-in model may order or cover ids differently); null stays null.
    */
   static Interactions onModel(Interactions seen, Model model) {
-    if (seen == null) return null;
-    IdIndex mu = model.userIndex();
-    IdIndex mi = model.itemIndex();
-    int[] userMap = map(seen.userIndex(), seen.numUsers(), mu);
-    int[] itemMap = map(seen.itemIndex(), seen.numItems(), mi);
-    int n = seen.size();
-    int[] u = new int[n];
-    int[] i = new int[n];
-    float[] v = new float[n];
-    int w = 0;
-    int[] ptr = seen.userPtr();
-    int[] idx = seen.itemIdx();
-    for (int x = 0; x < seen.numUsers(); x++) {
-      if (userMap[x] < 0) continue;
-      for (int j = ptr[x]; j < ptr[x + 1]; j++) {
-        int it = itemMap[idx[j]];
-        if (it < 0) continue;
-        u[w] = userMap[x];
-        i[w] = it;
-        v[w++] = seen.values()[j];
-      }
-    }
-    return Interactions.fromCoo(mu, mi, mu.size(), mi.size(), u, i, v, null, w, DuplicatePolicy.LAST);
-  }
-
-  private static int[] map(IdIndex from, int n, IdIndex to) {
-    int[] m = new int[n];
-    for (int x = 0; x < n; x++) {
-      m[x] = from.isNumeric() && to.isNumeric() ? to.indexOf(from.longId(x)) : to.indexOf(from.externalId(x));
-    }
-    return m;
+    return seen == null ? null : seen.onto(model.userIndex(), model.itemIndex());
   }
 
   private static int[] byPopularity(Interactions seen) {

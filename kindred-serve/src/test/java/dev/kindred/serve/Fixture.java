@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /** The test model (50 users "u0".."u49" x 80 items "i0".."i79", k = 8, ridge fold-in) and an HTTP client. */
@@ -38,7 +37,8 @@ final class Fixture {
     IdIndex.Builder ib = new IdIndex.Builder();
     for (int u = 0; u < 50; u++) ub.add("u" + u);
     for (int i = 0; i < 80; i++) ib.add("i" + i);
-    Provenance prov = new Provenance("ials", Map.of(), 0, seed, 1, 50, 80, 5, 0.1, createdAtMillis, "test");
+    Provenance prov = Provenance.builder("ials").seed(seed).size(50, 80, 5).trainSeconds(0.1)
+        .createdAtMillis(createdAtMillis).kindredVersion("test").build();
     return new LatentFactorModel(prov, ub.build(), ib.build(), 0f, null, null, p, q, Float.NEGATIVE_INFINITY,
         Float.POSITIVE_INFINITY, new FoldInRule.Ridge(0.1f, true, 10f, false));
   }

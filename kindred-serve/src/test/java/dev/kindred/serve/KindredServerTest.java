@@ -116,6 +116,14 @@ class KindredServerTest {
 
     assertThat(post("/v1/recommend", "[1,2]").status()).isEqualTo(400);
     assertThat(post("/v1/recommend", "{\"k\":3}").body().get("error").asText()).contains("\"user\"");
+    // Field types are checked by the request record: a number sent as a string is refused, by name.
+    Fixture.Reply wrongType = post("/v1/recommend", "{\"user\":\"u1\",\"k\":\"5\"}");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.body().get("error").asText()).isEqualTo("\"k\" must be an integer");
+    assertThat(post("/v1/score", "{\"user\":\"u4\",\"items\":\"i1\"}").body().get("error").asText())
+        .isEqualTo("\"items\" must be a list");
+    assertThat(post("/v1/recommend", "{\"user\":\"u1\",\"k\":2,\"extra\":{\"a\":1}}").status())
+        .as("unknown fields are ignored").isEqualTo(200);
     assertThat(get("/v1/users/u1/recommendations?k=abc").status()).isEqualTo(400);
     assertThat(get("/v1/users/u1/recommendations?k=5000").body().get("error").asText()).contains("[1, 50]");
 
@@ -132,5 +140,23 @@ class KindredServerTest {
     assertThat(post("/v1/recommend", big).status()).isEqualTo(413);
     String many = "{\"users\":[" + "\"u1\",".repeat(20) + "\"u2\"]}";
     assertThat(post("/v1/recommend/batch", many).status()).isEqualTo(413);
+  }
+
+  @Test
+  void aServerFailureIsA500WithAnErrorIdAndNoExceptionText() throws Exception {
+    server.onAdmitted(() -> {
+      throw new IllegalStateException("secret detail from /srv/models/a.kdm");
+    });
+    try {
+      Fixture.Reply r = get("/v1/users/u1/recommendations?k=3");
+      assertThat(r.status()).isEqualTo(500);
+      String id = r.body().get("error_id").asText();
+      assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+      assertThat(r.body().get("error").asText()).contains(id).doesNotContain("secret").doesNotContain("/srv")
+          .doesNotContain("IllegalStateException");
+    } finally {
+      server.onAdmitted(null);
+    }
+    assertThat(get("/v1/users/u1/recommendations?k=3").status()).as("the next request is served").isEqualTo(200);
   }
 }

@@ -4,49 +4,52 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.struct;
 
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.data.ColumnMapping;
 import dev.kindred.data.InteractionFormat;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Interactions read from any Spark source, with external ids mapped to dense {@code int}
  * indices: the distributed counterpart of kindred-core's {@link Interactions}.
  *
- * <p>Id mapping (distributed, deterministic): the distinct user (item) ids are found with a
- * shuffle, sorted (numerically when every id is a canonical decimal long, as kindred-core's
- * {@link IdIndex} keeps them; else as strings) and numbered {@code 0..n-1} in that order by
- * {@code zipWithIndex}; the interactions are encoded by a join against that mapping (Spark picks
- * a broadcast join for small mappings, a shuffle join otherwise), so no executor needs the whole
- * mapping. The same data always gives the same indices, whatever its partitioning or row order.
- * Only the ids are then collected to the driver as two {@link IdIndex}es, because the model file
- * stores them: driver memory about {@code 32 n} bytes for {@code n} numeric ids, about
- * {@code 80 + 2 len} bytes per string id (the array plus the index's hash map).
+ * <p>Id mapping (deterministic): the distinct user (item) ids meet on the cluster through one
+ * shuffle and go to the driver, which sorts them (numerically when every id is a canonical decimal
+ * long, as kindred-core's {@link IdIndex} keeps them; else in code point order) and numbers them
+ * {@code 0..n-1} in that order. The sorted lists are broadcast and every row is encoded by binary
+ * search, so the same data always gives the same indices, whatever its partitioning or row order.
+ * The driver keeps the ids as two {@link IdIndex}es, because the model file stores them: about
+ * {@code 32 n} bytes for {@code n} numeric ids, {@code 80 + 2 len} bytes per string id; each
+ * executor holds the two sorted lists while encoding ({@code 8 n} bytes numeric, the strings otherwise).
  *
  * <p>Repeated (user, item) pairs are resolved by a {@link DuplicatePolicy} as the single-machine
  * reader does ({@code LAST} orders by timestamp, then by input order). Rows whose user or item is
@@ -60,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class SparkInteractions {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkInteractions.class);
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** Column names of the datasets {@link #read} returns. */
   public static final Columns STANDARD = new Columns("user", "item", "value", "ts");
@@ -180,9 +185,22 @@ public final class SparkInteractions {
         : raw.select(user, item, value.as("value"));
   }
 
-  /** {@link #read} then {@link #from} with {@link #STANDARD} columns (or {@code columns} for named formats). */
+  /**
+   * {@link #read} then {@link #from} with {@link #STANDARD} columns (or {@code columns} for named
+   * formats). A {@code lightgcn} file is parsed line by line in plain Java instead (the rows of
+   * {@link #read}; a line is split on any whitespace, and {@code mapping} does not apply to this
+   * format): Spark SQL's plan for it (split, slice, explode) costs about 20 times more.
+   */
   public static SparkInteractions load(SparkSession spark, String path, String format, ColumnMapping mapping,
       Columns columns, DuplicatePolicy duplicates, StorageLevel level) {
+    if (format.trim().equalsIgnoreCase(InteractionFormat.LIGHTGCN.cliName())) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      int parts = sc.defaultParallelism();
+      // spark.read resolves the path (globs, folders; a missing one is an AnalysisException, as for the other formats).
+      String files = String.join(",", spark.read().text(path).inputFiles());
+      JavaRDD<RawRow> rows = sc.textFile(files, parts).mapPartitions(SparkInteractions::lightGcnRows);
+      return encode(sc, rows, parts, false, duplicates, level, "lightgcn " + path);
+    }
     Dataset<Row> df = read(spark, path, format, mapping);
     boolean named = SPARK_FORMATS.contains(format.trim().toLowerCase(Locale.ROOT));
     if (named && columns != null) {
@@ -194,8 +212,14 @@ public final class SparkInteractions {
   }
 
   /**
-   * Encodes a dataset: resolves duplicates, builds the two id mappings and encodes every row.
-   * Runs several Spark jobs (distinct ids, the joins, one count).
+   * Encodes a dataset: builds the two id mappings, encodes every row and resolves duplicates, in
+   * two Spark jobs of two stages each. (1) Every partition's distinct ids and its count of invalid
+   * rows meet through one shuffle and go to the driver, which sorts them and broadcasts the sorted
+   * lists. (2) The source is read again and each row encoded by binary search into compact
+   * {@link EncodedRows} batches bound for partition {@code user mod P}, which resolves that user's
+   * duplicate pairs ({@link DuplicateResolver}) and holds its chunks, cached; a fold counts them.
+   * {@code P} is the context's default parallelism. Only ids (once each) and 20-28 bytes per row
+   * cross the network.
    *
    * @throws IllegalArgumentException if a named column is missing or no valid row remains
    */
@@ -216,118 +240,188 @@ public final class SparkInteractions {
         : col(columns.value()).cast(DataTypes.StringType).try_cast(DataTypes.FloatType);
     Column t = hasTs ? col(columns.timestamp()).cast(DataTypes.StringType).try_cast(DataTypes.LongType)
         : lit(Long.MIN_VALUE);
-    Dataset<Row> typed = df.select(functions.trim(col(columns.user()).cast(DataTypes.StringType)).as("u"),
-        functions.trim(col(columns.item()).cast(DataTypes.StringType)).as("i"), v.as("v"),
-        functions.coalesce(t, lit(Long.MIN_VALUE)).as("t"), monotonically_increasing_id().as("o"));
-    Column valid = col("u").isNotNull().and(col("i").isNotNull()).and(functions.length(col("u")).gt(0))
-        .and(functions.length(col("i")).gt(0)).and(col("v").isNotNull()).and(functions.not(functions.isnan(col("v"))))
-        .and(functions.abs(col("v")).notEqual(lit(Float.POSITIVE_INFINITY)));
-    Dataset<Row> clean = typed.filter(valid);
-    Dataset<Row> deduped = switch (duplicates) {
-      case SUM -> clean.groupBy("u", "i").agg(functions.sum("v").cast(DataTypes.FloatType).as("v"),
-          functions.max("t").as("t"));
-      case MAX -> clean.groupBy("u", "i").agg(functions.max(struct(col("v"), col("t"), col("o"))).as("s"))
-          .select(col("u"), col("i"), col("s.v").as("v"), col("s.t").as("t"));
-      case LAST -> clean.groupBy("u", "i").agg(functions.max(struct(col("t"), col("o"), col("v"))).as("s"))
-          .select(col("u"), col("i"), col("s.v").as("v"), col("s.t").as("t"));
+    Column u = functions.trim(col(columns.user()).cast(DataTypes.StringType));
+    Column i = functions.trim(col(columns.item()).cast(DataTypes.StringType));
+    Column valid = u.isNotNull().and(i.isNotNull()).and(functions.length(u).gt(0)).and(functions.length(i).gt(0))
+        .and(v.isNotNull()).and(functions.not(functions.isnan(v)))
+        .and(functions.abs(v).notEqual(lit(Float.POSITIVE_INFINITY)));
+    // A null user marks an invalid row. No shuffle in this plan: both jobs of encode read it afresh.
+    JavaRDD<RawRow> rows = df.select(functions.when(valid, u).as("u"), i.as("i"), v.as("v"),
+        functions.coalesce(t, lit(Long.MIN_VALUE)).as("t")).javaRDD()
+        .map(r -> r.isNullAt(0) ? RawRow.INVALID : new RawRow(r.getString(0), r.getString(1), r.getFloat(2), r.getLong(3)));
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    return encode(sc, rows, sc.defaultParallelism(), hasTs, duplicates, level, "columns " + columns);
+  }
+
+  /** One source row as the encoder reads it; a null user marks a row dropped as invalid. */
+  private record RawRow(String user, String item, float value, long timestamp) implements java.io.Serializable {
+    static final RawRow INVALID = new RawRow(null, null, 0f, Long.MIN_VALUE);
+  }
+
+  /** A lightgcn part's rows: {@code user item item ...} per line, whitespace-separated, value 1. */
+  private static Iterator<RawRow> lightGcnRows(Iterator<String> lines) {
+    return new Iterator<>() {
+      private String[] fields = new String[0];
+      private int next = 1;
+
+      @Override
+      public boolean hasNext() {
+        while (next >= fields.length && lines.hasNext()) {
+          String line = lines.next().strip();
+          fields = line.isEmpty() ? new String[0] : WHITESPACE.split(line);
+          next = 1;
+        }
+        return next < fields.length;
+      }
+
+      @Override
+      public RawRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return new RawRow(fields[0], fields[next++], 1f, Long.MIN_VALUE);
+      }
     };
-    deduped = deduped.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      SparkSession spark = df.sparkSession();
-      Mapping userMap = mapping(spark, deduped, "u");
-      Mapping itemMap = mapping(spark, deduped, "i");
-      Dataset<Row> encoded = deduped.join(userMap.table, "u").join(itemMap.table, "i")
-          .select(col("u_idx"), col("i_idx"), col("v"), col("t"));
-      int chunkSize = InteractionChunk.TARGET_SIZE;
-      JavaRDD<InteractionChunk> chunks = encoded.javaRDD()
-          .mapPartitions((Iterator<Row> rows) -> toChunks(rows, hasTs, chunkSize).iterator())
-          .persist(level);
-      long[] stats = chunks.map(SparkInteractions::chunkStats).reduce(SparkInteractions::addStats);
-      userMap.cached().unpersist(false);
-      itemMap.cached().unpersist(false);
-      long size = stats[0];
-      if (size == 0) {
-        chunks.unpersist(false);
-        throw new IllegalArgumentException("no valid interactions in the data (columns " + columns + ")");
-      }
-      Row counts = typed.agg(functions.count(lit(1)), functions.sum(functions.when(valid, 1L).otherwise(0L))).first();
-      long total = counts.getLong(0);
-      long invalid = total - (counts.isNullAt(1) ? 0L : counts.getLong(1));
-      if (invalid > 0) {
-        LOG.warn("{} of {} rows dropped: null or empty id, or a value that is not a finite number", invalid, total);
-      }
-      long fp = 0x9E3779B97F4A7C15L ^ userMap.index.size() * 31L ^ itemMap.index.size();
-      fp = mix(fp + stats[1]);
-      LOG.info("encoded {} interactions: {} users x {} items, {} chunks", size, userMap.index.size(),
-          itemMap.index.size(), chunks.getNumPartitions());
-      return new SparkInteractions(userMap.index, itemMap.index, chunks, size, invalid, fp, hasTs);
-    } finally {
-      deduped.unpersist(false);
-    }
   }
 
-  /** An id column's mapping: a (id, idx) table for the join and the collected index. */
-  private record Mapping(Dataset<Row> table, IdIndex index, JavaPairRDD<String, Long> cached) {}
-
-  private static Mapping mapping(SparkSession spark, Dataset<Row> data, String column) {
-    // Used by three jobs (the numeric check, the sort's sampling and the sort): computed once.
-    Dataset<Row> distinct = data.select(col(column)).distinct().persist(StorageLevel.MEMORY_AND_DISK());
-    Column asLong = col(column).try_cast(DataTypes.LongType);
-    boolean numeric = distinct.filter(asLong.isNull().or(asLong.cast(DataTypes.StringType).notEqual(col(column))))
-        .limit(1).count() == 0;
-    Dataset<Row> sorted = numeric ? distinct.orderBy(asLong) : distinct.orderBy(col(column));
-    JavaPairRDD<String, Long> zipped = sorted.javaRDD().map(r -> r.getString(0)).zipWithIndex()
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    List<String> ids = zipped.keys().collect();
-    distinct.unpersist(false);
-    if (ids.size() > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(column + ": " + ids.size() + " distinct ids exceed the int index range");
-    }
-    IdIndex index;
-    if (numeric) {
-      long[] longs = new long[ids.size()];
-      for (int j = 0; j < longs.length; j++) {
-        longs[j] = Long.parseLong(ids.get(j));
+  /**
+   * The two jobs of {@link #from}: ids to the driver, then the encoded and deduplicated chunks.
+   * {@code rows} is read twice and never cached.
+   */
+  private static SparkInteractions encode(JavaSparkContext sc, JavaRDD<RawRow> rows, int parts, boolean hasTs,
+      DuplicatePolicy duplicates, StorageLevel level, String source) {
+    List<String> tagged = rows.mapPartitionsWithIndex(SparkInteractions::distinctIds, false).distinct(parts)
+        .collect();
+    List<String> userIds = new ArrayList<>();
+    List<String> itemIds = new ArrayList<>();
+    long invalid = 0;
+    for (String s : tagged) {
+      switch (s.charAt(0)) {
+        case 'u' -> userIds.add(s.substring(1));
+        case 'i' -> itemIds.add(s.substring(1));
+        default -> invalid += Long.parseLong(s.substring(s.indexOf(':') + 1));
       }
-      index = IdIndex.ofLongs(longs);
-    } else {
-      index = IdIndex.ofStrings(ids);
     }
-    StructType schema = new StructType().add(column, DataTypes.StringType, false)
-        .add(column + "_idx", DataTypes.IntegerType, false);
-    JavaRDD<Row> rows = zipped.map(p -> RowFactory.create(p._1(), (int) (long) p._2()));
-    return new Mapping(spark.createDataFrame(rows, schema), index, zipped);
+    if (invalid > 0) {
+      LOG.warn("{} rows dropped: null or empty id, or a value that is not a finite number", invalid);
+    }
+    if (userIds.isEmpty()) {
+      throw new IllegalArgumentException("no valid interactions in the data (" + source + ")");
+    }
+    SortedIds users = SortedIds.of(userIds, "user");
+    SortedIds items = SortedIds.of(itemIds, "item");
+    Broadcast<SortedIds> bu = sc.broadcast(users);
+    Broadcast<SortedIds> bi = sc.broadcast(items);
+    int chunkSize = InteractionChunk.TARGET_SIZE;
+    JavaRDD<Tuple2<Integer, EncodedRows>> batches = rows.mapPartitionsWithIndex(
+        (p, it) -> new RowEncoder(it, p, bu.value(), bi.value(), hasTs, parts), false);
+    JavaRDD<InteractionChunk> chunks = JavaPairRDD.fromJavaRDD(batches).partitionBy(new HashPartitioner(parts))
+        .values().mapPartitions(b -> DuplicateResolver.resolve(b, duplicates, hasTs, chunkSize).iterator())
+        .persist(level);
+    long[] stats = chunks.map(SparkInteractions::chunkStats).fold(new long[2], SparkInteractions::addStats);
+    IdIndex userIndex = users.toIdIndex();
+    IdIndex itemIndex = items.toIdIndex();
+    long fp = 0x9E3779B97F4A7C15L ^ userIndex.size() * 31L ^ itemIndex.size();
+    fp = mix(fp + stats[1]);
+    LOG.info("encoded {} interactions: {} users x {} items, {} chunks", stats[0], userIndex.size(), itemIndex.size(),
+        chunks.getNumPartitions());
+    return new SparkInteractions(userIndex, itemIndex, chunks, stats[0], invalid, fp, hasTs);
   }
 
-  private static List<InteractionChunk> toChunks(Iterator<Row> rows, boolean hasTs, int chunkSize) {
-    List<InteractionChunk> out = new ArrayList<>();
-    int[] u = new int[chunkSize];
-    int[] i = new int[chunkSize];
-    float[] v = new float[chunkSize];
-    long[] t = hasTs ? new long[chunkSize] : null;
-    int n = 0;
+  /**
+   * A partition's distinct ids tagged {@code u} (user) or {@code i} (item), and its count of
+   * invalid rows tagged {@code #partition:} (so that equal counts of two partitions stay apart).
+   */
+  private static Iterator<String> distinctIds(int partition, Iterator<RawRow> rows) {
+    Set<String> out = new HashSet<>();
+    long invalid = 0;
     while (rows.hasNext()) {
-      Row r = rows.next();
-      u[n] = r.getInt(0);
-      i[n] = r.getInt(1);
-      v[n] = r.getFloat(2);
-      if (t != null) {
-        t[n] = r.getLong(3);
-      }
-      if (++n == chunkSize) {
-        out.add(new InteractionChunk(u, i, v, t));
-        u = new int[chunkSize];
-        i = new int[chunkSize];
-        v = new float[chunkSize];
-        t = hasTs ? new long[chunkSize] : null;
-        n = 0;
+      RawRow r = rows.next();
+      if (r.user() == null) {
+        invalid++;
+      } else {
+        out.add("u" + r.user());
+        out.add("i" + r.item());
       }
     }
-    if (n > 0) {
-      out.add(new InteractionChunk(Arrays.copyOf(u, n), Arrays.copyOf(i, n), Arrays.copyOf(v, n),
-          t == null ? null : Arrays.copyOf(t, n)));
+    if (invalid > 0) {
+      out.add("#" + partition + ":" + invalid);
     }
-    return out;
+    return out.iterator();
+  }
+
+  /**
+   * Encodes one input partition's valid rows into batches keyed by destination partition
+   * ({@code user mod parts}); a batch is emitted when full, the rest at the end. The input
+   * position {@code partition << 33 | row} (as Spark's {@code monotonically_increasing_id}) orders
+   * duplicates for {@link DuplicatePolicy#LAST}.
+   */
+  private static final class RowEncoder implements Iterator<Tuple2<Integer, EncodedRows>> {
+    private static final int BATCH = 1 << 14;
+    private final Iterator<RawRow> rows;
+    private final SortedIds users;
+    private final SortedIds items;
+    private final boolean hasTs;
+    private final EncodedRows[] open;
+    private final ArrayDeque<Tuple2<Integer, EncodedRows>> ready = new ArrayDeque<>();
+    private long position;
+    private boolean flushed;
+
+    RowEncoder(Iterator<RawRow> rows, int partition, SortedIds users, SortedIds items, boolean hasTs, int parts) {
+      this.rows = rows;
+      this.users = users;
+      this.items = items;
+      this.hasTs = hasTs;
+      this.open = new EncodedRows[parts];
+      this.position = (long) partition << 33;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && rows.hasNext()) {
+        RawRow r = rows.next();
+        long at = position++;
+        if (r.user() == null) {
+          continue;
+        }
+        int user = index(users, r.user());
+        int dest = user % open.length;
+        if (open[dest] == null) {
+          open[dest] = new EncodedRows(BATCH, hasTs);
+        }
+        open[dest].add(user, index(items, r.item()), r.value(), r.timestamp(), at);
+        if (open[dest].size() == BATCH) {
+          ready.add(new Tuple2<>(dest, open[dest]));
+          open[dest] = null;
+        }
+      }
+      if (ready.isEmpty() && !flushed) {
+        flushed = true;
+        for (int p = 0; p < open.length; p++) {
+          if (open[p] != null) {
+            ready.add(new Tuple2<>(p, open[p]));
+            open[p] = null;
+          }
+        }
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Tuple2<Integer, EncodedRows> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+  }
+
+  private static int index(SortedIds ids, String id) {
+    int j = ids.indexOf(id);
+    if (j < 0) {
+      throw new IllegalStateException("id '" + id + "' missing from the collected ids: the input changed between jobs");
+    }
+    return j;
   }
 
   /** {count, order-independent hash sum} of a chunk. */

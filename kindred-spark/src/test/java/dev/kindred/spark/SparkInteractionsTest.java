@@ -125,6 +125,11 @@ class SparkInteractionsTest {
     assertEquals(3, g.numUsers());
     assertEquals(3, g.numItems());
     assertEquals(1f, value(g.toLocal(), 2, 2));
+    // lightgcn is parsed in plain Java; a missing path still fails as Spark SQL's sources do.
+    Exception missing = assertThrows(Exception.class, () -> SparkInteractions.load(spark,
+        dir.resolve("absent.txt").toString(), "lightgcn", null, null, DuplicatePolicy.LAST, StorageLevel.MEMORY_ONLY()));
+    assertEquals("org.apache.spark.sql.AnalysisException", missing.getClass().getName());
+    assertTrue(missing.getMessage().contains("absent.txt"), missing.getMessage());
   }
 
   @Test

@@ -25,6 +25,8 @@ import dev.kindred.train.baseline.PopularityConfig;
 import dev.kindred.train.baseline.PopularityTrainer;
 import dev.kindred.train.bpr.BprConfig;
 import dev.kindred.train.bpr.BprTrainer;
+import dev.kindred.train.graph.GraphFilterConfig;
+import dev.kindred.train.graph.GraphFilterTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.nio.file.Path;
@@ -62,6 +64,7 @@ class ModelContractTest {
     m.put("pop", () -> new PopularityTrainer(PopularityConfig.DEFAULTS));
     m.put("itemknn", () -> new ItemKnnTrainer(ItemKnnConfig.DEFAULTS.withNeighbours(20).withThreads(2)));
     m.put("ease", () -> new EaseTrainer(EaseConfig.DEFAULTS.withLambda(50f).withThreads(2)));
+    m.put("graph-filter", () -> new GraphFilterTrainer(GraphFilterConfig.DEFAULTS.withRank(16).withThreads(2)));
     return m;
   }
 

@@ -11,14 +11,9 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.TopKSelector;
 import dev.kindred.math.VectorOps;
-import java.util.ArrayList;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.util.Bits;
 
 /**
@@ -93,32 +88,8 @@ public final class AnnRecommender implements Recommender {
       throw new IllegalArgumentException("k and threads must be positive, got k=" + k + " threads=" + threads);
     }
     ScoredItems[] out = new ScoredItems[users.length];
-    AtomicInteger next = new AtomicInteger();
-    Runnable worker = () -> {
-      for (int j; (j = next.getAndIncrement()) < users.length; ) out[j] = recommend(users[j], k, options);
-    };
-    int t = Math.min(threads, Math.max(1, users.length));
-    if (t == 1) {
-      worker.run();
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(t, r -> {
-      Thread th = new Thread(r, "kindred-ann");
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int i = 0; i < t; i++) fs.add(pool.submit(worker));
-      for (Future<?> f : fs) f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while recommending", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+    try (WorkerPool pool = WorkerPool.create(Math.min(threads, Math.max(1, users.length)), "kindred-ann")) {
+      pool.forEachShared(users.length, (w, j) -> out[j] = recommend(users[j], k, options));
     }
     return out;
   }

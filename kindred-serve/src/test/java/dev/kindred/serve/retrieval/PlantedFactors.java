@@ -7,7 +7,6 @@ import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Provenance;
 import dev.kindred.math.FactorMatrix;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -72,7 +71,8 @@ public final class PlantedFactors {
     }
     IdIndex ui = IdIndex.identity(users);
     IdIndex ii = IdIndex.identity(items);
-    Provenance prov = new Provenance("planted", Map.of(), 0, seed, 1, users, items, n, 0, 0, "test");
+    Provenance prov = Provenance.builder("planted").seed(seed).size(users, items, n).createdAtMillis(0)
+        .kindredVersion("test").build();
     LatentFactorModel model = new LatentFactorModel(prov, ui, ii, 0.5f, userBias, itemBias, p, q,
         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, new FoldInRule.Ridge(0.1f, true, 10f, false));
     float[] ones = new float[n];

@@ -30,8 +30,10 @@ final class SparkProvenance {
     if (resumedFrom > 0) {
       m.put("spark.resumedAfterIteration", Integer.toString(resumedFrom));
     }
-    return new Provenance(algorithm, m, data.fingerprint(), seed, sc.defaultParallelism(), data.numUsers(),
-        data.numItems(), (int) Math.min(Integer.MAX_VALUE, data.size()), seconds, System.currentTimeMillis(),
-        Provenance.currentVersion());
+    return Provenance.builder(algorithm).config(m).dataFingerprint(data.fingerprint()).seed(seed)
+        .threads(sc.defaultParallelism())
+        .size(data.numUsers(), data.numItems(), (int) Math.min(Integer.MAX_VALUE, data.size()))
+        .trainSeconds(seconds)
+        .build();
   }
 }

@@ -1,15 +1,11 @@
 package dev.kindred.spark.sgd;
 
 import dev.kindred.core.LatentFactorModel;
+import dev.kindred.math.WorkerPool;
 import dev.kindred.spark.InteractionChunk;
 import dev.kindred.spark.SparkTrainingOptions;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
@@ -54,64 +50,50 @@ final class AsyncEngine {
     int rounds = LocalSgd.rounds(problem, summary.count, partitions, stepsPerRound);
     AtomicLong stepsDone = new AtomicLong();
     double[] lossWindow = new double[2];
-    ExecutorService pool = Executors.newFixedThreadPool(partitions, r -> {
-      Thread th = new Thread(r, "kindred-async-sgd");
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int p = 0; p < partitions; p++) {
-        final int part = p;
-        fs.add(pool.submit(() -> {
-          try {
-            for (int c = 0; c < rounds; c++) {
-              ParameterServer.Read read = server.awaitRound(part, c);
-              Broadcast<Params> bc = jsc.broadcast(read.params());
-              final int round = c;
-              List<ParamDelta>[] out = ratings
-                  .mapPartitionsWithIndex((idx, it) -> idx == part
-                      ? Collections.singletonList(LocalSgd.run(it.next(), bc.value(), problem, round, stepsPerRound))
-                          .iterator()
-                      : Collections.<ParamDelta>emptyIterator(), true)
-                  .collectPartitions(new int[] {part});
-              bc.destroy();
-              ParamDelta d = out[0].get(0);
-              long merges = server.merge(part, d, read.version());
-              long steps = stepsDone.addAndGet((long) d.steps());
-              double meanLoss;
-              synchronized (lossWindow) {
-                lossWindow[0] += d.loss();
-                lossWindow[1] += d.steps();
-                meanLoss = lossWindow[1] == 0 ? Double.NaN : lossWindow[0] / lossWindow[1];
-                if (merges % partitions == 0) {
-                  lossWindow[0] = 0;
-                  lossWindow[1] = 0;
-                }
-              }
+    try (WorkerPool pool = WorkerPool.create(partitions, "kindred-async-sgd")) {
+      pool.forEachThread(part -> {
+        try {
+          for (int c = 0; c < rounds; c++) {
+            ParameterServer.Read read = server.awaitRound(part, c);
+            Broadcast<Params> bc = jsc.broadcast(read.params());
+            final int round = c;
+            List<ParamDelta>[] out = ratings
+                .mapPartitionsWithIndex((idx, it) -> idx == part
+                    ? Collections.singletonList(LocalSgd.run(it.next(), bc.value(), problem, round, stepsPerRound))
+                        .iterator()
+                    : Collections.<ParamDelta>emptyIterator(), true)
+                .collectPartitions(new int[] {part});
+            bc.destroy();
+            ParamDelta d = out[0].get(0);
+            long merges = server.merge(part, d, read.version());
+            long steps = stepsDone.addAndGet((long) d.steps());
+            double meanLoss;
+            synchronized (lossWindow) {
+              lossWindow[0] += d.loss();
+              lossWindow[1] += d.steps();
+              meanLoss = lossWindow[1] == 0 ? Double.NaN : lossWindow[0] / lossWindow[1];
               if (merges % partitions == 0) {
-                Params snapshot = server.snapshot();
-                listener.onRound(new RoundReport((int) (merges / partitions), (double) steps / Math.max(1, summary.count),
-                    meanLoss, System.nanoTime() - t0), () -> toModel.apply(Factors.assemble(List.of(snapshot.users()),
-                        List.of(snapshot.items()), problem, summary)));
+                lossWindow[0] = 0;
+                lossWindow[1] = 0;
               }
             }
-            return null;
-          } catch (Throwable e) {
-            server.fail();
-            throw e;
+            if (merges % partitions == 0) {
+              Params snapshot = server.snapshot();
+              listener.onRound(new RoundReport((int) (merges / partitions), (double) steps / Math.max(1, summary.count),
+                  meanLoss, System.nanoTime() - t0), () -> toModel.apply(Factors.assemble(List.of(snapshot.users()),
+                      List.of(snapshot.items()), problem, summary)));
+            }
           }
-        }));
-      }
-      for (Future<?> f : fs) f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("asynchronous SGD interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException("asynchronous SGD failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+          server.fail();
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("asynchronous SGD interrupted", e);
+        } catch (RuntimeException | Error e) {
+          server.fail();
+          throw e;
+        }
+      });
     } finally {
-      pool.shutdownNow();
       ratings.unpersist(false);
     }
     Params params = server.snapshot();

@@ -1,5 +1,7 @@
 package dev.kindred.spark.cluster;
 
+import dev.kindred.spark.testkit.ApplicationJars;
+import dev.kindred.spark.testkit.LocalStandaloneCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

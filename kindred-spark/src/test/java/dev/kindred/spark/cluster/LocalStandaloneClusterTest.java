@@ -3,6 +3,7 @@ package dev.kindred.spark.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindred.math.VectorOps;
+import dev.kindred.spark.testkit.LocalStandaloneCluster;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaPairRDD;

@@ -15,6 +15,7 @@ import dev.kindred.eval.Evaluator;
 import dev.kindred.spark.SparkInteractions;
 import dev.kindred.spark.SparkTrainingOptions;
 import dev.kindred.spark.als.DistributedImplicitAls;
+import dev.kindred.spark.testkit.LocalStandaloneCluster;
 import dev.kindred.train.als.ImplicitAlsConfig;
 import dev.kindred.train.als.ImplicitAlsTrainer;
 import java.io.IOException;

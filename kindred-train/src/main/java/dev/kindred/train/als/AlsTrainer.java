@@ -99,9 +99,7 @@ public final class AlsTrainer implements Trainer<LatentFactorModel> {
         (fixed, gram, ptr, idx, values) -> NormalEquations.leastSquares(fixed, ptr, idx, values, mu, lambda, weighted),
         config.solver(), config.cgSteps(), scorer).run(f[0], f[1], listener, t0);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-        train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-        Provenance.currentVersion());
+    Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
     return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), mu, null, null, f[0], f[1], lo, hi,
         new FoldInRule.Ridge(lambda, false, 0f, weighted));
   }

@@ -9,16 +9,9 @@ import dev.kindred.math.ConjugateGradientSolver;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Gram;
 import dev.kindred.math.NormalEquations;
-import java.util.ArrayList;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,13 +91,8 @@ final class AlternatingLeastSquares {
    * @throws ModelFitException if a row's system is singular or the factors are not finite
    */
   void run(FactorMatrix users, FactorMatrix items, ProgressListener listener, long t0) {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "kindred-" + name);
-      th.setDaemon(true);
-      return th;
-    });
-    try {
-      Rows rows = new Rows(pool, threads);
+    try (WorkerPool pool = WorkerPool.create(threads, "kindred-" + name)) {
+      Rows rows = new Rows(pool);
       NormalEquations.Solver[] solvers = new NormalEquations.Solver[threads];
       for (int t = 0; t < threads; t++) {
         solvers[t] = solver == AlsSolver.CG ? new ConjugateGradientSolver(k, cgSteps) : new CholeskySolver(k);
@@ -128,8 +116,6 @@ final class AlternatingLeastSquares {
         throw new ModelFitException(name + " diverged (non-finite factors after " + iterations + " iterations); "
             + "check the input values and raise regularization");
       }
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -167,12 +153,10 @@ final class AlternatingLeastSquares {
 
   /** Runs row work on the fit's pool: chunks of {@value #CHUNK} rows handed out by a shared counter. */
   static final class Rows {
-    final ExecutorService pool;
-    final int threads;
+    final WorkerPool pool;
 
-    Rows(ExecutorService pool, int threads) {
+    Rows(WorkerPool pool) {
       this.pool = pool;
-      this.threads = threads;
     }
 
     /** Work on row {@code r} by task {@code t} (which owns scratch slot {@code t}). */
@@ -183,21 +167,11 @@ final class AlternatingLeastSquares {
 
     /** Calls {@code task} once for every row in {@code [0, n)}; returns when all are done. */
     void forEach(int n, RowTask task) {
-      int chunks = (n + CHUNK - 1) / CHUNK;
-      AtomicInteger next = new AtomicInteger();
-      List<Callable<Void>> work = new ArrayList<>(threads);
-      for (int t = 0; t < threads; t++) {
-        int tid = t;
-        work.add(() -> {
-          for (int c; (c = next.getAndIncrement()) < chunks; ) {
-            for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
-              task.run(tid, r);
-            }
-          }
-          return null;
-        });
-      }
-      invokeAll(work);
+      pool.forEachShared(chunks(n), (t, c) -> {
+        for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
+          task.run(t, r);
+        }
+      });
     }
 
     /**
@@ -205,23 +179,14 @@ final class AlternatingLeastSquares {
      * total does not depend on which thread ran which chunk.
      */
     double sum(int n, RowSum f) {
-      int chunks = (n + CHUNK - 1) / CHUNK;
-      double[] partial = new double[chunks];
-      AtomicInteger next = new AtomicInteger();
-      List<Callable<Void>> work = new ArrayList<>(threads);
-      for (int t = 0; t < threads; t++) {
-        work.add(() -> {
-          for (int c; (c = next.getAndIncrement()) < chunks; ) {
-            double s = 0;
-            for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
-              s += f.of(r);
-            }
-            partial[c] = s;
-          }
-          return null;
-        });
-      }
-      invokeAll(work);
+      double[] partial = new double[chunks(n)];
+      pool.forEachShared(partial.length, (t, c) -> {
+        double s = 0;
+        for (int r = c * CHUNK, end = Math.min(n, r + CHUNK); r < end; r++) {
+          s += f.of(r);
+        }
+        partial[c] = s;
+      });
       double total = 0;
       for (double p : partial) {
         total += p;
@@ -234,18 +199,8 @@ final class AlternatingLeastSquares {
       double of(int r);
     }
 
-    private void invokeAll(List<Callable<Void>> work) {
-      try {
-        for (Future<Void> f : pool.invokeAll(work)) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("training interrupted", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException("training failed", e.getCause());
-      }
+    private static int chunks(int n) {
+      return (n + CHUNK - 1) / CHUNK;
     }
   }
 }

@@ -93,9 +93,7 @@ public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
         config.solver(), config.cgSteps(), (users, items, rows) -> new double[] {Double.NaN, Double.NaN})
         .run(f[0], f[1], listener, t0);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-        train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-        Provenance.currentVersion());
+    Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
     return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, null, null, f[0], f[1],
         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, new FoldInRule.Ridge(lambda, true, alpha, weighted));
   }

@@ -11,7 +11,6 @@ final class BaselineProvenance {
 
   static Provenance of(String algorithm, Map<String, String> config, Interactions train, int threads,
       long elapsedNanos) {
-    return new Provenance(algorithm, config, train.fingerprint(), 0L, threads, train.numUsers(), train.numItems(),
-        train.size(), elapsedNanos / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
+    return Provenance.of(algorithm, config, train, 0L, threads, elapsedNanos / 1e9);
   }
 }

@@ -7,9 +7,9 @@ import dev.kindred.core.ProgressListener;
 import dev.kindred.core.ProgressListener.EpochReport;
 import dev.kindred.core.Trainer;
 import dev.kindred.math.SpdInverse;
+import dev.kindred.math.WorkerPool;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,22 +101,15 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
     int[] items = train.itemIdx();
     float[] values = train.values();
     boolean binary = config.binary();
-    int chunks = (n + ROW_CHUNK - 1) / ROW_CHUNK;
-    AtomicInteger next = new AtomicInteger();
-    Supplier<Runnable> workers = () -> () -> {
-      for (int c; (c = next.getAndIncrement()) < chunks; ) {
-        for (int i = c * ROW_CHUNK, end = Math.min(n, i + ROW_CHUNK); i < end; i++) {
-          int row = i * n;
-          for (int p = iptr[i]; p < iptr[i + 1]; p++) {
-            int q0 = toCsr[p]; // position of i in the user's row
-            int uEnd = uptr[users[p] + 1];
-            float xi = binary ? 1f : values[q0];
-            for (int q = q0; q < uEnd; q++) g[row + items[q]] += binary ? 1f : xi * values[q];
-          }
-        }
+    forEachRow(n, i -> {
+      int row = i * n;
+      for (int p = iptr[i]; p < iptr[i + 1]; p++) {
+        int q0 = toCsr[p]; // position of i in the user's row
+        int uEnd = uptr[users[p] + 1];
+        float xi = binary ? 1f : values[q0];
+        for (int q = q0; q < uEnd; q++) g[row + items[q]] += binary ? 1f : xi * values[q];
       }
-    };
-    FitPool.run(workers, Math.min(config.threads(), Math.max(1, chunks)), "kindred-ease");
+    });
     return g;
   }
 
@@ -124,18 +117,23 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
   private void toWeights(float[] p, int n) {
     float[] invDiag = new float[n];
     for (int j = 0; j < n; j++) invDiag[j] = -1f / p[j * n + j];
+    forEachRow(n, i -> {
+      int row = i * n;
+      for (int j = 0; j < n; j++) p[row + j] *= invDiag[j];
+      p[row + i] = 0f;
+    });
+  }
+
+  /** Calls {@code body(i)} for rows {@code [0, n)} in chunks of {@value #ROW_CHUNK}, on a pool made for the call. */
+  private void forEachRow(int n, IntConsumer body) {
     int chunks = (n + ROW_CHUNK - 1) / ROW_CHUNK;
-    AtomicInteger next = new AtomicInteger();
-    Supplier<Runnable> workers = () -> () -> {
-      for (int c; (c = next.getAndIncrement()) < chunks; ) {
+    try (WorkerPool pool = WorkerPool.create(Math.min(config.threads(), Math.max(1, chunks)), "kindred-ease")) {
+      pool.forEachShared(chunks, (w, c) -> {
         for (int i = c * ROW_CHUNK, end = Math.min(n, i + ROW_CHUNK); i < end; i++) {
-          int row = i * n;
-          for (int j = 0; j < n; j++) p[row + j] *= invDiag[j];
-          p[row + i] = 0f;
+          body.accept(i);
         }
-      }
-    };
-    FitPool.run(workers, Math.min(config.threads(), Math.max(1, chunks)), "kindred-ease");
+      });
+    }
   }
 
   private static String gib(long bytes) {

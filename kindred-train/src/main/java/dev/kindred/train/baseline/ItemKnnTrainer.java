@@ -6,10 +6,10 @@ import dev.kindred.core.ProgressListener;
 import dev.kindred.core.ProgressListener.EpochReport;
 import dev.kindred.core.Trainer;
 import dev.kindred.math.TopKSelector;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,19 +74,20 @@ public final class ItemKnnTrainer implements Trainer<ItemItemModel> {
     float[][] nbW = new float[n][];
     int chunks = (n + ITEM_CHUNK - 1) / ITEM_CHUNK;
     AtomicInteger next = new AtomicInteger();
-    Supplier<Runnable> workers = () -> () -> {
-      float[] acc = new float[n];
-      int[] stamp = new int[n];
-      int[] touched = new int[n];
-      TopKSelector top = new TopKSelector(config.neighbours());
-      for (int c; (c = next.getAndIncrement()) < chunks; ) {
-        for (int i = c * ITEM_CHUNK, end = Math.min(n, i + ITEM_CHUNK); i < end; i++) {
-          neighboursOf(train, v, i, acc, stamp, touched, top, nbIdx, nbW);
-        }
-      }
-    };
     int threads = Math.min(config.threads(), Math.max(1, chunks));
-    FitPool.run(workers, threads, "kindred-itemknn");
+    try (WorkerPool pool = WorkerPool.create(threads, "kindred-itemknn")) {
+      pool.forEachThread(t -> {
+        float[] acc = new float[n];
+        int[] stamp = new int[n];
+        int[] touched = new int[n];
+        TopKSelector top = new TopKSelector(config.neighbours());
+        for (int c; (c = next.getAndIncrement()) < chunks; ) {
+          for (int i = c * ITEM_CHUNK, end = Math.min(n, i + ITEM_CHUNK); i < end; i++) {
+            neighboursOf(train, v, i, acc, stamp, touched, top, nbIdx, nbW);
+          }
+        }
+      });
+    }
     int[] ptr = new int[n + 1];
     for (int i = 0; i < n; i++) ptr[i + 1] = ptr[i] + nbIdx[i].length;
     int[] idx = new int[ptr[n]];

@@ -11,16 +11,10 @@ import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
-import java.util.ArrayList;
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,31 +163,26 @@ public final class BprTrainer implements Trainer<LatentFactorModel> {
 
     LatentFactorModel run() {
       int threads = config.threads();
-      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread th = new Thread(r, "kindred-bpr");
-        th.setDaemon(true);
-        return th;
-      });
       int epochsRun = 0;
       int[][][] scratch = new int[threads][3][BLOCK]; // per thread: users, positives, negatives
-      try {
+      try (WorkerPool pool = WorkerPool.create(threads, "kindred-bpr")) {
         float lr = config.learningRate();
         int nnz = train.size();
         for (int e = 1; e <= config.epochs(); e++) {
           long epochStart = System.nanoTime();
-          List<Future<double[]>> fs = new ArrayList<>(threads);
+          SplittableRandom[] rngs = new SplittableRandom[threads];
           for (int t = 0; t < threads; t++) {
-            int samples = nnz / threads + (t < nnz % threads ? 1 : 0);
-            SplittableRandom r = rng.split(); // split in thread order: the draws do not depend on timing
-            float stepLr = lr;
-            int[][] buffers = scratch[t];
-            Callable<double[]> task = () -> work(r, samples, stepLr, buffers);
-            fs.add(pool.submit(task));
+            rngs[t] = rng.split(); // split in thread order: the draws do not depend on timing
           }
+          float stepLr = lr;
+          double[][] results = new double[threads][];
+          pool.forEachThread(t -> {
+            int samples = nnz / threads + (t < nnz % threads ? 1 : 0);
+            results[t] = work(rngs[t], samples, stepLr, scratch[t]);
+          });
           double loss = 0;
           double steps = 0;
-          for (Future<double[]> f : fs) {
-            double[] ls = f.get();
+          for (double[] ls : results) {
             loss += ls[0];
             steps += ls[1];
           }
@@ -206,23 +195,13 @@ public final class BprTrainer implements Trainer<LatentFactorModel> {
           if (steps > 0 && !Double.isFinite(meanLoss)) break;
           lr *= config.learningRateDecay();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("training interrupted", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException("training failed", e.getCause());
-      } finally {
-        pool.shutdownNow();
       }
       if (!p.allFinite() || !q.allFinite() || (bi != null && !allFinite(bi))) {
         throw new ModelFitException("bpr diverged after " + epochsRun + " epochs (non-finite factors); lower "
             + "learningRate (" + config.learningRate() + ") or raise regularization (" + config.regularization() + ")");
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-          train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-          Provenance.currentVersion());
+      Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
       float[] bu = bi == null ? null : new float[train.numUsers()];
       FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), FOLD_IN_EPOCHS, true,
           config.seed());

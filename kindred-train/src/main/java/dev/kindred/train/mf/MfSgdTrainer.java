@@ -11,16 +11,11 @@ import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
-import java.util.ArrayList;
-import java.util.List;
+import dev.kindred.math.WorkerPool;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,36 +158,13 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
     LatentFactorModel run() {
       int threads = config.threads();
       CyclicBarrier strataBarrier = new CyclicBarrier(threads, this::afterStratum);
-      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread th = new Thread(r, "kindred-mf-sgd");
-        th.setDaemon(true);
-        return th;
-      });
       epochStart = System.nanoTime();
-      try {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int tid = t;
-          fs.add(pool.submit(() -> {
-            work(tid, strataBarrier);
-            return null;
-          }));
-        }
-        for (Future<?> f : fs) f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("training interrupted", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException("training failed", e.getCause());
-      } finally {
-        pool.shutdownNow();
+      try (WorkerPool pool = WorkerPool.create(threads, "kindred-mf-sgd")) {
+        pool.forEachThread(t -> work(t, strataBarrier));
       }
       if (best != null) best.restore(this);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-          train.numUsers(), train.numItems(), train.size(), seconds, System.currentTimeMillis(),
-          Provenance.currentVersion());
+      Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
       if (!p.allFinite() || !q.allFinite()) {
         throw new ModelFitException("mf-sgd diverged after " + epochsRun + " epochs (non-finite factors); lower "
             + "learningRate (" + config.learningRate() + ") or raise regularization (" + config.regularization() + ")");
@@ -219,7 +191,22 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
       return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), mu, bu, bi, p, q, lo, hi, foldIn);
     }
 
-    void work(int tid, CyclicBarrier barrier) throws InterruptedException, BrokenBarrierException {
+    /**
+     * One worker's share of every stratum. A broken barrier means another worker (or the barrier
+     * action) failed: this one returns and the pool rethrows that failure.
+     */
+    void work(int tid, CyclicBarrier barrier) {
+      try {
+        workStrata(tid, barrier);
+      } catch (BrokenBarrierException e) {
+        LOG.trace("worker {} stops: another worker failed", tid);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("training interrupted", e);
+      }
+    }
+
+    private void workStrata(int tid, CyclicBarrier barrier) throws InterruptedException, BrokenBarrierException {
       Kernels kern = VectorOps.kernels();
       double loss = 0;
       for (int s = 0; s < schedule.length; s++) {

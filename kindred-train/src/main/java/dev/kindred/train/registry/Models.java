@@ -13,6 +13,8 @@ import dev.kindred.train.baseline.PopularityConfig;
 import dev.kindred.train.baseline.PopularityTrainer;
 import dev.kindred.train.bpr.BprConfig;
 import dev.kindred.train.bpr.BprTrainer;
+import dev.kindred.train.graph.GraphFilterConfig;
+import dev.kindred.train.graph.GraphFilterTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.util.ArrayList;
@@ -143,6 +145,14 @@ public final class Models {
           .flag("--max-items", FlagType.INT, "Largest catalogue accepted (memory: 4 N^2 bytes).",
               EaseConfig::maxItems, EaseConfig::withMaxItems)
           .threads(EaseConfig::withThreads)
+          .build(),
+      ModelSpec.builder(GraphFilterTrainer.NAME, "training-free graph filter GF-CF (Shen et al. 2021): linear plus "
+              + "ideal low-pass filter of the normalised item graph", GraphFilterConfig.DEFAULTS, GraphFilterTrainer::new)
+          .flag("--rank", K, "Singular vectors in the ideal low-pass filter.", GraphFilterConfig::rank,
+              GraphFilterConfig::withRank)
+          .flag("--ideal-weight", FlagType.FLOAT.labelled("A"), "Weight alpha of the ideal low-pass filter.",
+              GraphFilterConfig::idealWeight, GraphFilterConfig::withIdealWeight)
+          .threads(GraphFilterConfig::withThreads).seed(GraphFilterConfig::withSeed)
           .build());
 
   private static final Map<String, ModelSpec<?>> BY_NAME = index(ALL);

@@ -34,35 +34,44 @@ import java.util.Map;
  * reports recall@20 / ndcg@20 over all items with training items excluded; MovieLens 100K treats
  * every rating as a positive, splits with {@code Splits.perUser(data, 0.25, 42)} and reports
  * ndcg@10. Times: mean and fastest epoch (wall), and process CPU seconds per epoch, which is the
- * steadier number on a shared machine. Data sets are read from {@code -Dkindred.datasets}
- * (default {@code /work/shared/datasets}).
+ * steadier number on a shared machine. Data sets are read in place from {@code -Dkindred.datasets}
+ * when set, else from the first {@code shared/datasets} found walking up from the working
+ * directory (the project's {@code ../shared/datasets}); when the data set is not there the run
+ * says so and ends without training.
  */
 public final class BprQualityHarness {
 
-  static final Path DATASETS = Path.of(System.getProperty("kindred.datasets", "/work/shared/datasets"));
-
   public static void main(String[] args) throws IOException {
     String dataset = args[0];
+    String needed = switch (dataset) {
+      case "gowalla" -> "gowalla-lightgcn/train.txt";
+      case "ml-100k" -> "ml-100k/u.data";
+      default -> throw new IllegalArgumentException("unknown data set " + dataset + "; expected gowalla or ml-100k");
+    };
+    Path datasets = datasets(Path.of("").toAbsolutePath());
+    if (datasets == null || !Files.isRegularFile(datasets.resolve(needed))) {
+      System.err.println("skipping: shared data set file '" + needed + "' not found in "
+          + (datasets == null ? "any shared/datasets above " + Path.of("").toAbsolutePath() : datasets)
+          + " (set -Dkindred.datasets=DIR)");
+      return;
+    }
     Interactions train;
     Interactions test;
     int cutoff;
     if (dataset.equals("gowalla")) {
-      Path dir = DATASETS.resolve("gowalla-lightgcn");
+      Path dir = datasets.resolve("gowalla-lightgcn");
       List<LoadResult> r = InteractionReader.readShared(List.of(dir.resolve("train.txt"), dir.resolve("test.txt")),
           InteractionFormat.parse("lightgcn"), ReadOptions.DEFAULTS);
       train = r.get(0).data();
       test = r.get(1).data();
       cutoff = 20;
-    } else if (dataset.equals("ml-100k")) {
-      Path file = DATASETS.resolve("ml-100k/u.data");
-      if (!Files.exists(file)) throw new IllegalArgumentException("missing " + file);
+    } else {
+      Path file = datasets.resolve("ml-100k/u.data");
       Interactions all = InteractionReader.read(file, InteractionFormat.parse("ml-100k"), ReadOptions.DEFAULTS).data();
       Split s = Splits.perUser(all, 0.25, 42L);
       train = s.train();
       test = s.test();
       cutoff = 10;
-    } else {
-      throw new IllegalArgumentException("unknown data set " + dataset + "; expected gowalla or ml-100k");
     }
     System.out.printf("%s: train %s, test %s%n", dataset, train, test);
     for (int a = 1; a < Math.max(2, args.length); a++) {
@@ -87,6 +96,24 @@ public final class BprQualityHarness {
           describe(c), cutoff, metrics.get("recall@" + cutoff), cutoff,
           metrics.get("ndcg@" + cutoff), lastLoss[0], epochSeconds[0] / c.epochs(), epochSeconds[1], cpuPerEpoch, fitSeconds);
     }
+  }
+
+  /**
+   * The shared data sets directory: {@code -Dkindred.datasets} when set, else the first
+   * {@code shared/datasets} directory at or above {@code from}; null when there is none.
+   */
+  static Path datasets(Path from) {
+    String property = System.getProperty("kindred.datasets");
+    if (property != null) {
+      return Path.of(property);
+    }
+    for (Path dir = from; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared").resolve("datasets");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   /** The settings that differ from the defaults, plus threads and seed. */

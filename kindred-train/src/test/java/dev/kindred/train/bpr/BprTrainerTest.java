@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,8 @@ class BprTrainerTest {
   /** Generator data: rank-10 planted implicit events (see {@link #data()}). */
   static Interactions train;
   static Interactions test;
+  /** Taste groups planted in {@link #groupTrain} and {@link #groupTest}. */
+  static final int GROUPS = 5;
   /** Planted taste groups (see {@link #groups}). */
   static Interactions groupTrain;
   static Interactions groupTest;
@@ -51,7 +54,7 @@ class BprTrainerTest {
     Split s = Splits.perUser(all, 0.2, 3);
     train = s.train();
     test = s.test();
-    Split g = Splits.perUser(groups(1500, 600, 5, 40, 0.9, 21), 0.2, 4);
+    Split g = Splits.perUser(groups(1500, 600, GROUPS, 40, 0.9, 21), 0.2, 4);
     groupTrain = g.train();
     groupTest = g.test();
   }
@@ -139,6 +142,19 @@ class BprTrainerTest {
 
   /** The same recall for the ten most popular training items each user has not seen. */
   static double popularityRecallAt10(Interactions train, Interactions test) {
+    return rankedRecallAt10(train, test, (u, i) -> true);
+  }
+
+  /**
+   * The planted ranking of {@link #groups} data: the ten most popular training items of the user's
+   * own group that the user has not seen (the generator draws 90% of a user's events there).
+   */
+  static double plantedRecallAt10(Interactions train, Interactions test) {
+    return rankedRecallAt10(train, test, (u, i) -> i % GROUPS == u % GROUPS);
+  }
+
+  /** Recall@10 of the most popular unseen training items among those {@code allowed} for the user. */
+  static double rankedRecallAt10(Interactions train, Interactions test, BiPredicate<Integer, Integer> allowed) {
     Integer[] byDegree = new Integer[train.numItems()];
     for (int i = 0; i < byDegree.length; i++) byDegree[i] = i;
     Arrays.sort(byDegree, (a, b) -> Integer.compare(train.itemDegree(b), train.itemDegree(a)));
@@ -148,7 +164,7 @@ class BprTrainerTest {
       int[] top = new int[10];
       int n = 0;
       for (int r = 0; r < byDegree.length && n < 10; r++) {
-        if (!train.contains(u, byDegree[r])) top[n++] = byDegree[r];
+        if (!train.contains(u, byDegree[r]) && allowed.test(u, byDegree[r])) top[n++] = byDegree[r];
       }
       sum += hits(Arrays.copyOf(top, n), u, test) / (double) test.userDegree(u);
     }
@@ -179,14 +195,15 @@ class BprTrainerTest {
   }
 
   /**
-   * On the generator's data popularity is close to the best possible ranking (see {@link #data()}),
-   * so BPR can only come close to it. Measured: popularity 0.262, bpr 0.253 to 0.256 (seeds 1-4).
+   * Against the best ranking the group data allows (see {@link #plantedRecallAt10}), which BPR must
+   * approach from the events alone. Measured: planted 0.391, bpr 0.382 (seed 42, one thread),
+   * popularity 0.128. The tolerance, 5% below the planted ranking, is about twice the gap measured.
    */
   @Test
-  void onGeneratorDataBprComesCloseToPopularity() {
-    double pop = popularityRecallAt10(train, test);
-    double bpr = recallAt10(new BprTrainer(small()).fit(train), train, test);
-    assertThat(bpr).as("bpr %.4f vs popularity %.4f", bpr, pop).isGreaterThan(0.9 * pop);
+  void onGroupDataBprComesCloseToThePlantedRanking() {
+    double planted = plantedRecallAt10(groupTrain, groupTest);
+    double bpr = recallAt10(new BprTrainer(small()).fit(groupTrain), groupTrain, groupTest);
+    assertThat(bpr).as("bpr %.4f vs planted ranking %.4f", bpr, planted).isGreaterThan(0.95 * planted);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kindred.train.mf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
@@ -10,7 +11,9 @@ import dev.kindred.core.ProgressListener;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,11 +127,35 @@ class MfSgdTrainerTest {
 
   @Test
   void usersAndItemsWithoutTrainingDataScoreByBiasesAlone() {
-    LatentFactorModel m = new MfSgdTrainer(small().withEpochs(3)).fit(train);
+    // Drop every rating of user 0 and item 0: both stay in the model with no training data.
+    boolean[] keep = new boolean[train.size()];
+    int[] ptr = train.userPtr();
     for (int u = 0; u < train.numUsers(); u++) {
-      if (train.userDegree(u) == 0) {
-        for (float v : m.userFactors().row(u)) assertThat(v).isZero();
-      }
+      for (int j = ptr[u]; j < ptr[u + 1]; j++) keep[j] = u != 0 && train.itemIdx()[j] != 0;
     }
+    Interactions cold = train.select(keep);
+    assertThat(cold.userDegree(0)).isZero();
+    assertThat(cold.itemDegree(0)).isZero();
+    LatentFactorModel m = new MfSgdTrainer(small().withEpochs(3)).fit(cold);
+    assertThat(m.hasBiases()).isTrue();
+    assertThat(m.userFactors().row(0)).containsOnly(0f);
+    assertThat(m.itemFactors().row(0)).containsOnly(0f);
+    assertThat(m.userBias(0)).isZero();
+    assertThat(m.itemBias(0)).isZero();
+    Set<Float> coldUserScores = new HashSet<>();
+    for (int x = 1; x < 100; x++) {
+      // Zero vectors contribute nothing: mu + b_i for the cold user, mu + b_u for the cold item.
+      assertThat(m.score(0, x)).as("cold user, item %d", x)
+          .isCloseTo(clip(m, m.globalMean() + m.itemBias(x)), within(1e-6f));
+      assertThat(m.score(x, 0)).as("user %d, cold item", x)
+          .isCloseTo(clip(m, m.globalMean() + m.userBias(x)), within(1e-6f));
+      coldUserScores.add(m.score(0, x));
+    }
+    // ...and those biases were learned: the cold user's scores tell items apart.
+    assertThat(coldUserScores).hasSizeGreaterThan(50);
+  }
+
+  static float clip(LatentFactorModel m, float s) {
+    return Math.min(m.scoreMax(), Math.max(m.scoreMin(), s));
   }
 }

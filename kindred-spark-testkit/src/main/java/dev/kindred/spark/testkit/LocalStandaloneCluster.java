@@ -1,4 +1,4 @@
-package dev.kindred.spark.cluster;
+package dev.kindred.spark.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,16 +50,12 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
   private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
-  /** The module openings Spark needs on Java 17+ (Spark's {@code JavaModuleOptions}). */
-  public static final List<String> SPARK_JVM_FLAGS = List.of(
-      "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+  /**
+   * The JVM flags Spark needs on Java 17+ (module openings, a subset of Spark's
+   * {@code JavaModuleOptions}), from the repository's one list, {@code spark-jvm-flags.properties},
+   * which this module's jar carries.
+   */
+  public static final List<String> SPARK_JVM_FLAGS = sparkJvmFlags();
 
   /** Kindred's own JVM flags: the incubating Vector API and native access. */
   public static final List<String> KINDRED_JVM_FLAGS =
@@ -290,6 +287,24 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         throw new IllegalStateException("LocalStandaloneCluster: " + jars + " is being rebuilt by another run", raced);
       }
     }
+  }
+
+  private static List<String> sparkJvmFlags() {
+    Properties p = new Properties();
+    try (InputStream in = LocalStandaloneCluster.class.getResourceAsStream("spark-jvm-flags.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("LocalStandaloneCluster: spark-jvm-flags.properties is missing from the class"
+            + " path (it is copied from the repository root into kindred-spark-testkit's jar)");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("LocalStandaloneCluster: cannot read spark-jvm-flags.properties", e);
+    }
+    String flags = p.getProperty("spark.jvm.flags", "").strip();
+    if (flags.isEmpty()) {
+      throw new IllegalStateException("LocalStandaloneCluster: spark-jvm-flags.properties has no spark.jvm.flags");
+    }
+    return List.of(flags.split("\\s+"));
   }
 
   private static int freePort() {

@@ -1,4 +1,4 @@
-package dev.kindred.spark.cluster;
+package dev.kindred.spark.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

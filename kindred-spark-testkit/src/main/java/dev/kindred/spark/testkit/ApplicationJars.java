@@ -1,4 +1,4 @@
-package dev.kindred.spark.cluster;
+package dev.kindred.spark.testkit;
 
 import java.io.File;
 import java.io.IOException;
