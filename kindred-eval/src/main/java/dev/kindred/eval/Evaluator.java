@@ -5,6 +5,7 @@ import dev.kindred.core.Model;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.ScoredItems;
+import dev.kindred.math.FactorMatrix;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * <p>Result maps are {@link LinkedHashMap}s in a stable order: {@code rmse, mae}; then for each K
  * in increasing order {@code precision@K, recall@K, f1@K, ndcg@K, map@K, hr@K, mrr@K, coverage@K};
  * then {@code users_evaluated}. A caller that wants both kinds in one map puts the rating map
- * first. Stateless and thread-safe.
+ * first.
+ *
+ * <p><b>Per-user metrics</b> ({@link #perUserMetrics}): the same users, lists and formulas, kept
+ * user by user (for {@link Bootstrap} intervals), plus the beyond-accuracy metrics.
+ * Stateless and thread-safe.
  */
 public final class Evaluator {
 
@@ -51,6 +56,12 @@ public final class Evaluator {
 
   /** Per-K metric names in output order, averaged per user (coverage comes after them). */
   private static final String[] PER_USER = {"precision", "recall", "f1", "ndcg", "map", "hr", "mrr"};
+
+  /** Per-K popularity metrics of {@link ItemPopularity}, in output order. */
+  private static final String[] BEYOND = {"novelty", "avg_popularity", "long_tail_share"};
+
+  /** Scored items held per batch when AUC ranks the whole catalog: 16M items, about 128 MB. */
+  public static final int AUC_BATCH_ENTRIES = 1 << 24;
 
   private Evaluator() {}
 
@@ -122,16 +133,13 @@ public final class Evaluator {
     int maxK = cutoffs[cutoffs.length - 1];
     double threshold = opts.relevanceThreshold();
     int[] users = usersToEvaluate(train, test, threshold);
-    if (users.length == 0) {
-      throw new IllegalArgumentException("no test user has a relevant item (value >= " + threshold + ") among "
-          + test.size() + " test pairs; nothing to evaluate");
-    }
     RecommendOptions recOptions = opts.excludeTrain() ? RecommendOptions.excludeSeen(train) : RecommendOptions.ALL;
     double[][] sums = new double[cutoffs.length][PER_USER.length];
     CatalogCoverage[] coverage = new CatalogCoverage[cutoffs.length];
     for (int c = 0; c < cutoffs.length; c++) {
       coverage[c] = new CatalogCoverage(train.numItems(), cutoffs[c]);
     }
+    double[] one = new double[PER_USER.length];
     for (int from = 0; from < users.length; from += opts.batchSize()) {
       int[] batch = Arrays.copyOfRange(users, from, Math.min(users.length, from + opts.batchSize()));
       ScoredItems[] lists = rec.recommendAll(batch, maxK, recOptions, opts.threads());
@@ -140,7 +148,7 @@ public final class Evaluator {
         int[] relevant = relevantItems(test, batch[j], threshold);
         boolean[] hits = RankingMetrics.hits(ranked, relevant);
         for (int c = 0; c < cutoffs.length; c++) {
-          accumulate(sums[c], hits, relevant.length, cutoffs[c]);
+          accumulate(sums[c], one, hits, relevant.length, cutoffs[c]);
           coverage[c].add(ranked);
         }
       }
@@ -156,15 +164,82 @@ public final class Evaluator {
     return out;
   }
 
-  /** Adds one user's metrics at cutoff {@code k} to {@code sum}, in {@link #PER_USER} order. */
-  private static void accumulate(double[] sum, boolean[] hits, int numRelevant, int k) {
-    sum[0] += RankingMetrics.precision(hits, k);
-    sum[1] += RankingMetrics.recall(hits, numRelevant, k);
-    sum[2] += RankingMetrics.f1(hits, numRelevant, k);
-    sum[3] += RankingMetrics.ndcg(hits, numRelevant, k);
-    sum[4] += RankingMetrics.averagePrecision(hits, numRelevant, k);
-    sum[5] += RankingMetrics.hitRate(hits, k);
-    sum[6] += RankingMetrics.reciprocalRank(hits, k);
+  /** Adds one user's metrics at cutoff {@code k} to {@code sum}, in {@link #PER_USER} order; {@code one} is scratch. */
+  private static void accumulate(double[] sum, double[] one, boolean[] hits, int numRelevant, int k) {
+    userValues(one, hits, numRelevant, k);
+    for (int m = 0; m < one.length; m++) sum[m] += one[m];
+  }
+
+  /** One user's metrics at cutoff {@code k} into {@code out}, in {@link #PER_USER} order. */
+  private static void userValues(double[] out, boolean[] hits, int numRelevant, int k) {
+    out[0] = RankingMetrics.precision(hits, k);
+    out[1] = RankingMetrics.recall(hits, numRelevant, k);
+    out[2] = RankingMetrics.f1(hits, numRelevant, k);
+    out[3] = RankingMetrics.ndcg(hits, numRelevant, k);
+    out[4] = RankingMetrics.averagePrecision(hits, numRelevant, k);
+    out[5] = RankingMetrics.hitRate(hits, k);
+    out[6] = RankingMetrics.reciprocalRank(hits, k);
+  }
+
+  /**
+   * The metrics of {@link #rankingMetrics} user by user, plus the beyond-accuracy metrics, for
+   * confidence intervals and paired tests over users ({@link Bootstrap}). Same users, lists and
+   * per-user formulas as {@link #rankingMetrics}, whose means it reproduces; it keeps every user's
+   * list and values ({@code users * (maxK + metrics)} numbers), so the aggregate path stays the
+   * one to use when only means are wanted.
+   *
+   * <p>Beyond accuracy: {@code novelty@K}, {@code avg_popularity@K}, {@code long_tail_share@K}
+   * ({@link ItemPopularity} of {@code train}); {@code ild@K} ({@link IntraListDiversity}) when
+   * {@code itemFactors} is not null; {@code auc} ({@link RankingMetrics#auc}) over every candidate
+   * when {@code auc} is true, which ranks the whole catalog for each user (batches shrink so that
+   * one batch holds at most {@link #AUC_BATCH_ENTRIES} scored items).
+   *
+   * @param itemFactors the model's item vectors (latent-factor models), or null to leave out ILD
+   * @param auc also compute AUC under full ranking
+   */
+  public static UserMetrics perUserMetrics(Recommender rec, Interactions train, Interactions test, int[] ks,
+      EvalOptions opts, FactorMatrix itemFactors, boolean auc) {
+    int[] cutoffs = sortedCutoffs(ks);
+    int maxK = cutoffs[cutoffs.length - 1];
+    double threshold = opts.relevanceThreshold();
+    int[] users = usersToEvaluate(train, test, threshold);
+    ItemPopularity popularity = ItemPopularity.of(train);
+    IntraListDiversity ild = itemFactors == null ? null : new IntraListDiversity(itemFactors);
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (int k : cutoffs) {
+      for (String m : PER_USER) values.put(m + "@" + k, new double[users.length]);
+      for (String m : BEYOND) values.put(m + "@" + k, new double[users.length]);
+      if (ild != null) values.put("ild@" + k, new double[users.length]);
+    }
+    double[] aucValues = auc ? new double[users.length] : null;
+    if (auc) values.put("auc", aucValues);
+    int listLength = auc ? train.numItems() : maxK;
+    int batchSize = auc ? Math.max(1, Math.min(opts.batchSize(), AUC_BATCH_ENTRIES / listLength)) : opts.batchSize();
+    RecommendOptions recOptions = opts.excludeTrain() ? RecommendOptions.excludeSeen(train) : RecommendOptions.ALL;
+    int[][] lists = new int[users.length][];
+    double[] one = new double[PER_USER.length];
+    for (int from = 0; from < users.length; from += batchSize) {
+      int[] batch = Arrays.copyOfRange(users, from, Math.min(users.length, from + batchSize));
+      ScoredItems[] scored = rec.recommendAll(batch, listLength, recOptions, opts.threads());
+      for (int j = 0; j < batch.length; j++) {
+        int row = from + j;
+        int[] all = scored[j].items();
+        int[] ranked = all.length > maxK ? Arrays.copyOf(all, maxK) : all;
+        lists[row] = ranked;
+        int[] relevant = relevantItems(test, batch[j], threshold);
+        boolean[] hits = RankingMetrics.hits(ranked, relevant);
+        for (int k : cutoffs) {
+          userValues(one, hits, relevant.length, k);
+          for (int m = 0; m < PER_USER.length; m++) values.get(PER_USER[m] + "@" + k)[row] = one[m];
+          values.get("novelty@" + k)[row] = popularity.novelty(ranked, k);
+          values.get("avg_popularity@" + k)[row] = popularity.averagePopularity(ranked, k);
+          values.get("long_tail_share@" + k)[row] = popularity.longTailShare(ranked, k);
+          if (ild != null) values.get("ild@" + k)[row] = ild.of(ranked, k);
+        }
+        if (auc) aucValues[row] = RankingMetrics.auc(all, scored[j].scores(), relevant);
+      }
+    }
+    return new UserMetrics(users, values, lists, cutoffs, train.numItems());
   }
 
   private static int[] sortedCutoffs(int[] ks) {
@@ -184,7 +259,7 @@ public final class Evaluator {
     return sorted;
   }
 
-  /** Test users with a relevant item who are known to the training data, increasing. */
+  /** Test users with a relevant item who are known to the training data, increasing; at least one. */
   private static int[] usersToEvaluate(Interactions train, Interactions test, double threshold) {
     int[] users = new int[test.numUsers()];
     int n = 0;
@@ -202,6 +277,10 @@ public final class Evaluator {
     if (unknown > 0) {
       LOG.warn("{} test users with relevant items are outside the training data ({} users) and are skipped", unknown,
           train.numUsers());
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("no test user has a relevant item (value >= " + threshold + ") among "
+          + test.size() + " test pairs; nothing to evaluate");
     }
     LOG.info("ranking evaluation over {} users ({} without a relevant test item skipped)", n, noRelevant);
     return Arrays.copyOf(users, n);

@@ -72,9 +72,13 @@ class EvaluatorTest {
    * u3 = (0, 0):   no test items, never evaluated.
    */
   private static FactorRecommender rankingRecommender() {
-    return new FactorRecommender(Fixtures.model(0f, null, null,
+    return new FactorRecommender(rankingModel());
+  }
+
+  private static LatentFactorModel rankingModel() {
+    return Fixtures.model(0f, null, null,
         new float[][] {{1f, 0f}, {0f, 1f}, {0.5f, 1f}, {0f, 0f}},
-        new float[][] {{1f, 0f}, {0f, 1f}, {0.75f, 0.75f}, {0.25f, 0.5f}, {-1f, -1f}}));
+        new float[][] {{1f, 0f}, {0f, 1f}, {0.75f, 0.75f}, {0.25f, 0.5f}, {-1f, -1f}});
   }
 
   /** Each of u0, u1, u2 has its own top item in training. */
@@ -208,6 +212,45 @@ class EvaluatorTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be positive, got 0");
     assertThatThrownBy(() -> oneThread().withRelevanceThreshold(Double.NaN))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("relevanceThreshold must not be NaN");
+  }
+
+  @Test
+  void perUserMetricsReproduceTheAggregateAndAddBeyondAccuracy() {
+    FactorRecommender rec = rankingRecommender();
+    UserMetrics per = Evaluator.perUserMetrics(rec, TRAIN, TEST, new int[] {1, 2}, oneThread(),
+        rankingModel().itemFactors(), true);
+    assertThat(per.users()).containsExactly(0, 1, 2);
+    Map<String, Double> aggregate = Evaluator.rankingMetrics(rec, TRAIN, TEST, new int[] {1, 2}, oneThread());
+    Map<String, Double> means = per.means();
+    for (Map.Entry<String, Double> e : aggregate.entrySet()) {
+      assertThat(means.get(e.getKey())).as(e.getKey()).isCloseTo(e.getValue(), TOL);
+    }
+    // lists (training item excluded): u0 [2, 3], u1 [2, 3], u2 [1, 3]
+    assertThat(per.lists()[2]).containsExactly(1, 3);
+    // ndcg@2 per user: u0 1/log2(3), u1 0, u2 1
+    assertThat(per.perUser().get("ndcg@2")).containsExactly(new double[] {1 / log2(3), 0, 1}, TOL);
+    // train degrees [1, 1, 1, 0, 0] over 3 users; 3 interactions, head (>= 2.4) = {0, 1, 2}
+    // novelty@2: -log2(1/3) for the seen item, -log2(1/3) for item 3 (degree 0 counts as 1)
+    assertThat(per.perUser().get("novelty@2")).containsExactly(new double[] {log2(3), log2(3), log2(3)}, TOL);
+    assertThat(per.perUser().get("avg_popularity@2")).containsExactly(new double[] {0.5, 0.5, 0.5}, TOL);
+    assertThat(per.perUser().get("avg_popularity@1")).containsExactly(new double[] {1, 1, 1}, TOL);
+    assertThat(per.perUser().get("long_tail_share@2")).containsExactly(new double[] {0.5, 0.5, 0.5}, TOL);
+    // ild@2: cos((0.75, 0.75), (0.25, 0.5)) = 0.5625 / (1.0606602 * 0.5590170) = 0.9486833;
+    // cos((0, 1), (0.25, 0.5)) = 0.5 / 0.5590170 = 0.8944272
+    assertThat(per.perUser().get("ild@2")).containsExactly(new double[] {0.0513167, 0.0513167, 0.1055728},
+        within(1e-6));
+    assertThat(means.get("ild@1")).isNaN();
+    // auc over the 4 candidates left: u0 item 3 (0.25) beats 1 (0) and 4 (-1), loses to 2 (0.75): 2/3;
+    // u1 items 0 (0) and 4 (-1) lose to 2 (0.75) and 3 (0.5): 0; u2 item 1 (1) beats all three: 1
+    assertThat(per.perUser().get("auc")).containsExactly(new double[] {2.0 / 3, 0, 1}, TOL);
+    // exposure@2 counts [0, 1, 2, 3, 0]: sorted [0, 0, 1, 2, 3], (0 + 0 + 0 + 4 + 12) / (5 * 6)
+    assertThat(means.get("gini@2")).isCloseTo(16.0 / 30, TOL);
+    assertThat(means.get("coverage@2")).isCloseTo(3.0 / 5, TOL);
+    // without item factors or AUC the keys are absent; batching does not change anything
+    UserMetrics plain = Evaluator.perUserMetrics(rec, TRAIN, TEST, new int[] {2, 1}, oneThread().withBatchSize(1),
+        null, false);
+    assertThat(plain.perUser()).doesNotContainKeys("ild@2", "auc");
+    assertThat(plain.perUser().get("ndcg@2")).containsExactly(per.perUser().get("ndcg@2"));
   }
 
   @Test
