@@ -25,6 +25,8 @@ import dev.kindred.train.baseline.PopularityConfig;
 import dev.kindred.train.baseline.PopularityTrainer;
 import dev.kindred.train.bpr.BprConfig;
 import dev.kindred.train.bpr.BprTrainer;
+import dev.kindred.train.graph.LightGcnConfig;
+import dev.kindred.train.graph.LightGcnTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.nio.file.Path;
@@ -62,6 +64,8 @@ class ModelContractTest {
     m.put("pop", () -> new PopularityTrainer(PopularityConfig.DEFAULTS));
     m.put("itemknn", () -> new ItemKnnTrainer(ItemKnnConfig.DEFAULTS.withNeighbours(20).withThreads(2)));
     m.put("ease", () -> new EaseTrainer(EaseConfig.DEFAULTS.withLambda(50f).withThreads(2)));
+    m.put("lightgcn", () -> new LightGcnTrainer(
+        LightGcnConfig.DEFAULTS.withFactors(8).withBatchSize(1024).withEpochs(10).withLearningRate(0.01f).withThreads(2)));
     return m;
   }
 

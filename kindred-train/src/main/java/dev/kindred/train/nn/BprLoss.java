@@ -31,6 +31,7 @@ public final class BprLoss {
     for (int b = from; b < to; b++) {
       int uo = users[b] * dim;
       int io = positives[b] * dim;
+      if (negatives[b] < 0) continue; // a user who has every item
       int jo = negatives[b] * dim;
       float x = k.dot(userTable, uo, itemTable, io, dim) - k.dot(userTable, uo, itemTable, jo, dim);
       loss += softplus(-x);

@@ -24,6 +24,7 @@ public final class L2Penalty {
     Kernels k = VectorOps.kernels();
     double sq = 0;
     for (int b = from; b < to; b++) {
+      if (rows[b] < 0) continue; // an absent row (a negative that could not be drawn)
       int o = rows[b] * dim;
       sq += k.dot(table, o, table, o, dim);
       k.axpy(coef, table, o, grad, o, dim);
