@@ -2,12 +2,13 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
-import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.train.registry.ModelOptions;
+import dev.kindred.train.registry.ModelSpec;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
  * (or reads {@code --data}), holds out a per-user fraction, trains, evaluates, prints a metrics
  * table and a few users' recommendations, and writes the model file.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
     description = "Generate (or read --data), split per user, train, evaluate, show recommendations, write a model file.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -62,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
     var o = spec.commandLine().getOut();
-    Trainer<?> trainer = modelOptions.trainer();
+    ModelSpec.Configured<?> configured = modelOptions.configured();
     int k = output.k();
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
     Interactions all;
@@ -80,9 +81,8 @@ final class DemoCommand implements Callable<Integer> {
       if (!output.quiet && !output.json) err.println("generated " + source);
     }
     Split split = Splits.perUser(all, testFraction, seed);
-    Model model = Pipeline.train(trainer, split.train(), modelOptions.wantsValidation() ? split.test() : null,
-        ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
-    Report report = new Report().put("data", source).put("model", trainer.name());
+    Model model = Pipeline.train(configured, split.train(), split.test(), output.quiet || output.json);
+    Report report = new Report().put("data", source).put("model", configured.name());
     report.putAll(Pipeline.evaluate(model, split.train(), split.test(), k, modelOptions.threadsOrDefault(),
         Pipeline.hasRatings(split.train()), evalFlags.threshold()));
     report.put("train_seconds", model.provenance().trainSeconds());

@@ -3,11 +3,12 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
-import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.eval.SampledEvaluator;
+import dev.kindred.train.registry.ModelOptions;
+import dev.kindred.train.registry.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code kindred evaluate}: metrics of a saved model on a test file, or a whole protocol (split,
  * train, evaluate) on one data file.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
     description = {"Evaluate a saved model on --test (training items from --train are excluded from the candidates),",
         "or run a protocol on --data: split it (per-user stratified or leave-one-out), train --model, evaluate.",
         "Protocols: given (full ranking over all items on --test), per-user (stratified holdout, full ranking),",
@@ -104,10 +105,9 @@ final class EvaluateCommand implements Callable<Integer> {
       Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
       train = split.train();
       test = split.test();
-      Trainer<?> trainer = modelOptions.trainer();
-      model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
-          ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
-      report.put("model", trainer.name()).put("train_seconds", model.provenance().trainSeconds());
+      ModelSpec.Configured<?> configured = modelOptions.configured();
+      model = Pipeline.train(configured, train, test, output.quiet || output.json);
+      report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());
     }
     if (proto.equals("leave-one-out")) {
       report.put("protocol", String.format(Locale.ROOT,

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kindred", mixinStandardHelpOptions = true, versionProvider = KindredCli.Version.class,
     description = "Kindred: fast recommender training, evaluation and recommendation on the JVM.",
-    subcommands = {DemoCommand.class, GenerateCommand.class, SplitCommand.class, TrainCommand.class,
+    subcommands = {DemoCommand.class, GenerateCommand.class, SplitCommand.class, TrainCommand.class, ModelsCommand.class,
         EvaluateCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
+        dev.kindred.spark.SparkTrain.class,
         CommandLine.HelpCommand.class})
 public final class KindredCli implements Runnable {
 

@@ -11,6 +11,7 @@ import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
+import dev.kindred.train.registry.ModelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,9 +24,11 @@ final class Pipeline {
 
   private Pipeline() {}
 
-  static Model train(Trainer<?> trainer, Interactions train, Interactions validation, int epochs, boolean quiet) {
-    try (Progress progress = Progress.start("train " + trainer.name(), epochs, quiet)) {
-      return trainer.fit(train, validation, progress);
+  /** Trains a registry model with a progress bar; {@code heldOut} is passed on when the model uses validation. */
+  static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet) {
+    Trainer<?> trainer = model.trainer();
+    try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
+      return trainer.fit(train, model.usesValidation() ? heldOut : null, progress);
     }
   }
 

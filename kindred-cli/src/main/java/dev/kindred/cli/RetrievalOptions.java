@@ -50,8 +50,8 @@ final class RetrievalOptions {
 
   /** The validated settings (the record says which value is wrong and why). */
   RetrievalConfig config() {
-    RetrievalMode mode = ModelOptions.enumValue(RetrievalMode.class, this.mode, "--retrieval");
-    AnnSpace annSpace = ModelOptions.enumValue(AnnSpace.class, space, "--ann-space");
+    RetrievalMode mode = Flags.enumValue(RetrievalMode.class, this.mode, "--retrieval");
+    AnnSpace annSpace = Flags.enumValue(AnnSpace.class, space, "--ann-space");
     return RetrievalConfig.DEFAULTS.withMode(mode).withAnnSpace(annSpace, headFraction).withAnn(m, efConstruction, efSearch)
         .withAutoThreshold(autoThreshold)
         .withRecallProbe(recallUsers, RetrievalConfig.DEFAULTS.recallK(), recallFloor);

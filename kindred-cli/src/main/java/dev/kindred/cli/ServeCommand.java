@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     OperationsConfig ops = operations.config();
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
-    EventLog.Sync sync = ModelOptions.enumValue(EventLog.Sync.class, fsync, "--fsync");
+    EventLog.Sync sync = Flags.enumValue(EventLog.Sync.class, fsync, "--fsync");
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());

@@ -2,8 +2,9 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
-import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
+import dev.kindred.train.registry.ModelOptions;
+import dev.kindred.train.registry.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kindred train}: fit a model to a file, evaluate on a test file if given, save it. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
     description = "Train a model on --train; with --test also evaluate it; write it to --out.")
 final class TrainCommand implements Callable<Integer> {
 
@@ -45,9 +46,9 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
     var outW = spec.commandLine().getOut();
-    Trainer<?> trainer = modelOptions.trainer(); // validates flags before any I/O
+    ModelSpec.Configured<?> configured = modelOptions.configured(); // validates flags before any I/O
     int k = output.k();
-    if (modelOptions.wantsValidation() && testFile == null) {
+    if (configured.usesValidation() && testFile == null) {
       throw new IllegalArgumentException("--early-stopping needs --test");
     }
     long t0 = System.nanoTime();
@@ -56,10 +57,9 @@ final class TrainCommand implements Callable<Integer> {
     Interactions train = loaded.get(0).data();
     Interactions test = testFile == null ? null : loaded.get(1).data();
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
-    Model model = Pipeline.train(trainer, train, modelOptions.wantsValidation() ? test : null,
-        ModelOptions.plannedEpochs(trainer), output.quiet || output.json);
+    Model model = Pipeline.train(configured, train, test, output.quiet || output.json);
     Report report = new Report();
-    report.put("model", trainer.name());
+    report.put("model", configured.name());
     if (test != null) {
       report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train), evalFlags.threshold()));
     }

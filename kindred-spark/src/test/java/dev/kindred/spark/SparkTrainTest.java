@@ -39,7 +39,7 @@ class SparkTrainTest {
     }
     assertEquals(0, status, buf.toString());
     String json = buf.toString().trim();
-    assertTrue(json.startsWith("{\"model\": \"ials\"") && json.contains("\"user_blocks\": 3"), json);
+    assertTrue(json.startsWith("{\"model\":\"ials\"") && json.contains("\"user_blocks\":3"), json);
     LatentFactorModel m = assertInstanceOf(LatentFactorModel.class, ModelFile.read(model));
     assertEquals(8, m.userFactors().dim());
     assertEquals("spark", m.provenance().config().get("trainedOn"));

@@ -1,0 +1,191 @@
+package dev.kindred.train.registry;
+
+import dev.kindred.core.Trainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+
+/**
+ * One model as every front end sees it: its name, a one-line summary, its config record's
+ * defaults, the flags it accepts and how it trains. Front ends (the CLI, {@code spark-train}, the
+ * Java API) read these entries from {@link Models}; none maps a model's flags itself.
+ *
+ * <p>{@code --threads} and {@code --seed} apply to every model and are not listed in
+ * {@link #flags()}; a model without randomness or threads ignores them.
+ *
+ * @param name the name on the command line and in the model file's provenance
+ * @param summary one line for {@code kindred models} and {@code --help}
+ * @param defaults the config record's defaults
+ * @param flags the model's own flags, in help order
+ * @param trainer makes the trainer from a config
+ * @param withThreads the config with a thread count
+ * @param withSeed the config with a seed
+ * @param plannedEpochs epochs or iterations the trainer will run at most (for progress bars)
+ * @param usesValidation true when the config's training reads held-out data (early stopping)
+ * @param <C> the config record
+ */
+public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFlag<C, ?>> flags,
+    Function<C, Trainer<?>> trainer, BiFunction<C, Integer, C> withThreads, BiFunction<C, Long, C> withSeed,
+    ToIntFunction<C> plannedEpochs, Predicate<C> usesValidation) {
+
+  public ModelSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(defaults, "defaults");
+    flags = List.copyOf(flags);
+    Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(withThreads, "withThreads");
+    Objects.requireNonNull(withSeed, "withSeed");
+    Objects.requireNonNull(plannedEpochs, "plannedEpochs");
+    Objects.requireNonNull(usesValidation, "usesValidation");
+    Map<String, ModelFlag<C, ?>> seen = new LinkedHashMap<>();
+    for (ModelFlag<C, ?> f : flags) {
+      if (seen.put(f.name(), f) != null) {
+        throw new IllegalArgumentException("model " + name + " declares " + f.name() + " twice");
+      }
+    }
+  }
+
+  /** Starts an entry: name, summary, defaults and trainer; the builder adds flags. */
+  public static <C> Builder<C> builder(String name, String summary, C defaults, Function<C, Trainer<?>> trainer) {
+    return new Builder<>(name, summary, defaults, trainer);
+  }
+
+  /**
+   * The flag named {@code flagName}, or its synonym ({@code --epochs} and {@code --iterations} name
+   * the same thing: passes over the data), or empty when the model does not take it.
+   */
+  public Optional<ModelFlag<C, ?>> flag(String flagName) {
+    for (String n : new String[] {flagName, SYNONYMS.get(flagName)}) {
+      for (ModelFlag<C, ?> f : flags) {
+        if (f.name().equals(n)) return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Map<String, String> SYNONYMS = Map.of("--epochs", "--iterations", "--iterations", "--epochs");
+
+  public List<String> flagNames() {
+    return flags.stream().map(ModelFlag::name).toList();
+  }
+
+  /**
+   * The config for the given flag values (flag name -> text; switches map to any text), the
+   * thread count and, when not null, the seed. Flags not given keep the defaults.
+   *
+   * @throws IllegalArgumentException naming the flag when it does not apply to this model or its
+   *     value does not parse or is out of range
+   */
+  public Configured<C> configure(Map<String, String> given, int threads, Long seed) {
+    C c = withThreads.apply(defaults, threads);
+    if (seed != null) c = withSeed.apply(c, seed);
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      ModelFlag<C, ?> f = flag(e.getKey()).orElseThrow(() -> notApplicable(e.getKey()));
+      try {
+        c = f.apply(c, e.getValue());
+      } catch (IllegalArgumentException ex) {
+        // A config record's own validation names its field; say which flag set it.
+        String m = ex.getMessage();
+        throw new IllegalArgumentException(m != null && m.startsWith(f.name()) ? m : f.name() + ": " + m, ex);
+      }
+    }
+    return new Configured<>(this, c);
+  }
+
+  /** The error for a flag this model does not take, listing the ones it does. */
+  public IllegalArgumentException notApplicable(String flagName) {
+    List<String> ok = flagNames();
+    return new IllegalArgumentException(flagName + " does not apply to --model " + name
+        + (ok.isEmpty() ? " (it takes no model flags)" : " (its flags: " + String.join(", ", ok) + ")"));
+  }
+
+  /**
+   * A model with its config fixed, ready to train.
+   *
+   * @param spec the registry entry
+   * @param config the typed config
+   * @param <C> the config record
+   */
+  public record Configured<C>(ModelSpec<C> spec, C config) {
+
+    public Trainer<?> trainer() {
+      return spec.trainer().apply(config);
+    }
+
+    public int plannedEpochs() {
+      return spec.plannedEpochs().applyAsInt(config);
+    }
+
+    public boolean usesValidation() {
+      return spec.usesValidation().test(config);
+    }
+
+    public String name() {
+      return spec.name();
+    }
+  }
+
+  /**
+   * Builds a {@link ModelSpec}; each {@code flag} call names the flag, its type, help, the
+   * config's getter (for the default shown in help) and setter.
+   *
+   * @param <C> the config record
+   */
+  public static final class Builder<C> {
+    private final String name;
+    private final String summary;
+    private final C defaults;
+    private final Function<C, Trainer<?>> trainer;
+    private final List<ModelFlag<C, ?>> flags = new ArrayList<>();
+    private BiFunction<C, Integer, C> withThreads = (c, t) -> c;
+    private BiFunction<C, Long, C> withSeed = (c, s) -> c;
+    private ToIntFunction<C> plannedEpochs = c -> 1;
+    private Predicate<C> usesValidation = c -> false;
+
+    private Builder(String name, String summary, C defaults, Function<C, Trainer<?>> trainer) {
+      this.name = name;
+      this.summary = summary;
+      this.defaults = defaults;
+      this.trainer = trainer;
+    }
+
+    public <V> Builder<C> flag(String flagName, FlagType<V> type, String help, Function<C, ?> getter,
+        BiFunction<C, V, C> setter) {
+      flags.add(new ModelFlag<>(flagName, type, help, getter, setter));
+      return this;
+    }
+
+    public Builder<C> threads(BiFunction<C, Integer, C> v) {
+      withThreads = v;
+      return this;
+    }
+
+    public Builder<C> seed(BiFunction<C, Long, C> v) {
+      withSeed = v;
+      return this;
+    }
+
+    public Builder<C> epochs(ToIntFunction<C> v) {
+      plannedEpochs = v;
+      return this;
+    }
+
+    public Builder<C> usesValidation(Predicate<C> v) {
+      usesValidation = v;
+      return this;
+    }
+
+    public ModelSpec<C> build() {
+      return new ModelSpec<>(name, summary, defaults, flags, trainer, withThreads, withSeed, plannedEpochs,
+          usesValidation);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.kindred.train.registry;
+
+import dev.kindred.train.als.AlsConfig;
+import dev.kindred.train.als.AlsSolver;
+import dev.kindred.train.als.AlsTrainer;
+import dev.kindred.train.als.ImplicitAlsConfig;
+import dev.kindred.train.als.ImplicitAlsTrainer;
+import dev.kindred.train.baseline.EaseConfig;
+import dev.kindred.train.baseline.EaseTrainer;
+import dev.kindred.train.baseline.ItemKnnConfig;
+import dev.kindred.train.baseline.ItemKnnTrainer;
+import dev.kindred.train.baseline.PopularityConfig;
+import dev.kindred.train.baseline.PopularityTrainer;
+import dev.kindred.train.bpr.BprConfig;
+import dev.kindred.train.bpr.BprTrainer;
+import dev.kindred.train.mf.MfSgdConfig;
+import dev.kindred.train.mf.MfSgdTrainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model registry: every model Kindred trains, with its flags, in one place. The CLI
+ * ({@code train}, {@code demo}, {@code evaluate}, {@code spark-train}) and the Java API read it; a
+ * new model is one entry here plus its trainer.
+ *
+ * <pre>{@code
+ * Trainer<?> t = Models.get("ials").configure(Map.of("--factors", "128"), 2, 42L).trainer();
+ * }</pre>
+ *
+ * <p>A flag name means the same thing, with the same value type, for every model that takes it
+ * (checked when this class loads); which models take it is derived from the entries.
+ */
+public final class Models {
+
+  private static final FlagType<Integer> K = FlagType.INT.labelled("K");
+  private static final FlagType<Float> ETA = FlagType.FLOAT.labelled("ETA");
+  private static final FlagType<Float> LAMBDA = FlagType.FLOAT.labelled("L");
+  private static final FlagType<Float> STD = FlagType.FLOAT.labelled("S");
+
+  private static final String FACTORS = "Latent dimension.";
+  private static final String EPOCHS = "Passes over the training data.";
+  private static final String ITERATIONS = "ALS iterations (a user and an item half-step each).";
+  private static final String LEARNING_RATE = "SGD step size.";
+  private static final String LR_DECAY = "Step size multiplier per epoch, in (0, 1].";
+  private static final String REGULARIZATION = "L2 penalty lambda.";
+  private static final String BIAS_REG = "L2 penalty on biases.";
+  private static final String INIT_STD = "Std. deviation of the factor initialisation.";
+  private static final String SOLVER = "Per-row solver: conjugate gradient or exact Cholesky.";
+  private static final String CG_STEPS = "Conjugate-gradient steps per row solve.";
+  private static final String WEIGHTED = "Scale lambda by each row's interaction count (ALS-WR).";
+
+  private static final List<ModelSpec<?>> ALL = List.of(
+      ModelSpec.builder(MfSgdTrainer.NAME, "biased matrix factorisation by lock-free parallel SGD on a block grid",
+              MfSgdConfig.DEFAULTS, MfSgdTrainer::new)
+          .flag("--factors", K, FACTORS, MfSgdConfig::factors, MfSgdConfig::withFactors)
+          .flag("--epochs", FlagType.INT, EPOCHS, MfSgdConfig::epochs, MfSgdConfig::withEpochs)
+          .flag("--learning-rate", ETA, LEARNING_RATE, MfSgdConfig::learningRate, MfSgdConfig::withLearningRate)
+          .flag("--lr-decay", FlagType.FLOAT, LR_DECAY, MfSgdConfig::learningRateDecay,
+              MfSgdConfig::withLearningRateDecay)
+          .flag("--regularization", LAMBDA, REGULARIZATION, MfSgdConfig::regularization,
+              MfSgdConfig::withRegularization)
+          .flag("--bias-regularization", LAMBDA, BIAS_REG, MfSgdConfig::biasRegularization,
+              MfSgdConfig::withBiasRegularization)
+          .flag("--no-biases", FlagType.SWITCH, "Score by p.q only (no global mean, user or item bias).", null,
+              (c, v) -> c.withBiases(!v))
+          .flag("--adaptive", FlagType.SWITCH, "Per-row AdaGrad step sizes (as LibMF).", null, MfSgdConfig::withAdaptive)
+          .flag("--init-std", STD, INIT_STD, MfSgdConfig::initStd, MfSgdConfig::withInitStd)
+          .flag("--bins", FlagType.INT.labelled("B"), "Grid blocks per side (0 = 2 x threads).", MfSgdConfig::bins,
+              MfSgdConfig::withBins)
+          .flag("--early-stopping", FlagType.INT.labelled("P"),
+              "Stop after P epochs without improvement on --test and keep the best epoch (0 = off).",
+              MfSgdConfig::earlyStoppingPatience, MfSgdConfig::withEarlyStoppingPatience)
+          .threads(MfSgdConfig::withThreads).seed(MfSgdConfig::withSeed).epochs(MfSgdConfig::epochs)
+          .usesValidation(c -> c.earlyStoppingPatience() > 0)
+          .build(),
+      ModelSpec.builder(AlsTrainer.NAME, "explicit ALS with weighted-lambda regularisation", AlsConfig.DEFAULTS,
+              AlsTrainer::new)
+          .flag("--factors", K, FACTORS, AlsConfig::factors, AlsConfig::withFactors)
+          .flag("--iterations", FlagType.INT, ITERATIONS, AlsConfig::iterations, AlsConfig::withIterations)
+          .flag("--regularization", LAMBDA, REGULARIZATION, AlsConfig::regularization, AlsConfig::withRegularization)
+          .flag("--weighted-lambda", FlagType.BOOLEAN, WEIGHTED, AlsConfig::weightedLambda,
+              AlsConfig::withWeightedLambda)
+          .flag("--solver", FlagType.of(AlsSolver.class), SOLVER, AlsConfig::solver, AlsConfig::withSolver)
+          .flag("--cg-steps", FlagType.INT, CG_STEPS, AlsConfig::cgSteps, AlsConfig::withCgSteps)
+          .flag("--init-std", STD, INIT_STD, AlsConfig::initStd, AlsConfig::withInitStd)
+          .threads(AlsConfig::withThreads).seed(AlsConfig::withSeed).epochs(AlsConfig::iterations)
+          .build(),
+      ModelSpec.builder(ImplicitAlsTrainer.NAME, "implicit-feedback ALS (Hu, Koren, Volinsky) with a CG or "
+              + "Cholesky solver", ImplicitAlsConfig.DEFAULTS, ImplicitAlsTrainer::new)
+          .flag("--factors", K, FACTORS, ImplicitAlsConfig::factors, ImplicitAlsConfig::withFactors)
+          .flag("--iterations", FlagType.INT, ITERATIONS, ImplicitAlsConfig::iterations,
+              ImplicitAlsConfig::withIterations)
+          .flag("--regularization", LAMBDA, REGULARIZATION, ImplicitAlsConfig::regularization,
+              ImplicitAlsConfig::withRegularization)
+          .flag("--alpha", FlagType.FLOAT.labelled("A"), "Confidence c = 1 + alpha * value.", ImplicitAlsConfig::alpha,
+              ImplicitAlsConfig::withAlpha)
+          .flag("--weighted-lambda", FlagType.BOOLEAN, WEIGHTED, ImplicitAlsConfig::weightedLambda,
+              ImplicitAlsConfig::withWeightedLambda)
+          .flag("--solver", FlagType.of(AlsSolver.class), SOLVER, ImplicitAlsConfig::solver,
+              ImplicitAlsConfig::withSolver)
+          .flag("--cg-steps", FlagType.INT, CG_STEPS, ImplicitAlsConfig::cgSteps, ImplicitAlsConfig::withCgSteps)
+          .flag("--init-std", STD, INIT_STD, ImplicitAlsConfig::initStd, ImplicitAlsConfig::withInitStd)
+          .threads(ImplicitAlsConfig::withThreads).seed(ImplicitAlsConfig::withSeed)
+          .epochs(ImplicitAlsConfig::iterations)
+          .build(),
+      ModelSpec.builder(BprTrainer.NAME, "Bayesian personalised ranking by Hogwild SGD", BprConfig.DEFAULTS,
+              BprTrainer::new)
+          .flag("--factors", K, FACTORS, BprConfig::factors, BprConfig::withFactors)
+          .flag("--epochs", FlagType.INT, EPOCHS, BprConfig::epochs, BprConfig::withEpochs)
+          .flag("--learning-rate", ETA, LEARNING_RATE, BprConfig::learningRate, BprConfig::withLearningRate)
+          .flag("--lr-decay", FlagType.FLOAT, LR_DECAY, BprConfig::learningRateDecay,
+              BprConfig::withLearningRateDecay)
+          .flag("--regularization", LAMBDA, REGULARIZATION + " (user, positive and negative item factors)",
+              BprConfig::regularization, (c, v) -> c.withRegularization(v).withNegativeRegularization(v))
+          .flag("--bias-regularization", LAMBDA, BIAS_REG, BprConfig::biasRegularization,
+              BprConfig::withBiasRegularization)
+          .flag("--no-biases", FlagType.SWITCH, "No item bias.", null, (c, v) -> c.withItemBias(!v))
+          .flag("--sampling", FlagType.of(BprConfig.Sampling.class), "Negative sampling.", BprConfig::sampling,
+              BprConfig::withSampling)
+          .flag("--popularity-exponent", FlagType.FLOAT.labelled("E"),
+              "With --sampling popularity: negatives drawn proportionally to degree^E.",
+              BprConfig::popularityExponent, BprConfig::withPopularityExponent)
+          .flag("--init-std", STD, INIT_STD, BprConfig::initStd, BprConfig::withInitStd)
+          .threads(BprConfig::withThreads).seed(BprConfig::withSeed).epochs(BprConfig::epochs)
+          .build(),
+      ModelSpec.builder(PopularityTrainer.NAME, "most popular items (the baseline every comparison needs)",
+              PopularityConfig.DEFAULTS, PopularityTrainer::new)
+          .build(),
+      ModelSpec.builder(ItemKnnTrainer.NAME, "item-based k nearest neighbours (cosine with TF-IDF or BM25 weighting)",
+              ItemKnnConfig.DEFAULTS, ItemKnnTrainer::new)
+          .flag("--neighbours", FlagType.INT, "Neighbours kept per item.", ItemKnnConfig::neighbours,
+              ItemKnnConfig::withNeighbours)
+          .flag("--weighting", FlagType.of(ItemKnnConfig.Weighting.class), "Interaction weighting.",
+              ItemKnnConfig::weighting, ItemKnnConfig::withWeighting)
+          .threads(ItemKnnConfig::withThreads)
+          .build(),
+      ModelSpec.builder(EaseTrainer.NAME, "EASE: closed-form item-item linear model (Steck 2019)", EaseConfig.DEFAULTS,
+              EaseTrainer::new)
+          .flag("--regularization", LAMBDA, "Lambda added to the Gram diagonal.", EaseConfig::lambda,
+              EaseConfig::withLambda)
+          .flag("--max-items", FlagType.INT, "Largest catalogue accepted (memory: 4 N^2 bytes).",
+              EaseConfig::maxItems, EaseConfig::withMaxItems)
+          .threads(EaseConfig::withThreads)
+          .build());
+
+  private static final Map<String, ModelSpec<?>> BY_NAME = index(ALL);
+  private static final Map<String, FlagInfo> FLAGS = unionOfFlags(ALL);
+
+  private Models() {}
+
+  /** Every registered model, in help order. */
+  public static List<ModelSpec<?>> all() {
+    return ALL;
+  }
+
+  public static List<String> names() {
+    return List.copyOf(BY_NAME.keySet());
+  }
+
+  /**
+   * The entry named {@code name}.
+   *
+   * @throws IllegalArgumentException listing the known names when there is none
+   */
+  public static ModelSpec<?> get(String name) {
+    ModelSpec<?> s = BY_NAME.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown --model '" + name + "': expected one of "
+          + String.join(", ", BY_NAME.keySet()));
+    }
+    return s;
+  }
+
+  /** Every model flag of every model, once, with the models that take it: what a front end declares. */
+  public static Map<String, FlagInfo> flags() {
+    return FLAGS;
+  }
+
+  /**
+   * A flag as a front end declares it: one option for all the models that take it.
+   *
+   * @param name the flag
+   * @param label value label in help
+   * @param isSwitch takes no value
+   * @param help the first model's help line
+   * @param models the models that take it, in registry order
+   */
+  public record FlagInfo(String name, String label, boolean isSwitch, String help, List<String> models) {
+
+    /** Help with the models that take it, e.g. {@code "Latent dimension. (mf-sgd, als)"}. */
+    public String description() {
+      return help + " (" + String.join(", ", models) + ")";
+    }
+  }
+
+  private static Map<String, ModelSpec<?>> index(List<ModelSpec<?>> all) {
+    Map<String, ModelSpec<?>> m = new LinkedHashMap<>();
+    for (ModelSpec<?> s : all) {
+      if (m.put(s.name(), s) != null) throw new IllegalStateException("two models named " + s.name());
+    }
+    return m;
+  }
+
+  private static Map<String, FlagInfo> unionOfFlags(List<ModelSpec<?>> all) {
+    Map<String, FlagInfo> m = new LinkedHashMap<>();
+    for (ModelSpec<?> s : all) {
+      for (ModelFlag<?, ?> f : s.flags()) {
+        FlagInfo old = m.get(f.name());
+        if (old == null) {
+          m.put(f.name(), new FlagInfo(f.name(), f.type().label(), f.type().isSwitch(), f.help(),
+              List.of(s.name())));
+        } else {
+          if (old.isSwitch() != f.type().isSwitch()) {
+            throw new IllegalStateException(f.name() + " is a switch for some models and takes a value for "
+                + s.name());
+          }
+          List<String> models = new ArrayList<>(old.models());
+          models.add(s.name());
+          m.put(f.name(), new FlagInfo(old.name(), old.label(), old.isSwitch(), old.help(), List.copyOf(models)));
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+}
