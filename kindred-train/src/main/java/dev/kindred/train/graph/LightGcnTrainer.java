@@ -34,15 +34,17 @@ import org.slf4j.LoggerFactory;
  * {@code batchSize}; the optimiser is Adam ({@link Optimizer}) unless configured otherwise.
  *
  * <p>Schedule. The reference recomputes the whole propagation for every batch; so does this
- * trainer, because it is what the exact gradient needs: every Adam step moves every layer-0 row
- * (dense Adam keeps moving rows on momentum), so no final embedding stays valid across a step. What
- * it does differently is how it computes each step ({@link LayerMeanPropagation}): the layer mean in
- * Horner form with fused SpMM-accumulate (no per-layer buffers or sum passes), the backward pass as
- * the same symmetric map reusing both stored matrices (no transpose per step), the loss and L2
- * gradients written only into the batch's rows of a zero gradient table that is re-zeroed row by
- * row, and Adam as one streaming kernel over each table. The batch size is the other lever: a step
- * costs about the same for any batch, so larger batches amortise the propagation (the defaults'
- * choice, measured in docs/benchmarks.md).
+ * trainer, because the exact gradient needs it: every Adam step moves every layer-0 row (dense
+ * Adam keeps moving rows on momentum), so no final embedding stays valid across a step. What it
+ * does differently is how each step is computed ({@link LightGcnObjective},
+ * {@link LayerMeanPropagation}): the layer mean in Horner form with fused SpMM-accumulate (no
+ * per-layer buffers or sum passes); the last forward step only for the batch's rows and the first
+ * backward step only from them (the loss reads the final embeddings, and writes their gradient,
+ * only there), so a step costs {@code 2 (K - 1)} full SpMM pairs instead of {@code 2 K}; the
+ * backward pass as the same symmetric map, reusing both stored matrices (no transpose of the full
+ * matrix per step); Adam as one streaming kernel per table. The batch size is the other lever: a
+ * step costs nearly the same for any batch, so larger batches amortise the propagation (the
+ * defaults' choice). What each bought is measured in docs/benchmarks.md ("LightGCN").
  *
  * <p>Departures from the paper: none in the model or its gradient. Triples follow the reference
  * code's sampler by default ({@link TripleSampler.Scheme#USERS}). An optional per-epoch decay of the
@@ -53,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * ({@link FoldInRule.Propagation}) computes a new user's final embedding by one propagation of the
  * user's row over a stored item basis (twice the item-side memory of a plain factor model).
  *
- * <p>Cost per step: {@code 4 K nnz k} flops of SpMM (forward and backward), plus {@code 4 K} copies
- * and an Adam pass over the {@code (users + items) k} parameters; an epoch is
- * {@code ceil(|S| / batchSize)} steps. Memory: about 12 floats per parameter (weights, Adam moments,
- * final embeddings, gradients, two propagation scratch copies). Reproducibility: the same seed
+ * <p>Cost per step: {@code 8 (K - 1) nnz k} flops of full SpMMs (forward and backward) plus
+ * {@code 8 k} times the batch's total degree for the restricted steps, {@code 4 (K - 1)} copies of
+ * an embedding table, and an Adam pass over the {@code (users + items) k} parameters; an epoch is
+ * {@code ceil(|S| / batchSize)} steps. Memory: about 9 floats per parameter (weights, two Adam
+ * moments, gradients, a zero-padded gradient base, two propagation scratch copies, final
+ * embeddings for the model). Reproducibility: the same seed
  * gives the same model bit for bit, whatever the thread count (the triples are drawn sequentially,
  * each SpMM output row and each Adam element is computed by one thread in a fixed order). Thread
  * safety: the trainer is immutable; each {@link #fit} creates and closes its own pool.
