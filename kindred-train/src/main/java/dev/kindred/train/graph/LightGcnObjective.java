@@ -24,7 +24,8 @@ import java.util.Arrays;
  *       {@code K - 1} full steps.
  * </ol>
  * So a step costs {@code 4 (K - 1)} full SpMMs instead of {@code 4 K}, plus two sub-matrix
- * extractions and transposes of {@code O(batch degrees + users + items)}. The result is the exact
+ * extractions and transposes of {@code O(batch degrees + users + items)}. When the batch's rows
+ * hold most of the graph (large batches), the full map runs instead (see the constructor). The result is the exact
  * gradient (tested against finite differences); only the floating-point summation order of the
  * sparse steps differs from the full map.
  *
@@ -32,16 +33,26 @@ import java.util.Arrays;
  */
 final class LightGcnObjective {
 
+  /** Default of {@code restrictBelow}; see docs/benchmarks.md ("LightGCN") for the measurement. */
+  static final double RESTRICT_BELOW = 0.5;
+
   private final LayerMeanPropagation propagation;
   private final int k;
   private final float regularization;
+  private final double restrictBelow;
   private final int[] userSlot; // -1 outside the current batch
   private final int[] itemSlot;
   private final float[] baseU; // zero outside the batch's rows: the Horner base of the backward pass
   private final float[] baseI;
 
-  LightGcnObjective(LayerMeanPropagation propagation, int k, float regularization) {
+  /**
+   * @param restrictBelow the restricted steps run while the batch's rows hold fewer than this
+   *     fraction of the graph's entries (both sides); above it a full step is cheaper than
+   *     extracting and transposing a sub-matrix nearly as large as the graph
+   */
+  LightGcnObjective(LayerMeanPropagation propagation, int k, float regularization, double restrictBelow) {
     this.propagation = propagation;
+    this.restrictBelow = restrictBelow;
     this.k = k;
     this.regularization = regularization;
     int users = propagation.userItem().rows();
@@ -92,25 +103,32 @@ final class LightGcnObjective {
       sj[b] = j < 0 ? -1 : itemSlot[j];
     }
     try {
-      CsrMatrix subU = rows(propagation.userItem(), bu, nu); // nu x items
-      CsrMatrix subI = rows(propagation.itemUser(), bi, ni); // ni x users
-      float[] fU = gather(e0U, bu, nu);
-      float[] fI = gather(e0I, bi, ni);
       int layers = propagation.layers();
       float c = propagation.meanWeight();
-      if (layers > 0) {
+      long held = entries(propagation.userItem(), bu, nu) + entries(propagation.itemUser(), bi, ni);
+      boolean restrict = layers > 0 && held < restrictBelow * 2.0 * propagation.userItem().nnz();
+      CsrMatrix subU = restrict ? rows(propagation.userItem(), bu, nu) : null; // nu x items
+      CsrMatrix subI = restrict ? rows(propagation.itemUser(), bi, ni) : null; // ni x users
+      float[] fU;
+      float[] fI;
+      if (restrict) {
+        fU = gather(e0U, bu, nu);
+        fI = gather(e0I, bi, ni);
         float[][] s = propagation.steps(e0U, e0I, e0U, e0I, layers - 1, false, null, null, pool);
         SparseKernels.spmmAccumulate(subU, s[1], k, c, c, fU, pool);
         SparseKernels.spmmAccumulate(subI, s[0], k, c, c, fI, pool);
+      } else {
+        propagation.apply(e0U, e0I, dU, dI, pool); // dU, dI hold F until the backward pass overwrites them
+        fU = gather(dU, bu, nu);
+        fI = gather(dI, bi, ni);
       }
       float[] gU = new float[nu * k];
       float[] gI = new float[ni * k];
       double bpr = BprLoss.accumulate(fU, fI, k, su, si, sj, 0, n, inv, gU, gI);
       scatter(gU, bu, nu, baseU);
       scatter(gI, bi, ni, baseI);
-      if (layers == 0) {
-        System.arraycopy(baseU, 0, dU, 0, dU.length);
-        System.arraycopy(baseI, 0, dI, 0, dI.length);
+      if (!restrict) {
+        propagation.apply(baseU, baseI, dU, dI, pool);
       } else {
         float scale = layers == 1 ? c : 1f;
         float[] s1U = layers == 1 ? dU : propagation.freeScratchU();
@@ -138,6 +156,13 @@ final class LightGcnObjective {
         itemSlot[bi[s]] = -1;
       }
     }
+  }
+
+  /** Stored entries in the rows {@code rows[0 .. n)} of {@code a}. */
+  private static long entries(CsrMatrix a, int[] rows, int n) {
+    long e = 0;
+    for (int s = 0; s < n; s++) e += a.rowNnz(rows[s]);
+    return e;
   }
 
   /** The rows {@code rows[0 .. n)} of {@code a}, in that order, as an {@code n x a.cols()} matrix. */

@@ -152,7 +152,8 @@ public final class LightGcnTrainer implements Trainer<LatentFactorModel> {
       sampler = new TripleSampler(train, config.sampling(), NegativeSampler.uniform(items));
       fU = new float[e0U.length];
       fI = new float[e0I.length];
-      objective = new LightGcnObjective(propagation, k, config.regularization());
+      objective = new LightGcnObjective(propagation, k, config.regularization(),
+          LightGcnObjective.RESTRICT_BELOW);
       dU = new float[e0U.length];
       dI = new float[e0I.length];
       optU = new Optimizer(config.optimizerConfig(), e0U.length);

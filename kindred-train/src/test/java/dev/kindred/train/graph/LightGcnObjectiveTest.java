@@ -107,12 +107,18 @@ class LightGcnObjectiveTest {
     return d;
   }
 
+  /** Every layer count, with the restricted schedule forced (any batch) and the full one forced. */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> schedules() {
+    return java.util.stream.IntStream.rangeClosed(0, 4).boxed().flatMap(l -> java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(l, 10.0), org.junit.jupiter.params.provider.Arguments.of(l, 0.0)));
+  }
+
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, 2, 3, 4})
-  void lossAndGradientMatchTheDenseOracle(int layers) {
+  @org.junit.jupiter.params.provider.MethodSource("schedules")
+  void lossAndGradientMatchTheDenseOracle(int layers, double restrictBelow) {
     Interactions g = graph();
     LayerMeanPropagation prop = new LayerMeanPropagation(BipartiteGraph.normalized(g), K, layers);
-    LightGcnObjective obj = new LightGcnObjective(prop, K, LAMBDA);
+    LightGcnObjective obj = new LightGcnObjective(prop, K, LAMBDA, restrictBelow);
     float[] eu = random(USERS * K, 1);
     float[] ei = random(ITEMS * K, 2);
     float[] du = new float[eu.length];
