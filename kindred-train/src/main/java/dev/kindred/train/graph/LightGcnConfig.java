@@ -41,11 +41,11 @@ public record LightGcnConfig(int layers, int factors, int batchSize, int epochs,
 
   /**
    * Kindred's settings: the paper's model (3 layers, 64 factors, lambda 1e-4) trained with batches
-   * of 16384 and Adam at 0.01 decaying by 0.98 per epoch, 150 epochs. A step costs nearly the same
-   * for any batch size (the propagation dominates), so 8 times the paper's batch makes an epoch
-   * about 8 times cheaper, and the larger step recovers the progress per epoch: on Gowalla Recall@20
-   * 0.140 after 10 epochs and 0.165 after 60 (the paper's settings: 0.109 after 5, 0.183 after
-   * about 1000); docs/benchmarks.md ("LightGCN") has the curve and the times.
+   * of 16384 and Adam at 0.01 decaying by 0.98 per epoch, 150 epochs. The propagation dominates a
+   * step whatever its batch, so 8 times the paper's batch makes an epoch more than 8 times cheaper,
+   * and the larger step recovers much of the progress per epoch: on Gowalla Recall@20 0.140 after
+   * 10 epochs and 0.172 after 130 (the paper's settings: 0.112 after 5, 0.183 after about 1000).
+   * They do not reach the paper's accuracy; docs/benchmarks.md ("LightGCN") has the curve.
    */
   public static final LightGcnConfig DEFAULTS = PAPER.withBatchSize(16384).withLearningRate(0.01f)
       .withLearningRateDecay(0.98f).withEpochs(150);

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * only there), so a step costs {@code 2 (K - 1)} full SpMM pairs instead of {@code 2 K}; the
  * backward pass as the same symmetric map, reusing both stored matrices (no transpose of the full
  * matrix per step); Adam as one streaming kernel per table. The batch size is the other lever: a
- * step costs nearly the same for any batch, so larger batches amortise the propagation (the
- * defaults' choice). What each bought is measured in docs/benchmarks.md ("LightGCN").
+ * step's cost grows much less than its batch (the propagation does not depend on it), so larger
+ * batches amortise the propagation (the defaults' choice). What each bought is measured in docs/benchmarks.md ("LightGCN").
  *
  * <p>Departures from the paper: none in the model or its gradient. Triples follow the reference
  * code's sampler by default ({@link TripleSampler.Scheme#USERS}). An optional per-epoch decay of the
