@@ -16,6 +16,7 @@ module dev.kindred.train {
   exports dev.kindred.train.bpr;
   exports dev.kindred.train.graph;
   exports dev.kindred.train.mf;
+  exports dev.kindred.train.nn;
   exports dev.kindred.train.registry;
 
   // picocli sets ModelOptions' fields reflectively.

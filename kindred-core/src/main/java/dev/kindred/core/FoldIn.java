@@ -50,6 +50,7 @@ public final class FoldIn {
           model.provenance().algorithm() + " model has no fold-in rule");
       case FoldInRule.Ridge r -> new UserVector(r.implicit() ? ridgeImplicit(r, items, values) : ridgeExplicit(r, items, values), 0f);
       case FoldInRule.Sgd g -> g.pairwise() ? sgdPairwise(g, items) : sgdSquared(g, items, values);
+      case FoldInRule.Propagation p -> new UserVector(propagate(p, items), 0f);
     };
   }
 
@@ -168,6 +169,19 @@ public final class FoldIn {
       }
     }
     return new UserVector(x, 0f);
+  }
+
+  /** x = |N_u|^-1/2 sum_i b_i over the distinct items. */
+  private float[] propagate(FoldInRule.Propagation p, int[] items) {
+    int k = model.dim();
+    FactorMatrix b = p.itemBasis();
+    float[] x = new float[k];
+    int[] distinct = Arrays.stream(items).distinct().toArray();
+    if (distinct.length == 0) return x;
+    float w = (float) (1 / Math.sqrt(distinct.length));
+    Kernels kern = VectorOps.kernels();
+    for (int i : distinct) kern.axpy(w, b.page(i), b.offset(i), x, 0, k);
+    return x;
   }
 
   private static int[] identity(int n) {

@@ -40,5 +40,23 @@ public sealed interface FoldInRule {
    */
   record Sgd(float learningRate, float regularization, int epochs, boolean pairwise, long seed) implements FoldInRule {}
 
+  /**
+   * One propagation of the user's row through a graph model's normalised adjacency (LightGCN, He
+   * et al., SIGIR 2020, arXiv:2002.02126): {@code x = |N_u|^-1/2 * sum_{i in N_u} b_i}, where
+   * {@code b_i} (row {@code i} of {@code itemBasis}) is what item {@code i} contributes to a
+   * neighbour's final embedding. For LightGCN with {@code K} layers,
+   * {@code b_i = d_i^-1/2 / (K + 1) * sum_{l < K} e_i^(l)}, so {@code x} is exactly the layer mean a
+   * user with these items and a zero layer-0 embedding gets, the items' layers held fixed (the new
+   * user's edges are not added to the items' degrees). Interaction values are ignored (the graph is
+   * binary). Cost {@code O(|N_u| k)}.
+   *
+   * @param itemBasis one row per item of the model, of the model's dimension
+   */
+  record Propagation(dev.kindred.math.FactorMatrix itemBasis) implements FoldInRule {
+    public Propagation {
+      java.util.Objects.requireNonNull(itemBasis, "itemBasis");
+    }
+  }
+
   FoldInRule NONE = new None();
 }

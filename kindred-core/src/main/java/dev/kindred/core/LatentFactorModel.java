@@ -73,6 +73,11 @@ public final class LatentFactorModel implements Model {
     if (userFactors.dim() != itemFactors.dim()) {
       throw new IllegalArgumentException("user dim " + userFactors.dim() + " != item dim " + itemFactors.dim());
     }
+    if (foldIn instanceof FoldInRule.Propagation(FactorMatrix basis)
+        && (basis.rows() != itemFactors.rows() || basis.dim() != itemFactors.dim())) {
+      throw new IllegalArgumentException("fold-in item basis " + basis.rows() + " x " + basis.dim()
+          + " does not match the item factors " + itemFactors.rows() + " x " + itemFactors.dim());
+    }
     if ((userBias == null) != (itemBias == null)) {
       throw new IllegalArgumentException("user and item biases must both be present or both absent");
     }
@@ -224,6 +229,10 @@ public final class LatentFactorModel implements Model {
           out.i32(g.pairwise() ? 1 : 0);
           out.i64(g.seed());
         }
+        case FoldInRule.Propagation g -> {
+          out.i32(3);
+          out.matrix(g.itemBasis());
+        }
       }
       out.i32(m.hasBiases() ? 1 : 0);
       if (m.hasBiases()) {
@@ -246,6 +255,7 @@ public final class LatentFactorModel implements Model {
         case 0 -> FoldInRule.NONE;
         case 1 -> new FoldInRule.Ridge(in.f32(), in.i32() == 1, in.f32(), in.i32() == 1);
         case 2 -> new FoldInRule.Sgd(in.f32(), in.f32(), in.i32(), in.i32() == 1, in.i64());
+        case 3 -> new FoldInRule.Propagation(in.matrix());
         default -> throw in.malformed("unknown fold-in rule " + rule);
       };
       boolean biases = in.i32() == 1;

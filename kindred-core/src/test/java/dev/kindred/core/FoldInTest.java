@@ -138,13 +138,39 @@ class FoldInTest {
 
   @Test
   void foldInRuleSurvivesTheModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    FactorMatrix basis = new FactorMatrix(5, 4);
+    basis.fillGaussian(new SplittableRandom(4), 1f);
     for (FoldInRule rule : new FoldInRule[] {FoldInRule.NONE, new FoldInRule.Ridge(0.3f, true, 40f, false),
-        new FoldInRule.Sgd(0.01f, 0.02f, 15, true, 99L)}) {
+        new FoldInRule.Sgd(0.01f, 0.02f, 15, true, 99L), new FoldInRule.Propagation(basis)}) {
       LatentFactorModel m = withRule(Fixtures.model(8, 3, 5, 4, false), rule);
       java.nio.file.Path f = dir.resolve("m.model");
       ModelFile.write(m, f);
       assertThat(((LatentFactorModel) ModelFile.read(f)).foldInRule()).isEqualTo(rule);
     }
+  }
+
+  /** x = |N_u|^-1/2 sum_i b_i, checked by hand on two items: (1, 2) and (3, -4) give (4, -2) / sqrt(2). */
+  @Test
+  void propagationSumsTheItemBasisOverTheRootOfTheDegree() {
+    LatentFactorModel base = Fixtures.model(6, 3, 4, 2, false);
+    FactorMatrix basis = new FactorMatrix(4, 2);
+    basis.setRow(1, new float[] {1f, 2f}, 0);
+    basis.setRow(3, new float[] {3f, -4f}, 0);
+    FoldIn f = new FoldIn(withRule(base, new FoldInRule.Propagation(basis)));
+    FoldIn.UserVector v = f.userVector(new int[] {3, 1, 3}, null); // a repeated item counts once
+    double r = 1 / Math.sqrt(2);
+    assertThat((double) v.vector()[0]).isCloseTo(4 * r, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat((double) v.vector()[1]).isCloseTo(-2 * r, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(v.bias()).isZero();
+    assertThat(f.userVector(new int[0], null).vector()).containsExactly(0f, 0f);
+  }
+
+  @Test
+  void propagationBasisMustMatchTheItemFactors() {
+    LatentFactorModel base = Fixtures.model(6, 3, 4, 2, false);
+    assertThatThrownBy(() -> withRule(base, new FoldInRule.Propagation(new FactorMatrix(3, 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fold-in item basis 3 x 2 does not match the item factors 4 x 2");
   }
 
   static float dot(float[] x, FactorMatrix q, int i) {

@@ -27,6 +27,8 @@ import dev.kindred.train.bpr.BprConfig;
 import dev.kindred.train.bpr.BprTrainer;
 import dev.kindred.train.graph.GraphFilterConfig;
 import dev.kindred.train.graph.GraphFilterTrainer;
+import dev.kindred.train.graph.LightGcnConfig;
+import dev.kindred.train.graph.LightGcnTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.nio.file.Path;
@@ -65,6 +67,8 @@ class ModelContractTest {
     m.put("itemknn", () -> new ItemKnnTrainer(ItemKnnConfig.DEFAULTS.withNeighbours(20).withThreads(2)));
     m.put("ease", () -> new EaseTrainer(EaseConfig.DEFAULTS.withLambda(50f).withThreads(2)));
     m.put("graph-filter", () -> new GraphFilterTrainer(GraphFilterConfig.DEFAULTS.withRank(16).withThreads(2)));
+    m.put("lightgcn", () -> new LightGcnTrainer(
+        LightGcnConfig.DEFAULTS.withFactors(8).withBatchSize(1024).withEpochs(10).withLearningRate(0.01f).withThreads(2)));
     return m;
   }
 

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * per proposal (binary search in the row). Immutable and thread-safe; the caller supplies the
  * random stream.
  */
-final class NegativeSampler {
+public final class NegativeSampler {
 
   static final int MAX_PROPOSALS = 64;
 
@@ -37,7 +37,7 @@ final class NegativeSampler {
   }
 
   /** Proposals uniform over {@code [0, numItems)}. */
-  static NegativeSampler uniform(int numItems) {
+  public static NegativeSampler uniform(int numItems) {
     if (numItems <= 0) {
       throw new IllegalArgumentException("numItems must be > 0, got " + numItems);
     }
@@ -49,7 +49,7 @@ final class NegativeSampler {
    *
    * @throws IllegalArgumentException if every weight is zero
    */
-  static NegativeSampler popularity(int[] itemPtr, double exponent) {
+  public static NegativeSampler popularity(int[] itemPtr, double exponent) {
     int n = itemPtr.length - 1;
     double[] w = new double[n];
     double total = 0;
@@ -86,12 +86,12 @@ final class NegativeSampler {
     return new NegativeSampler(n, prob, alias);
   }
 
-  int numItems() {
+  public int numItems() {
     return numItems;
   }
 
   /** One proposal, ignoring any user's items. */
-  int propose(SplittableRandom rng) {
+  public int propose(SplittableRandom rng) {
     int c = rng.nextInt(numItems);
     if (prob == null) return c;
     return rng.nextDouble() < prob[c] ? c : alias[c];
@@ -101,7 +101,7 @@ final class NegativeSampler {
    * An item not in {@code row[from, to)} (strictly increasing), or -1 if that row holds every
    * item.
    */
-  int draw(SplittableRandom rng, int[] row, int from, int to) {
+  public int draw(SplittableRandom rng, int[] row, int from, int to) {
     return draw(rng, propose(rng), row, from, to);
   }
 
@@ -109,7 +109,7 @@ final class NegativeSampler {
    * As {@link #draw(SplittableRandom, int[], int, int)}, with the first proposal already drawn
    * (block samplers draw proposals ahead of the membership tests).
    */
-  int draw(SplittableRandom rng, int first, int[] row, int from, int to) {
+  public int draw(SplittableRandom rng, int first, int[] row, int from, int to) {
     int degree = to - from;
     if (degree >= numItems) return -1;
     int j = first;

@@ -15,8 +15,12 @@ import dev.kindred.train.bpr.BprConfig;
 import dev.kindred.train.bpr.BprTrainer;
 import dev.kindred.train.graph.GraphFilterConfig;
 import dev.kindred.train.graph.GraphFilterTrainer;
+import dev.kindred.train.graph.LightGcnConfig;
+import dev.kindred.train.graph.LightGcnTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
+import dev.kindred.train.nn.OptimizerConfig;
+import dev.kindred.train.nn.TripleSampler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,6 +157,30 @@ public final class Models {
           .flag("--ideal-weight", FlagType.FLOAT.labelled("A"), "Weight alpha of the ideal low-pass filter.",
               GraphFilterConfig::idealWeight, GraphFilterConfig::withIdealWeight)
           .threads(GraphFilterConfig::withThreads).seed(GraphFilterConfig::withSeed)
+          .build(),
+      ModelSpec.builder(LightGcnTrainer.NAME, "LightGCN: linear graph propagation of id embeddings, trained by BPR "
+              + "with Adam (He et al. 2020)", LightGcnConfig.DEFAULTS, LightGcnTrainer::new)
+          .flag("--layers", FlagType.INT, "Propagation layers K (0 = BPR matrix factorisation).", LightGcnConfig::layers,
+              LightGcnConfig::withLayers)
+          .flag("--factors", K, FACTORS, LightGcnConfig::factors, LightGcnConfig::withFactors)
+          .flag("--batch-size", FlagType.INT.labelled("B"), "Triples per optimiser step.", LightGcnConfig::batchSize,
+              LightGcnConfig::withBatchSize)
+          .flag("--epochs", FlagType.INT, EPOCHS, LightGcnConfig::epochs, LightGcnConfig::withEpochs)
+          .flag("--learning-rate", ETA, "Optimiser step size.", LightGcnConfig::learningRate,
+              LightGcnConfig::withLearningRate)
+          .flag("--lr-decay", FlagType.FLOAT, LR_DECAY, LightGcnConfig::learningRateDecay,
+              LightGcnConfig::withLearningRateDecay)
+          .flag("--regularization", LAMBDA, "L2 penalty lambda on the batch's layer-0 embeddings.",
+              LightGcnConfig::regularization, LightGcnConfig::withRegularization)
+          .flag("--optimizer", FlagType.of(OptimizerConfig.Kind.class), "Update rule.", LightGcnConfig::optimizer,
+              LightGcnConfig::withOptimizer)
+          .flag("--weight-decay", FlagType.FLOAT, "Decoupled weight decay of adamw and sgd.",
+              LightGcnConfig::weightDecay, LightGcnConfig::withWeightDecay)
+          .flag("--triples", FlagType.of(TripleSampler.Scheme.class),
+              "Which pairs an epoch visits: users (uniform user, as the reference code) or interactions.",
+              LightGcnConfig::sampling, LightGcnConfig::withSampling)
+          .flag("--init-std", STD, INIT_STD, LightGcnConfig::initStd, LightGcnConfig::withInitStd)
+          .threads(LightGcnConfig::withThreads).seed(LightGcnConfig::withSeed).epochs(LightGcnConfig::epochs)
           .build());
 
   private static final Map<String, ModelSpec<?>> BY_NAME = index(ALL);

@@ -26,7 +26,7 @@ import java.util.function.BiPredicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BprTrainerTest {
+public class BprTrainerTest {
 
   /** Generator data: rank-10 planted implicit events (see {@link #data()}). */
   static Interactions train;
@@ -66,7 +66,7 @@ class BprTrainerTest {
    * {@code inGroup}, else from all items. Popularity alone then finds mostly other groups' items;
    * a model that learns the groups finds the held-out ones.
    */
-  static Interactions groups(int users, int items, int groups, int perUser, double inGroup, long seed) {
+  public static Interactions groups(int users, int items, int groups, int perUser, double inGroup, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] w = new double[items];
     int[] order = java.util.stream.IntStream.range(0, items).toArray();
@@ -130,7 +130,7 @@ class BprTrainerTest {
   }
 
   /** Mean over test users of |top-10 and held-out| / |held-out|, training items excluded. */
-  static double recallAt10(LatentFactorModel m, Interactions train, Interactions test) {
+  public static double recallAt10(LatentFactorModel m, Interactions train, Interactions test) {
     int[] users = usersWithTestItems(test);
     ScoredItems[] lists = new FactorRecommender(m).recommendAll(users, 10, RecommendOptions.excludeSeen(train), 2);
     double sum = 0;
