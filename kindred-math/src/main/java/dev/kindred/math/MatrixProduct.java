@@ -241,29 +241,22 @@ public final class MatrixProduct {
   /** {@code alpha op(A)[i0..i1)[p0..p1)} as A slivers of {@code mr} rows, zero-padded. */
   private void packA(Operand a, float alpha, int i0, int i1, int p0, int p1, float[] ap) {
     int kLen = p1 - p0;
+    Arrays.fill(ap, 0, ceilDiv(i1 - i0, mr) * mr * kLen, 0f);
     float[] d = a.data();
     int ld = a.ld();
-    boolean full = a.triangle() == Triangle.FULL;
     for (int ir = i0; ir < i1; ir += mr) {
       int base = (ir - i0) * kLen - p0 * mr;
       int rows = Math.min(mr, i1 - ir);
-      if (a.transposed()) {
-        // op(A)(i, p) = d[off + p * ld + i]: a step p reads mr consecutive floats.
-        for (int p = p0; p < p1; p++) {
-          int src = a.offset() + p * ld + ir;
-          int dst = base + p * mr;
-          for (int r = 0; r < rows; r++) {
-            ap[dst + r] = full || !a.zeroAt(ir + r, p) ? alpha * d[src + r] : 0f;
-          }
-          for (int r = rows; r < mr; r++) ap[dst + r] = 0f;
-        }
-      } else {
-        // op(A)(i, p) = d[off + i * ld + p]: a row r reads kc consecutive floats.
-        for (int r = 0; r < mr; r++) {
-          int src = a.offset() + (ir + r) * ld;
-          for (int p = p0; p < p1; p++) {
-            ap[base + p * mr + r] = r < rows && (full || !a.zeroAt(ir + r, p)) ? alpha * d[src + p] : 0f;
-          }
+      for (int r = 0; r < rows; r++) {
+        int i = ir + r;
+        // The non-zero steps of row i: p >= i under UPPER, p <= i under LOWER.
+        int lo = a.triangle() == Triangle.UPPER ? Math.max(p0, i) : p0;
+        int hi = a.triangle() == Triangle.LOWER ? Math.min(p1, i + 1) : p1;
+        int dst = base + r;
+        if (a.transposed()) {
+          for (int p = lo, src = a.offset() + lo * ld + i; p < hi; p++, src += ld) ap[dst + p * mr] = alpha * d[src];
+        } else {
+          for (int p = lo, src = a.offset() + i * ld + lo; p < hi; p++, src++) ap[dst + p * mr] = alpha * d[src];
         }
       }
     }
@@ -274,29 +267,32 @@ public final class MatrixProduct {
     int kLen = p1 - p0;
     float[] d = b.data();
     int ld = b.ld();
-    boolean full = b.triangle() == Triangle.FULL;
+    Triangle t = b.triangle();
     for (int jr = j0; jr < j1; jr += nr) {
       int base = (jr - j0) * kLen - p0 * nr;
       int width = Math.min(nr, j1 - jr);
       if (b.transposed()) {
-        // op(B)(p, j) = d[off + j * ld + p]: a column j reads kc consecutive floats.
-        for (int j = 0; j < nr; j++) {
-          int src = b.offset() + (jr + j) * ld;
-          for (int p = p0; p < p1; p++) {
-            bp[base + p * nr + j] = j < width && (full || !b.zeroAt(p, jr + j)) ? d[src + p] : 0f;
-          }
+        // op(B)(p, j) = d[off + j * ld + p]: column j reads its non-zero steps contiguously.
+        Arrays.fill(bp, base + p0 * nr, base + p1 * nr, 0f);
+        for (int j = 0; j < width; j++) {
+          int col = jr + j;
+          int lo = t == Triangle.LOWER ? Math.max(p0, col) : p0;
+          int hi = t == Triangle.UPPER ? Math.min(p1, col + 1) : p1;
+          for (int p = lo, src = b.offset() + col * ld + lo; p < hi; p++, src++) bp[base + p * nr + j] = d[src];
         }
       } else {
-        // op(B)(p, j) = d[off + p * ld + j]: a step p copies nr consecutive floats.
+        // op(B)(p, j) = d[off + p * ld + j]: step p copies its non-zero columns in one piece.
         for (int p = p0; p < p1; p++) {
           int row = base + p * nr;
-          int src = b.offset() + p * ld + jr;
-          if (full) {
-            System.arraycopy(d, src, bp, row, width);
-          } else {
-            for (int j = 0; j < width; j++) bp[row + j] = b.zeroAt(p, jr + j) ? 0f : d[src + j];
+          int lo = t == Triangle.UPPER ? Math.max(jr, p) : jr;
+          int hi = t == Triangle.LOWER ? Math.min(jr + width, p + 1) : jr + width;
+          if (hi <= lo) {
+            Arrays.fill(bp, row, row + nr, 0f);
+            continue;
           }
-          if (width < nr) Arrays.fill(bp, row + width, row + nr, 0f);
+          Arrays.fill(bp, row, row + lo - jr, 0f);
+          System.arraycopy(d, b.offset() + p * ld + lo, bp, row + lo - jr, hi - lo);
+          Arrays.fill(bp, row + hi - jr, row + nr, 0f);
         }
       }
     }

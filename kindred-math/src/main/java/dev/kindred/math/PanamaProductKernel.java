@@ -34,10 +34,14 @@ final class PanamaProductKernel implements ProductKernel {
 
   @Override
   public void multiplyAdd(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    // Accumulators start from C itself, as in the scalar twin, so C is read and written once per call.
+    int r1 = co + ldc;
+    int r2 = co + 2 * ldc;
+    int r3 = co + 3 * ldc;
+    FloatVector c00 = load(c, co), c01 = load(c, co + L), c02 = load(c, co + 2 * L), c03 = load(c, co + 3 * L);
+    FloatVector c10 = load(c, r1), c11 = load(c, r1 + L), c12 = load(c, r1 + 2 * L), c13 = load(c, r1 + 3 * L);
+    FloatVector c20 = load(c, r2), c21 = load(c, r2 + L), c22 = load(c, r2 + 2 * L), c23 = load(c, r2 + 3 * L);
+    FloatVector c30 = load(c, r3), c31 = load(c, r3 + L), c32 = load(c, r3 + 2 * L), c33 = load(c, r3 + 3 * L);
     int a = ao;
     int b = bo;
     for (int k = 0; k < kc; k++, a += ROWS, b += COLS) {
@@ -46,36 +50,40 @@ final class PanamaProductKernel implements ProductKernel {
       FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
       FloatVector b3 = FloatVector.fromArray(S, bp, b + 3 * L);
       FloatVector x = FloatVector.broadcast(S, ap[a]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      c02 = x.fma(b2, c02);
-      c03 = x.fma(b3, c03);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      c02 = b2.fma(x, c02);
+      c03 = b3.fma(x, c03);
       x = FloatVector.broadcast(S, ap[a + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      c12 = x.fma(b2, c12);
-      c13 = x.fma(b3, c13);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      c12 = b2.fma(x, c12);
+      c13 = b3.fma(x, c13);
       x = FloatVector.broadcast(S, ap[a + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      c22 = x.fma(b2, c22);
-      c23 = x.fma(b3, c23);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      c22 = b2.fma(x, c22);
+      c23 = b3.fma(x, c23);
       x = FloatVector.broadcast(S, ap[a + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      c32 = x.fma(b2, c32);
-      c33 = x.fma(b3, c33);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+      c32 = b2.fma(x, c32);
+      c33 = b3.fma(x, c33);
     }
-    addRow(c, co, c00, c01, c02, c03);
-    addRow(c, co + ldc, c10, c11, c12, c13);
-    addRow(c, co + 2 * ldc, c20, c21, c22, c23);
-    addRow(c, co + 3 * ldc, c30, c31, c32, c33);
+    store(c, co, c00, c01, c02, c03);
+    store(c, r1, c10, c11, c12, c13);
+    store(c, r2, c20, c21, c22, c23);
+    store(c, r3, c30, c31, c32, c33);
   }
 
-  private static void addRow(float[] c, int o, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-    FloatVector.fromArray(S, c, o).add(v0).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + L).add(v1).intoArray(c, o + L);
-    FloatVector.fromArray(S, c, o + 2 * L).add(v2).intoArray(c, o + 2 * L);
-    FloatVector.fromArray(S, c, o + 3 * L).add(v3).intoArray(c, o + 3 * L);
+  private static FloatVector load(float[] c, int o) {
+    return FloatVector.fromArray(S, c, o);
+  }
+
+  private static void store(float[] c, int o, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+    v0.intoArray(c, o);
+    v1.intoArray(c, o + L);
+    v2.intoArray(c, o + 2 * L);
+    v3.intoArray(c, o + 3 * L);
   }
 }

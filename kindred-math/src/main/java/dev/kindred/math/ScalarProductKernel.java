@@ -32,9 +32,9 @@ final class ScalarProductKernel implements ProductKernel {
   public void multiplyAdd(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < cols; j++) {
-        float s = 0f;
+        float s = c[co + r * ldc + j];
         for (int k = 0; k < kc; k++) s = Math.fma(ap[ao + k * rows + r], bp[bo + k * cols + j], s);
-        c[co + r * ldc + j] += s;
+        c[co + r * ldc + j] = s;
       }
     }
   }

@@ -7,23 +7,29 @@ import dev.kindred.math.MatrixProduct.Triangle;
  * In-place inverse of a large dense symmetric positive definite matrix (row-major {@code float},
  * {@code n x n}) through its Cholesky factor, blocked for cache and parallel over a pool made for
  * the call. Built for EASE ({@code (X^T X + lambda I)^-1} over a catalog of up to a few tens of
- * thousands of items); the small ALS systems use {@link Cholesky}.
+ * thousands of items); the small ALS systems use {@link Cholesky}. The blocked right-looking
+ * algorithm is the LAPACK one ({@code SPOTRF}, {@code STRTRI}, {@code SLAUUM}; Anderson et al.,
+ * LAPACK Users' Guide, 3rd ed., SIAM 1999, doi:10.1137/1.9780898719604).
  *
- * <p>Three passes of {@code n^3 / 3} flops each, all on row-contiguous SIMD kernels
- * ({@link Kernels#axpy}, {@link Kernels#dot}), so no pass needs a transpose:
+ * <p>Three passes of {@code n^3 / 3} flops each. In each, all but an {@code O(BLOCK n^2)} share of
+ * the flops is one {@link MatrixProduct} call per block row (register-blocked Vector API
+ * micro-kernel on packed panels, threads over {@code C} blocks, no locks):
  * <ol>
- *   <li>{@code A = U^T U} with {@code U} upper triangular (right-looking by block rows: factor a
- *       block row, then update the trailing upper triangle by rows in parallel);
- *   <li>{@code V = U^-1} (upper), by block rows from the bottom up, in parallel over column tiles
- *       (columns of {@code V} are independent);
- *   <li>{@code A^-1 = V V^T}: entry {@code (i, j)}, {@code j >= i}, is the dot product of rows
- *       {@code i} and {@code j} of {@code V} from column {@code j} on; block rows top down, in
- *       parallel over {@code j}, written back after each block so no row is overwritten while it
- *       is still read.
+ *   <li>{@code A = U^T U} with {@code U} upper triangular, right-looking by block rows: factor the
+ *       diagonal block, solve the rest of the block row ({@code U[K][K]^-T A[K][k1..n)}, parallel
+ *       over column tiles with {@link Kernels#axpy}), then the trailing update
+ *       {@code A[k1..n)[k1..n) -= U[K][k1..n)^T U[K][k1..n)} of the upper triangle (a SYRK);
+ *   <li>{@code V = U^-1} (upper), by block rows from the bottom up: {@code V[K][k1..n) =
+ *       -U[K][k1..n) V[k1..n)[k1..n)} (a GEMM with a triangular right factor), then the block's own
+ *       triangle in parallel over column tiles;
+ *   <li>{@code A^-1 = V V^T}: block row {@code I} is {@code V[I][i0..n) V[i0..n)[i0..n)^T} (upper
+ *       triangle only, {@code k >= j}), written to scratch and copied back after its product, so
+ *       no row is overwritten while it is still read.
  * </ol>
  * The upper triangle is then mirrored into the lower. Only the upper triangle of the input is read.
  * The readable version is {@code SpdInverseTest.referenceInverse} (three textbook loops in double);
- * the two agree to the tolerance stated there.
+ * the two agree to the tolerance stated there. Speed: {@code SpdInverseBenchmark} (JMH), figures in
+ * docs/benchmarks.md.
  *
  * <p>Why {@code float}: the matrix is inverted in place, so {@code n = 20,000} needs 1.6 GB instead
  * of 3.2 GB, and the SIMD kernels run twice as many lanes. The cost is accuracy: the relative error
@@ -33,14 +39,15 @@ import dev.kindred.math.MatrixProduct.Triangle;
  * tests' tolerance against double), far below the score gaps that decide a ranking. Badly
  * conditioned inputs should be inverted in double elsewhere.
  *
- * <p>Memory: the input array plus {@code 2 * BLOCK * n} floats of scratch. Thread safety: each call
- * owns its array; calls on different arrays may run at once.
+ * <p>Memory: the input array plus {@link #scratchBytes} ({@code BLOCK * n} floats and the product's
+ * packing buffers). Thread safety: each call owns its array; calls on different arrays may run at
+ * once.
  */
 public final class SpdInverse {
 
   /** Rows per block row: the panel that one sequential step factors. */
   static final int BLOCK = 256;
-  /** Columns per tile of the parallel axpy passes (4 KB per row piece). */
+  /** Columns per tile of the block-row solves (4 KB per row piece). */
   static final int TILE = 1024;
   /** The largest order whose {@code n * n} entries fit in one Java array. */
   public static final int MAX_ORDER = 46_340;
@@ -56,6 +63,31 @@ public final class SpdInverse {
     this.n = n;
     this.block = block;
     this.tile = tile;
+  }
+
+  /**
+   * Bytes {@link #invert(float[], int, int)} allocates besides the matrix itself: one block row of
+   * scratch ({@code BLOCK * n} floats, shared by passes 2 and 3) and the packing buffers of
+   * {@link MatrixProduct}.
+   */
+  public static long scratchBytes(int n, int threads) {
+    return 4L * ((long) Math.min(BLOCK, n) * n + MatrixProduct.scratchFloats(threads));
+  }
+
+  /**
+   * The largest order {@code n} whose matrix ({@code 4 n^2} bytes) plus {@link #scratchBytes} and
+   * {@code extraBytesPerOrder * n} more fit in {@code bytes}, at most {@link #MAX_ORDER}; 0 if none.
+   */
+  public static int largestOrder(long bytes, int threads, long extraBytesPerOrder) {
+    int lo = 0;
+    int hi = MAX_ORDER;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      long need = 4L * mid * mid + scratchBytes(mid, threads) + extraBytesPerOrder * mid;
+      if (need <= bytes) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /**
