@@ -1,26 +1,35 @@
 package dev.kindred.math;
 
+import dev.kindred.math.MatrixProduct.Operand;
+import dev.kindred.math.MatrixProduct.Triangle;
+
 /**
  * In-place inverse of a large dense symmetric positive definite matrix (row-major {@code float},
  * {@code n x n}) through its Cholesky factor, blocked for cache and parallel over a pool made for
  * the call. Built for EASE ({@code (X^T X + lambda I)^-1} over a catalog of up to a few tens of
- * thousands of items); the small ALS systems use {@link Cholesky}.
+ * thousands of items); the small ALS systems use {@link Cholesky}. The blocked right-looking
+ * algorithm is the LAPACK one ({@code SPOTRF}, {@code STRTRI}, {@code SLAUUM}; Anderson et al.,
+ * LAPACK Users' Guide, 3rd ed., SIAM 1999, doi:10.1137/1.9780898719604).
  *
- * <p>Three passes of {@code n^3 / 3} flops each, all on row-contiguous SIMD kernels
- * ({@link Kernels#axpy}, {@link Kernels#dot}), so no pass needs a transpose:
+ * <p>Three passes of {@code n^3 / 3} flops each. In each, all but an {@code O(BLOCK n^2)} share of
+ * the flops is one {@link MatrixProduct} call per block row (register-blocked Vector API
+ * micro-kernel on packed panels, threads over {@code C} blocks, no locks):
  * <ol>
- *   <li>{@code A = U^T U} with {@code U} upper triangular (right-looking by block rows: factor a
- *       block row, then update the trailing upper triangle by rows in parallel);
- *   <li>{@code V = U^-1} (upper), by block rows from the bottom up, in parallel over column tiles
- *       (columns of {@code V} are independent);
- *   <li>{@code A^-1 = V V^T}: entry {@code (i, j)}, {@code j >= i}, is the dot product of rows
- *       {@code i} and {@code j} of {@code V} from column {@code j} on; block rows top down, in
- *       parallel over {@code j}, written back after each block so no row is overwritten while it
- *       is still read.
+ *   <li>{@code A = U^T U} with {@code U} upper triangular, right-looking by block rows: factor the
+ *       diagonal block, solve the rest of the block row ({@code U[K][K]^-T A[K][k1..n)}, parallel
+ *       over column tiles with {@link Kernels#axpy}), then the trailing update
+ *       {@code A[k1..n)[k1..n) -= U[K][k1..n)^T U[K][k1..n)} of the upper triangle (a SYRK);
+ *   <li>{@code V = U^-1} (upper), by block rows from the bottom up: {@code V[K][k1..n) =
+ *       -U[K][k1..n) V[k1..n)[k1..n)} (a GEMM with a triangular right factor), then the block's own
+ *       triangle in parallel over column tiles;
+ *   <li>{@code A^-1 = V V^T}: block row {@code I} is {@code V[I][i0..n) V[i0..n)[i0..n)^T} (upper
+ *       triangle only, {@code k >= j}), written to scratch and copied back after its product, so
+ *       no row is overwritten while it is still read.
  * </ol>
  * The upper triangle is then mirrored into the lower. Only the upper triangle of the input is read.
  * The readable version is {@code SpdInverseTest.referenceInverse} (three textbook loops in double);
- * the two agree to the tolerance stated there.
+ * the two agree to the tolerance stated there. Speed: {@code SpdInverseBenchmark} (JMH), figures in
+ * docs/benchmarks.md.
  *
  * <p>Why {@code float}: the matrix is inverted in place, so {@code n = 20,000} needs 1.6 GB instead
  * of 3.2 GB, and the SIMD kernels run twice as many lanes. The cost is accuracy: the relative error
@@ -30,17 +39,16 @@ package dev.kindred.math;
  * tests' tolerance against double), far below the score gaps that decide a ranking. Badly
  * conditioned inputs should be inverted in double elsewhere.
  *
- * <p>Memory: the input array plus {@code 2 * BLOCK * n} floats of scratch. Thread safety: each call
- * owns its array; calls on different arrays may run at once.
+ * <p>Memory: the input array plus {@link #scratchBytes} ({@code BLOCK * n} floats and the product's
+ * packing buffers). Thread safety: each call owns its array; calls on different arrays may run at
+ * once.
  */
 public final class SpdInverse {
 
   /** Rows per block row: the panel that one sequential step factors. */
-  static final int BLOCK = 128;
-  /** Columns per tile of the parallel axpy passes (4 KB per row piece). */
+  static final int BLOCK = 256;
+  /** Columns per tile of the block-row solves (4 KB per row piece). */
   static final int TILE = 1024;
-  /** Rows per task in the trailing update and the final product. */
-  static final int ROWS = 8;
   /** The largest order whose {@code n * n} entries fit in one Java array. */
   public static final int MAX_ORDER = 46_340;
 
@@ -55,6 +63,31 @@ public final class SpdInverse {
     this.n = n;
     this.block = block;
     this.tile = tile;
+  }
+
+  /**
+   * Bytes {@link #invert(float[], int, int)} allocates besides the matrix itself: one block row of
+   * scratch ({@code BLOCK * n} floats, shared by passes 2 and 3) and the packing buffers of
+   * {@link MatrixProduct}.
+   */
+  public static long scratchBytes(int n, int threads) {
+    return 4L * ((long) Math.min(BLOCK, n) * n + MatrixProduct.scratchFloats(threads));
+  }
+
+  /**
+   * The largest order {@code n} whose matrix ({@code 4 n^2} bytes) plus {@link #scratchBytes} and
+   * {@code extraBytesPerOrder * n} more fit in {@code bytes}, at most {@link #MAX_ORDER}; 0 if none.
+   */
+  public static int largestOrder(long bytes, int threads, long extraBytesPerOrder) {
+    int lo = 0;
+    int hi = MAX_ORDER;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      long need = 4L * mid * mid + scratchBytes(mid, threads) + extraBytesPerOrder * mid;
+      if (need <= bytes) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /**
@@ -83,16 +116,18 @@ public final class SpdInverse {
     }
     if (n == 0) return;
     SpdInverse s = new SpdInverse(a, n, block, tile);
+    float[] scratch = new float[Math.multiplyExact(Math.min(block, n), n)];
     try (WorkerPool pool = WorkerPool.create(threads, "kindred-spd-inverse")) {
-      s.factor(pool);
-      s.invertTriangular(pool);
-      s.multiplyByTranspose(pool);
+      MatrixProduct product = new MatrixProduct(pool);
+      s.factor(pool, product);
+      s.invertTriangular(pool, product, scratch);
+      s.multiplyByTranspose(product, scratch);
       s.mirrorUpper(pool);
     }
   }
 
   /** Pass 1: the upper triangle becomes {@code U}, {@code A = U^T U}. */
-  private void factor(WorkerPool pool) {
+  private void factor(WorkerPool pool, MatrixProduct product) {
     for (int k0 = 0; k0 < n; k0 += block) {
       int k1 = Math.min(n, k0 + block);
       // Diagonal block: sequential, block^3 / 3 flops.
@@ -128,46 +163,31 @@ public final class SpdInverse {
           }
         }
       });
-      // Trailing update of the upper triangle, A[i][j] -= sum_{k in K} U[k][i] U[k][j] for j >= i >= k1.
-      int rowTasks = ceilDiv(n - k1, ROWS);
-      pool.forEachShared(rowTasks * tiles, (w, task) -> {
-        int r0 = fk1 + (task % rowTasks) * ROWS; // tile-major order: neighbouring tasks share a U tile
-        int c0 = fk1 + (task / rowTasks) * tile;
-        int r1 = Math.min(n, r0 + ROWS);
-        int c1 = Math.min(n, c0 + tile);
-        if (c1 <= r0) return; // entirely below the diagonal
-        for (int k = fk0; k < fk1; k++) {
-          int rk = k * n;
-          for (int i = r0; i < r1; i++) {
-            int from = Math.max(i, c0);
-            if (from < c1) kern.axpy(-a[rk + i], a, rk + from, a, i * n + from, c1 - from);
-          }
-        }
-      });
+      // Trailing update of the upper triangle, A[i][j] -= sum_{k in K} U[k][i] U[k][j] for j >= i >= k1:
+      // a rank-|K| SYRK, where most of the factor's flops are.
+      Operand panel = Operand.of(a, k0 * n + k1, n);
+      product.multiplyAdd(n - k1, n - k1, k1 - k0, -1f, panel.transpose(), panel, a, k1 * n + k1, n, Triangle.UPPER);
     }
   }
 
   /** Pass 2: the upper triangle becomes {@code V = U^-1}. */
-  private void invertTriangular(WorkerPool pool) {
-    float[] coef = new float[block * n];
+  private void invertTriangular(WorkerPool pool, MatrixProduct product, float[] coef) {
     for (int k0 = (n - 1) / block * block; k0 >= 0; k0 -= block) {
       int k1 = Math.min(n, k0 + block);
       // Row i of the block is overwritten by V while its U entries are still needed: keep a copy.
-      for (int i = k0; i < k1; i++) System.arraycopy(a, i * n + k0, coef, (i - k0) * n + k0, n - k0);
+      for (int i = k0; i < k1; i++) {
+        System.arraycopy(a, i * n + k0, coef, (i - k0) * n + k0, n - k0);
+        java.util.Arrays.fill(a, i * n + k0, i * n + n, 0f);
+      }
+      // Rows below the block (already V): V[K][c] = -U[K][k1..n) V[k1..n)[c], a GEMM whose right
+      // factor is upper triangular (so only k <= c contributes).
+      product.multiplyAdd(k1 - k0, n - k1, n - k1, -1f, Operand.of(coef, k1, n),
+          new Operand(a, k1 * n + k1, n, false, Triangle.UPPER), a, k0 * n + k1, n, Triangle.FULL);
       int fk0 = k0;
       int fk1 = k1;
       pool.forEachShared(ceilDiv(n - k0, tile), (w, t) -> {
         int c0 = fk0 + t * tile;
         int c1 = Math.min(n, c0 + tile);
-        for (int i = fk0; i < fk1; i++) java.util.Arrays.fill(a, i * n + c0, i * n + c1, 0f);
-        // Rows below the block (already V): V[i][c] -= U[i][k] V[k][c] for k1 <= k <= c.
-        for (int k = fk1; k < c1; k++) {
-          int from = Math.max(k, c0);
-          int rk = k * n;
-          for (int i = fk0; i < fk1; i++) {
-            kern.axpy(-coef[(i - fk0) * n + k], a, rk + from, a, i * n + from, c1 - from);
-          }
-        }
         // Within the block, bottom up: V[i][c] = (delta_ic - sum_{i<k<k1} U[i][k] V[k][c]) / U[i][i].
         for (int i = fk1 - 1; i >= fk0; i--) {
           int ri = i * n;
@@ -185,33 +205,15 @@ public final class SpdInverse {
   }
 
   /** Pass 3: the upper triangle becomes {@code V V^T}, the inverse. */
-  private void multiplyByTranspose(WorkerPool pool) {
-    float[] out = new float[block * n];
+  private void multiplyByTranspose(MatrixProduct product, float[] out) {
     for (int i0 = 0; i0 < n; i0 += block) {
       int i1 = Math.min(n, i0 + block);
-      int fi0 = i0;
-      int fi1 = i1;
-      int tasks = ceilDiv(n - i0, ROWS);
-      pool.forEachShared(tasks, (w, task) -> {
-        int j0 = fi0 + task * ROWS;
-        int j1 = Math.min(n, j0 + ROWS);
-        for (int i = fi0; i < fi1; i++) {
-          if (j1 > i) java.util.Arrays.fill(out, (i - fi0) * n + Math.max(i, j0), (i - fi0) * n + j1, 0f);
-        }
-        // Tiles along the dot products keep the block's row pieces in L2 and the task's in L1.
-        for (int t0 = j0; t0 < n; t0 += tile) {
-          int t1 = Math.min(n, t0 + tile);
-          for (int i = fi0; i < fi1; i++) {
-            int ri = i * n;
-            int oi = (i - fi0) * n;
-            for (int j = Math.max(i, j0); j < j1; j++) {
-              int from = Math.max(j, t0);
-              if (from >= t1) continue;
-              out[oi + j] += kern.dot(a, ri + from, a, j * n + from, t1 - from);
-            }
-          }
-        }
-      });
+      java.util.Arrays.fill(out, 0, (i1 - i0) * n, 0f);
+      // Block row I of V V^T: entry (i, j), j >= i, is sum_{k >= j} V[i][k] V[j][k]. Rows of V at and
+      // below i0 are still V: this block row is written back only after its product is complete.
+      Operand v = new Operand(a, i0 * n + i0, n, false, Triangle.UPPER);
+      product.multiplyAdd(i1 - i0, n - i0, n - i0, 1f, v, v.transpose().withTriangle(Triangle.LOWER), out, i0, n,
+          Triangle.UPPER);
       for (int i = i0; i < i1; i++) System.arraycopy(out, (i - i0) * n + i, a, i * n + i, n - i);
     }
   }

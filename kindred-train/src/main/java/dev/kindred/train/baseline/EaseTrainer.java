@@ -26,16 +26,24 @@ import org.slf4j.LoggerFactory;
  * float by {@link SpdInverse} (why float is enough there).
  *
  * <p>Cost: {@code O(sum_u deg(u)^2)} to form the upper triangle of {@code G} (sparse, parallel over
- * item rows), {@code n^3} flops for the inverse, {@code n^2} to scale; memory one {@code n x n}
- * float array ({@code 4 n^2} bytes, inverted and turned into {@code B} in place and kept by the
- * model) plus {@code 2 * 128 n} floats of scratch. Catalogs above {@link EaseConfig#maxItems} are
- * refused before anything is allocated. Immutable and thread-safe; each fit makes its own pools.
+ * item rows), {@code n^3} flops for the inverse (blocked Vector API kernels, see {@link SpdInverse}),
+ * {@code n^2} to scale; memory one {@code n x n} float array ({@code 4 n^2} bytes, 5.1 GB at
+ * 35,648 items; inverted and turned into {@code B} in place and kept by the model) plus
+ * {@link SpdInverse#scratchBytes} ({@code 256 n} floats and a few MB of packing buffers). Before
+ * anything is allocated, catalogs above {@link EaseConfig#maxItems} are refused, and so are fits
+ * that would not fit in the heap next to the data, with the largest catalogue that does
+ * ({@link #checkMemory}). Time and heap at 20,000 and 35,648 items: docs/benchmarks.md. Immutable
+ * and thread-safe; each fit makes its own pools.
  */
 public final class EaseTrainer implements Trainer<ItemItemModel> {
 
   public static final String NAME = "ease";
   private static final Logger LOG = LoggerFactory.getLogger(EaseTrainer.class);
   private static final int ROW_CHUNK = 16;
+  /** Heap per training interaction, for the memory check (see {@link #checkMemory}). */
+  static final long BYTES_PER_INTERACTION = 24;
+  /** Heap per item besides the matrix: the inverse diagonal of the weight step and the model's histories. */
+  static final long EXTRA_BYTES_PER_ITEM = 16;
 
   private final EaseConfig config;
 
@@ -63,11 +71,7 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
           + " GiB) for " + n + " items, above maxItems = " + config.maxItems() + "; raise maxItems (--max-items; up to "
           + ItemItemModel.MAX_DENSE_ITEMS + ", with a heap to match) or use itemknn");
     }
-    long heap = Runtime.getRuntime().maxMemory();
-    if (bytes > heap) {
-      throw new IllegalArgumentException("ease needs " + gib(bytes) + " GiB for the " + n + " x " + n
-          + " matrix but the heap is at most " + gib(heap) + " GiB; raise -Xmx or lower the item count");
-    }
+    checkMemory(train, validation, n, config.threads(), Runtime.getRuntime().maxMemory());
     long t0 = System.nanoTime();
     float[] g = gram(train, n);
     for (int i = 0; i < n; i++) g[i * n + i] += config.lambda();
@@ -81,8 +85,9 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
     long t2 = System.nanoTime();
     toWeights(g, n);
     long elapsed = System.nanoTime() - t0;
-    LOG.debug("ease: {} items, gram {} s, inverse {} s ({} GFLOP/s), total {} s", n, (t1 - t0) / 1e9,
-        (t2 - t1) / 1e9, (double) n * n * n / Math.max(1, t2 - t1), elapsed / 1e9);
+    LOG.info("ease: {} items, {} threads: gram {} s, inverse {} s ({} GFLOP/s), weights {} s, total {} s", n,
+        config.threads(), seconds(t1 - t0), seconds(t2 - t1), String.format(java.util.Locale.ROOT, "%.1f",
+            (double) n * n * n / Math.max(1, t2 - t1)), seconds(elapsed - (t2 - t0)), seconds(elapsed));
     listener.onEpoch(new EpochReport(1, 1, Double.NaN, Double.NaN, elapsed, elapsed));
     return ItemItemModel.dense(BaselineProvenance.of(NAME, config.toMap(), train, config.threads(), elapsed),
         TrainingHistories.of(train, config.binary()), config.binary(), g);
@@ -134,6 +139,32 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
         }
       });
     }
+  }
+
+  /**
+   * Refuses, before anything large is allocated, a fit whose dense matrix, inverse scratch and
+   * weight scaling do not fit in the heap next to the data, naming the largest catalogue that does.
+   * The data's share is estimated from its arrays ({@value #BYTES_PER_INTERACTION} bytes per
+   * interaction: CSR and CSC indices, values, the CSC-to-CSR map), not from the heap's current use,
+   * which counts garbage.
+   */
+  static void checkMemory(Interactions train, Interactions validation, int n, int threads, long maxHeap) {
+    long data = BYTES_PER_INTERACTION * ((long) train.size() + (validation == null ? 0 : validation.size()))
+        + 8L * (train.numUsers() + train.numItems());
+    long free = maxHeap - data;
+    long need = 4L * n * n + SpdInverse.scratchBytes(n, threads) + EXTRA_BYTES_PER_ITEM * n;
+    if (need > free) {
+      int fits = SpdInverse.largestOrder(free, threads, EXTRA_BYTES_PER_ITEM);
+      throw new IllegalArgumentException("ease needs " + gib(need) + " GiB for " + n + " items (a dense " + n + " x "
+          + n + " float matrix plus scratch) but the heap has " + gib(free) + " GiB left after the data (max heap "
+          + gib(maxHeap) + " GiB); the largest catalogue that fits is " + fits + " items. Raise the heap (java -Xmx, "
+          + "or KINDRED_JAVA_OPTS=-Xmx" + Math.max(1, (data + need + (1L << 30) - 1) / (1L << 30) + 1)
+          + "g for the kindred launcher) or keep fewer items");
+    }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
   }
 
   private static String gib(long bytes) {

@@ -112,6 +112,30 @@ class EaseTrainerTest {
   }
 
   @Test
+  void refusesBeforeAllocatingWhenTheHeapIsTooSmallAndNamesTheCatalogueThatFits() {
+    Interactions x = Hand.of(30, new int[][] {{0, 29}, {1, 2, 3}}, null);
+    long data = EaseTrainer.BYTES_PER_INTERACTION * x.size() + 8L * (x.numUsers() + x.numItems());
+    long maxHeap = data + (1L << 20); // 1 MiB for the matrix: 4 n^2 + scratch fits about n = 400
+    int fits = dev.kindred.math.SpdInverse.largestOrder(1L << 20, 2, EaseTrainer.EXTRA_BYTES_PER_ITEM);
+    assertThat(fits).isBetween(100, 511);
+    EaseTrainer.checkMemory(x, null, fits, 2, maxHeap);
+    assertThatThrownBy(() -> EaseTrainer.checkMemory(x, null, fits + 1, 2, maxHeap))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("ease needs 0.00 GiB for " + (fits + 1) + " items (a dense " + (fits + 1) + " x "
+            + (fits + 1) + " float matrix plus scratch) but the heap has 0.00 GiB left after the data")
+        .hasMessageContaining("the largest catalogue that fits is " + fits + " items")
+        .hasMessageContaining("KINDRED_JAVA_OPTS=-Xmx");
+  }
+
+  @Test
+  void thirtyFiveThousandItemsFitInTwelveGibWithThreads() {
+    // The acceptance size (Amazon's 35,648-item catalogue): 5.1 GB of matrix, a few hundred MB of data.
+    long gib = 1L << 30;
+    int fits = dev.kindred.math.SpdInverse.largestOrder(12 * gib - 500_000_000L, 2, EaseTrainer.EXTRA_BYTES_PER_ITEM);
+    assertThat(fits).isGreaterThanOrEqualTo(35_648);
+  }
+
+  @Test
   void invalidConfigIsRejectedWithTheReason() {
     assertThatThrownBy(() -> EaseConfig.DEFAULTS.withLambda(0)).hasMessage("lambda must be > 0, got 0.0");
     assertThatThrownBy(() -> EaseConfig.DEFAULTS.withMaxItems(50_000))
