@@ -117,7 +117,7 @@ public final class KindredServer implements AutoCloseable {
 
   private void routes(HttpRouting.Builder r) {
     // Whatever escapes a route's own handling (a decorator, a test hook) is answered as below, in JSON.
-    r.error(RuntimeException.class, (req, res, e) -> send(res, internalError(e)))
+    r.error(RuntimeException.class, (req, res, e) -> send(res, unexpected(e)))
         .get("/healthz", open("/healthz", (req, res) -> json(res, 200, new Api.Health("ok"))))
         .get("/readyz", open("/readyz", (req, res) -> json(res, 200, service.describe())))
         .get("/metrics", open("/metrics", (req, res) -> res.status(Status.OK_200)
@@ -339,8 +339,19 @@ public final class KindredServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return new Reply(400, new Api.ErrorBody(String.valueOf(e.getMessage())));
     } catch (RuntimeException e) {
-      return internalError(e);
+      return unexpected(e);
     }
+  }
+
+  /**
+   * Helidon's own HTTP errors (e.g. 404 for a path that names no endpoint) keep their status: they
+   * are the client's; anything else is a 500 with an error id.
+   */
+  private static Reply unexpected(RuntimeException e) {
+    if (e instanceof io.helidon.http.HttpException h) {
+      return new Reply(h.status().code(), new Api.ErrorBody(String.valueOf(h.getMessage())));
+    }
+    return internalError(e);
   }
 
   /**
