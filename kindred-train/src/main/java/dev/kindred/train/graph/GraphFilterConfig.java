@@ -5,12 +5,14 @@ import java.util.Map;
 
 /**
  * Hyperparameters of the graph filter ({@link GraphFilterTrainer}). Defaults live in
- * {@link #DEFAULTS}: rank 256 and ideal weight 0.3 are GF-CF's published Gowalla settings (Shen et
- * al., CIKM 2021, arXiv:2108.07567, section 5 and the authors' code); the sketch settings are the
- * cheapest that reach the exact-SVD accuracy on Gowalla (docs/benchmarks.md).
+ * {@link #DEFAULTS}: ideal weight 0.3 is GF-CF's published setting (Shen et al., CIKM 2021,
+ * arXiv:2108.07567, section 5 and the authors' code); the rank is chosen from the catalogue
+ * ({@link #autoRank}), which gives the paper's 256 on Gowalla and the best rank within 2% on the
+ * smaller catalogues measured (docs/benchmarks.md); the sketch settings are the cheapest that reach
+ * the exact-SVD accuracy on Gowalla.
  *
  * @param rank {@code k}, the number of top singular vectors of {@code R~} in the ideal low-pass
- *     filter ({@code --rank})
+ *     filter ({@code --rank}); {@link #AUTO_RANK} (0) chooses it from the number of items
  * @param idealWeight {@code alpha}, the weight of the ideal filter against the linear one
  *     ({@code --ideal-weight}); 0 keeps the linear filter only (the paper's setting for Amazon-book)
  * @param powerIterations {@code q}, the power (subspace) iterations of the randomized SVD (Halko,
@@ -24,14 +26,33 @@ import java.util.Map;
 public record GraphFilterConfig(int rank, float idealWeight, int powerIterations, int oversampling, long seed,
     int threads) {
 
-  public static final GraphFilterConfig DEFAULTS = new GraphFilterConfig(256, 0.3f, 4, 64, 42L, 2);
+  /** {@link #rank()} value that lets {@link #autoRank} choose the rank from the catalogue. */
+  public static final int AUTO_RANK = 0;
+
+  public static final GraphFilterConfig DEFAULTS = new GraphFilterConfig(AUTO_RANK, 0.3f, 4, 64, 42L, 2);
 
   public GraphFilterConfig {
-    require(rank > 0, "rank must be > 0, got " + rank);
+    require(rank >= 0, "rank must be > 0, or 0 to choose it from the catalogue, got " + rank);
     require(Float.isFinite(idealWeight) && idealWeight >= 0f, "idealWeight must be finite and >= 0, got " + idealWeight);
     require(powerIterations >= 0, "powerIterations must be >= 0, got " + powerIterations);
     require(oversampling >= 0, "oversampling must be >= 0, got " + oversampling);
     require(threads > 0, "threads must be > 0, got " + threads);
+  }
+
+  /**
+   * The rank to use on a catalogue of {@code items}: {@link #rank()} when set, else
+   * {@code round(1.5 sqrt(items))} clamped to [16, 256]. The square root fits the best ranks measured
+   * with per-user splits (docs/benchmarks.md): about 64 on ML-100K (1,682 items), 128-150 on
+   * MovieLens latest-small (9,742), 256 and above on Last.fm (17,632) and Gowalla (40,981); the cap
+   * is GF-CF's Gowalla setting, past which the scoring cost grows with little gain.
+   */
+  public int rankFor(int items) {
+    return rank != AUTO_RANK ? rank : autoRank(items);
+  }
+
+  /** {@code round(1.5 sqrt(items))} clamped to [16, 256]; see {@link #rankFor}. */
+  public static int autoRank(int items) {
+    return (int) Math.max(16, Math.min(256, Math.round(1.5 * Math.sqrt(Math.max(0, items)))));
   }
 
   private static void require(boolean ok, String message) {
@@ -65,7 +86,7 @@ public record GraphFilterConfig(int rank, float idealWeight, int powerIterations
   /** Every hyperparameter as strings, for provenance. */
   public Map<String, String> toMap() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("rank", Integer.toString(rank));
+    m.put("rank", rank == AUTO_RANK ? "auto" : Integer.toString(rank));
     m.put("idealWeight", Float.toString(idealWeight));
     m.put("powerIterations", Integer.toString(powerIterations));
     m.put("oversampling", Integer.toString(oversampling));

@@ -9,6 +9,7 @@ import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * by gradient.
  *
  * <p>Paper symbols to our names: {@code R~} = {@link BipartiteGraph#userItem()}; {@code k} (the
- * ideal filter's cut-off, 256 on Gowalla) = {@link GraphFilterConfig#rank()}; {@code alpha} (0.3)
+ * ideal filter's cut-off, 256 on Gowalla; by default chosen from the catalogue size) = {@link GraphFilterConfig#rank()}; {@code alpha} (0.3)
  * = {@link GraphFilterConfig#idealWeight()}; the paper's {@code U} ("top-k singular vectors",
  * {@code sparsesvd(R~, k)}'s {@code vt} in the authors' code) is our {@code V}. The user row
  * {@code r_u} is binary and not normalised, as in the authors' code (the paper's eq. 12).
@@ -70,14 +71,15 @@ public final class GraphFilterTrainer implements Trainer<GraphFilterModel> {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(listener, "listener");
     int n = train.numItems();
-    int rank = Math.min(config.rank(), Math.min(train.numUsers(), n));
+    int requested = config.rankFor(n);
+    int rank = Math.min(requested, Math.min(train.numUsers(), n));
     if (rank < 1) {
       throw new IllegalArgumentException("graph-filter needs at least one user and one item, got "
           + train.numUsers() + " x " + n);
     }
-    if (rank < config.rank()) {
+    if (rank < requested && config.rank() != GraphFilterConfig.AUTO_RANK) {
       LOG.warn("graph-filter: rank {} capped at min(users, items) = {}: R~ has no more singular vectors",
-          config.rank(), rank);
+          requested, rank);
     }
     long t0 = System.nanoTime();
     BipartiteGraph graph = BipartiteGraph.normalized(train);
@@ -93,7 +95,9 @@ public final class GraphFilterTrainer implements Trainer<GraphFilterModel> {
         train.numUsers(), n, train.size(), rank, sketch, config.powerIterations(), svd.singularValues()[0],
         svd.singularValues()[rank - 1], elapsed / 1e9);
     listener.onEpoch(new EpochReport(1, 1, Double.NaN, Double.NaN, elapsed, elapsed));
-    Provenance provenance = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
+    Map<String, String> settings = config.toMap();
+    settings.put("rank", Integer.toString(rank));
+    Provenance provenance = new Provenance(NAME, settings, train.fingerprint(), config.seed(), config.threads(),
         train.numUsers(), n, train.size(), elapsed / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
     float[] ones = new float[train.size()];
     Arrays.fill(ones, 1f);

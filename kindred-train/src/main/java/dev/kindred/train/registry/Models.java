@@ -152,7 +152,7 @@ public final class Models {
           .build(),
       ModelSpec.builder(GraphFilterTrainer.NAME, "training-free graph filter GF-CF (Shen et al. 2021): linear plus "
               + "ideal low-pass filter of the normalised item graph", GraphFilterConfig.DEFAULTS, GraphFilterTrainer::new)
-          .flag("--rank", K, "Singular vectors in the ideal low-pass filter.", GraphFilterConfig::rank,
+          .flag("--rank", K, "Singular vectors in the ideal low-pass filter; 0 chooses round(1.5 sqrt(items)) in [16, 256].", GraphFilterConfig::rank,
               GraphFilterConfig::withRank)
           .flag("--ideal-weight", FlagType.FLOAT.labelled("A"), "Weight alpha of the ideal low-pass filter.",
               GraphFilterConfig::idealWeight, GraphFilterConfig::withIdealWeight)

@@ -92,8 +92,8 @@ class GraphFilterTrainerTest {
   @Test
   void configRejectsInvalidValues() {
     GraphFilterConfig d = GraphFilterConfig.DEFAULTS;
-    assertThatThrownBy(() -> d.withRank(0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rank must be > 0, got 0");
+    assertThatThrownBy(() -> d.withRank(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rank must be > 0, or 0 to choose it from the catalogue, got -1");
     assertThatThrownBy(() -> d.withIdealWeight(Float.NaN)).hasMessage("idealWeight must be finite and >= 0, got NaN");
     assertThatThrownBy(() -> d.withPowerIterations(-1)).hasMessage("powerIterations must be >= 0, got -1");
     assertThatThrownBy(() -> d.withOversampling(-2)).hasMessage("oversampling must be >= 0, got -2");
@@ -104,8 +104,23 @@ class GraphFilterTrainerTest {
   void rankAboveTheDataIsCappedAtTheSmallerSide() {
     Interactions data = new SyntheticGenerator(SyntheticConfig.of(30, 20, 200, 3).withImplicit(true))
         .generateInMemory();
-    GraphFilterModel m = new GraphFilterTrainer(GraphFilterConfig.DEFAULTS).fit(data);
+    GraphFilterModel m = new GraphFilterTrainer(GraphFilterConfig.DEFAULTS.withRank(256)).fit(data);
     assertThat(m.rank()).isEqualTo(20);
-    assertThat(m.provenance().config()).containsEntry("rank", "256");
+    assertThat(m.provenance().config()).as("the rank used, not the one asked for").containsEntry("rank", "20");
+  }
+
+  @Test
+  void defaultRankGrowsWithTheSquareRootOfTheCatalogue() {
+    assertThat(GraphFilterConfig.DEFAULTS.rank()).isEqualTo(GraphFilterConfig.AUTO_RANK);
+    assertThat(GraphFilterConfig.autoRank(20)).isEqualTo(16);
+    assertThat(GraphFilterConfig.autoRank(1_682)).as("ML-100K").isEqualTo(62);
+    assertThat(GraphFilterConfig.autoRank(9_742)).as("MovieLens latest-small").isEqualTo(148);
+    assertThat(GraphFilterConfig.autoRank(40_981)).as("Gowalla: GF-CF's published 256").isEqualTo(256);
+    assertThat(GraphFilterConfig.DEFAULTS.withRank(100).rankFor(40_981)).isEqualTo(100);
+    Interactions data = new SyntheticGenerator(SyntheticConfig.of(400, 300, 6_000, 3).withImplicit(true))
+        .generateInMemory();
+    GraphFilterModel m = new GraphFilterTrainer(GraphFilterConfig.DEFAULTS).fit(data);
+    assertThat(m.rank()).isEqualTo(GraphFilterConfig.autoRank(data.numItems()));
+    assertThat(m.provenance().config()).containsEntry("rank", Integer.toString(m.rank()));
   }
 }
