@@ -8,7 +8,6 @@ import dev.kindred.core.Provenance;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.ScoredItems;
 import dev.kindred.math.FactorMatrix;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,7 +58,8 @@ public class FoldInBenchmark {
       case "sgd" -> new FoldInRule.Sgd(0.015f, 0.07f, 100, false, 1);
       default -> new FoldInRule.Sgd(0.05f, 0.01f, 20, true, 1);
     };
-    Provenance prov = new Provenance(rule, Map.of(), 0, 1, 1, 1, ITEMS, 0, 0, 0, "bench");
+    Provenance prov = Provenance.builder(rule).size(1, ITEMS, 0).seed(1).createdAtMillis(0).kindredVersion("bench")
+        .build();
     LatentFactorModel m = new LatentFactorModel(prov, IdIndex.identity(1), IdIndex.identity(ITEMS), 0f, null, null,
         p, q, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, r);
     rec = new FactorRecommender(m);

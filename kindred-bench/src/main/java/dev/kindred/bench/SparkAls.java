@@ -117,8 +117,8 @@ final class SparkAls implements AutoCloseable {
     int rank = m.rank();
     FactorMatrix p = copy(m.userFactors(), train.numUsers(), rank);
     FactorMatrix q = copy(m.itemFactors(), train.numItems(), rank);
-    Provenance prov = new Provenance("spark-als", Map.of("rank", Integer.toString(rank)), train.fingerprint(), 0L, 0,
-        train.numUsers(), train.numItems(), train.size(), 0, System.currentTimeMillis(), "spark");
+    Provenance prov = Provenance.builder("spark-als").config(Map.of("rank", Integer.toString(rank))).data(train)
+        .kindredVersion("spark").build();
     return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, null, null, p, q);
   }
 

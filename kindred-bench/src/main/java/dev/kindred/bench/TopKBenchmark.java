@@ -9,7 +9,6 @@ import dev.kindred.core.Provenance;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.ScoredItems;
 import dev.kindred.math.FactorMatrix;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -85,7 +84,8 @@ public class TopKBenchmark {
     FactorMatrix q = new FactorMatrix(items, k);
     p.fillGaussian(rng.split(), 0.3f);
     q.fillGaussian(rng.split(), 0.3f);
-    Provenance prov = new Provenance("bench", Map.of(), 0L, 11L, threads, users, items, 0, 0, 0L, "bench");
+    Provenance prov = Provenance.builder("bench").seed(11L).threads(threads).size(users, items, 0).createdAtMillis(0)
+        .kindredVersion("bench").build();
     LatentFactorModel model = new LatentFactorModel(prov, IdIndex.identity(users), IdIndex.identity(items), 0f, null,
         null, p, q);
     recommender = new FactorRecommender(model);

@@ -72,9 +72,10 @@ public final class DistributedBpr {
     FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), BprTrainer.FOLD_IN_EPOCHS,
         true, config.seed());
     return SgdFits.run(data, problem, summary, options, sync, BprTrainer.NAME, f -> {
-      Provenance prov = new Provenance(BprTrainer.NAME, conf, data.fingerprint(), config.seed(),
-          options.numUserBlocks(), data.numUsers(), data.numItems(), Math.toIntExact(data.size()),
-          (System.nanoTime() - t0) / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
+      Provenance prov = Provenance.builder(BprTrainer.NAME).config(conf).dataFingerprint(data.fingerprint())
+          .seed(config.seed()).threads(options.numUserBlocks())
+          .size(data.numUsers(), data.numItems(), Math.toIntExact(data.size()))
+          .trainSeconds((System.nanoTime() - t0) / 1e9).build();
       return new LatentFactorModel(prov, data.users(), data.items(), 0f, f.userBias(), f.itemBias(), f.users(),
           f.items(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, foldIn);
     }, listener);

@@ -94,9 +94,10 @@ public final class DistributedMfSgd {
     FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), FOLD_IN_EPOCHS, false,
         config.seed());
     return SgdFits.run(data, problem, summary, options, sync, MfSgdTrainer.NAME, f -> {
-      Provenance prov = new Provenance(MfSgdTrainer.NAME, conf, data.fingerprint(), config.seed(),
-          options.numUserBlocks(), data.numUsers(), data.numItems(), Math.toIntExact(data.size()),
-          (System.nanoTime() - t0) / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
+      Provenance prov = Provenance.builder(MfSgdTrainer.NAME).config(conf).dataFingerprint(data.fingerprint())
+          .seed(config.seed()).threads(options.numUserBlocks())
+          .size(data.numUsers(), data.numItems(), Math.toIntExact(data.size()))
+          .trainSeconds((System.nanoTime() - t0) / 1e9).build();
       return new LatentFactorModel(prov, data.users(), data.items(), mu, f.userBias(), f.itemBias(), f.users(),
           f.items(), scoreMin, scoreMax, foldIn);
     }, listener);

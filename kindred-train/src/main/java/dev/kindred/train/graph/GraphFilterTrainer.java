@@ -97,8 +97,7 @@ public final class GraphFilterTrainer implements Trainer<GraphFilterModel> {
     listener.onEpoch(new EpochReport(1, 1, Double.NaN, Double.NaN, elapsed, elapsed));
     Map<String, String> settings = config.toMap();
     settings.put("rank", Integer.toString(rank));
-    Provenance provenance = new Provenance(NAME, settings, train.fingerprint(), config.seed(), config.threads(),
-        train.numUsers(), n, train.size(), elapsed / 1e9, System.currentTimeMillis(), Provenance.currentVersion());
+    Provenance provenance = Provenance.of(NAME, settings, train, config.seed(), config.threads(), elapsed / 1e9);
     float[] ones = new float[train.size()];
     Arrays.fill(ones, 1f);
     return new GraphFilterModel(provenance, train.withValues(ones), graph.userItem(), factors, config.idealWeight());

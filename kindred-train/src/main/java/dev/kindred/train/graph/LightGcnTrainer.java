@@ -208,9 +208,7 @@ public final class LightGcnTrainer implements Trainer<LatentFactorModel> {
         throw new ModelFitException("lightgcn diverged (non-finite embeddings); lower learningRate ("
             + config.learningRate() + ") or raise regularization (" + config.regularization() + ")");
       }
-      Provenance prov = new Provenance(NAME, config.toMap(), train.fingerprint(), config.seed(), config.threads(),
-          train.numUsers(), train.numItems(), train.size(), nanos / 1e9, System.currentTimeMillis(),
-          Provenance.currentVersion());
+      Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), nanos / 1e9);
       return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, null, null, p, q,
           Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, new FoldInRule.Propagation(basis));
     }
