@@ -102,6 +102,9 @@ public final class LightGcnGowalla {
     if (f.containsKey("sampling")) {
       c = c.withSampling(TripleSampler.Scheme.valueOf(f.get("sampling").toUpperCase(Locale.ROOT)));
     }
+    if (f.containsKey("loss")) c = c.withLoss(LightGcnConfig.Loss.valueOf(f.get("loss").toUpperCase(Locale.ROOT)));
+    if (f.containsKey("temperature")) c = c.withTemperature(Float.parseFloat(f.get("temperature")));
+    if (f.containsKey("pool-size")) c = c.withPoolSize(Integer.parseInt(f.get("pool-size")));
     if (f.containsKey("threads")) c = c.withThreads(Integer.parseInt(f.get("threads")));
     if (f.containsKey("seed")) c = c.withSeed(Long.parseLong(f.get("seed")));
     return c;

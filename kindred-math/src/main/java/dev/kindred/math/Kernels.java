@@ -108,4 +108,18 @@ public interface Kernels {
    */
   void sparseGramLower(float[] m, int dim, int[] idx, int rowBase, float[] w, int from, int to, float h0, float h1,
       float[] g);
+
+  /** Returns {@code max_j x[xo + j]} for {@code j < n}; negative infinity when {@code n == 0}. */
+  float max(float[] x, int xo, int n);
+
+  /**
+   * Replaces {@code x[xo + j]} by {@code exp(x[xo + j] + shift)} for {@code j < n} and returns
+   * the sum of the new values: the exponentials of a softmax with {@code shift = -max}. The
+   * exponential is the platform's (the Vector API's, accurate to about 1 ulp on float, or
+   * {@link Math#exp} rounded to float).
+   */
+  double expShiftSum(float[] x, int xo, int n, float shift);
+
+  /** {@code x[xo + j] *= c} for {@code j < n}. */
+  void scale(float[] x, int xo, int n, float c);
 }

@@ -2,6 +2,7 @@ package dev.kindred.math;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -726,5 +727,44 @@ final class PanamaKernels implements Kernels {
     } else if (last >= 0) {
       v.intoArray(g, off, S.indexInRange(0, last + 1));
     }
+  }
+
+  @Override
+  public float max(float[] x, int xo, int n) {
+    int j = 0;
+    float m = Float.NEGATIVE_INFINITY;
+    if (n >= L) {
+      FloatVector acc = FloatVector.fromArray(S, x, xo);
+      for (j = L; j <= n - L; j += L) acc = acc.max(FloatVector.fromArray(S, x, xo + j));
+      m = acc.reduceLanes(VectorOperators.MAX);
+    }
+    for (; j < n; j++) m = Math.max(m, x[xo + j]);
+    return m;
+  }
+
+  @Override
+  public double expShiftSum(float[] x, int xo, int n, float shift) {
+    int j = 0;
+    double s = 0;
+    FloatVector sh = FloatVector.broadcast(S, shift);
+    for (; j <= n - L; j += L) {
+      FloatVector e = FloatVector.fromArray(S, x, xo + j).add(sh).lanewise(VectorOperators.EXP);
+      e.intoArray(x, xo + j);
+      s += e.reduceLanes(VectorOperators.ADD);
+    }
+    for (; j < n; j++) {
+      float e = (float) Math.exp(x[xo + j] + shift);
+      x[xo + j] = e;
+      s += e;
+    }
+    return s;
+  }
+
+  @Override
+  public void scale(float[] x, int xo, int n, float c) {
+    int j = 0;
+    FloatVector cv = FloatVector.broadcast(S, c);
+    for (; j <= n - L; j += L) FloatVector.fromArray(S, x, xo + j).mul(cv).intoArray(x, xo + j);
+    for (; j < n; j++) x[xo + j] *= c;
   }
 }

@@ -159,4 +159,27 @@ public final class ScalarKernels implements Kernels {
       }
     }
   }
+
+  @Override
+  public float max(float[] x, int xo, int n) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) m = Math.max(m, x[xo + j]);
+    return m;
+  }
+
+  @Override
+  public double expShiftSum(float[] x, int xo, int n, float shift) {
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      float e = (float) Math.exp(x[xo + j] + shift);
+      x[xo + j] = e;
+      s += e;
+    }
+    return s;
+  }
+
+  @Override
+  public void scale(float[] x, int xo, int n, float c) {
+    for (int j = 0; j < n; j++) x[xo + j] *= c;
+  }
 }

@@ -495,4 +495,50 @@ class PanamaKernelsTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void maxAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(900 + n);
+    float[] x = padded(rng, 3, n);
+    if (n > 0) x[3 + n - 1] = 2f; // the largest in the last (tail) position
+    assertThat(panama.max(x, 3, n)).as("max n=%d", n).isEqualTo(scalar.max(x, 3, n));
+    if (n > 0) assertThat(panama.max(x, 3, n)).isEqualTo(2f);
+  }
+
+  /**
+   * The Vector API exponential is within 1e-6 relative of {@link Math#exp} rounded to float on
+   * softmax inputs (shifted logits in [-30, 0]); the sums in double, so the same bound holds for them.
+   */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void expShiftSumAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(1000 + n);
+    float[] x0 = padded(rng, 5, n);
+    for (int j = 0; j < n; j++) x0[5 + j] *= 15f;
+    float[] xs = x0.clone();
+    float[] xp = x0.clone();
+    float shift = -15f;
+    double ss = scalar.expShiftSum(xs, 5, n, shift);
+    double sp = panama.expShiftSum(xp, 5, n, shift);
+    assertThat(sp).as("sum n=%d", n).isCloseTo(ss, within(1e-6 * ss + ABS_TOL));
+    for (int j = 0; j < n; j++) {
+      assertThat((double) xp[5 + j]).as("exp n=%d j=%d", n, j).isCloseTo(xs[5 + j], within(1e-6 * xs[5 + j] + ABS_TOL));
+      assertThat((double) xs[5 + j]).isCloseTo(Math.exp(x0[5 + j] + shift), within(1e-6 * xs[5 + j]));
+    }
+    assertPaddingUnchanged(xp, x0, 5, n);
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void scaleAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(1100 + n);
+    float[] x0 = padded(rng, 2, n);
+    float[] xs = x0.clone();
+    float[] xp = x0.clone();
+    scalar.scale(xs, 2, n, -0.75f);
+    panama.scale(xp, 2, n, -0.75f);
+    for (int j = 0; j < n; j++) assertThat(xp[2 + j]).as("scale n=%d j=%d", n, j).isEqualTo(xs[2 + j]);
+    assertPaddingUnchanged(xp, x0, 2, n);
+  }
 }

@@ -24,12 +24,15 @@ import java.util.Objects;
  * @param weightDecay decoupled decay of AdamW and SGD (ignored by Adam)
  * @param sampling which pairs an epoch visits
  * @param initStd standard deviation of the Gaussian layer-0 embeddings
+ * @param loss the batch loss ({@code --loss bpr|softmax})
+ * @param temperature {@code tau} of the softmax loss ({@code --temperature}; ignored by BPR)
+ * @param poolSize negatives a batch shares under the softmax loss ({@code --pool-size}; ignored by BPR)
  * @param threads worker threads; the model does not depend on them
  * @param seed seed for the initialisation and the triples
  */
 public record LightGcnConfig(int layers, int factors, int batchSize, int epochs, float learningRate,
     float learningRateDecay, float regularization, OptimizerConfig.Kind optimizer, float weightDecay,
-    TripleSampler.Scheme sampling, float initStd, int threads, long seed) {
+    TripleSampler.Scheme sampling, float initStd, Loss loss, float temperature, int poolSize, int threads, long seed) {
 
   /**
    * The paper's Gowalla settings and its reference code's (gusye1234/LightGCN-PyTorch) defaults: 3
@@ -37,7 +40,7 @@ public record LightGcnConfig(int layers, int factors, int batchSize, int epochs,
    * the reference's user-uniform sampler; 1000 epochs as in the reference's run script.
    */
   public static final LightGcnConfig PAPER = new LightGcnConfig(3, 64, 2048, 1000, 0.001f, 1f, 1e-4f,
-      OptimizerConfig.Kind.ADAM, 0f, TripleSampler.Scheme.USERS, 0.1f, 2, 2020L);
+      OptimizerConfig.Kind.ADAM, 0f, TripleSampler.Scheme.USERS, 0.1f, Loss.BPR, 0.2f, 1024, 2, 2020L);
 
   /**
    * Kindred's settings: the paper's model (3 layers, 64 factors, lambda 1e-4) trained with batches
@@ -65,7 +68,25 @@ public record LightGcnConfig(int layers, int factors, int batchSize, int epochs,
         "weightDecay must be >= 0 with learningRate * weightDecay < 1, got " + weightDecay);
     Objects.requireNonNull(sampling, "sampling");
     require(initStd >= 0 && Float.isFinite(initStd), "initStd must be >= 0 and finite, got " + initStd);
+    Objects.requireNonNull(loss, "loss");
+    require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0 and finite, got " + temperature);
+    require(poolSize > 0, "poolSize must be > 0, got " + poolSize);
     require(threads > 0, "threads must be > 0, got " + threads);
+  }
+
+  /** The batch loss on the final embeddings. */
+  public enum Loss {
+    /** The paper's pairwise loss, one sampled negative per triple. */
+    BPR,
+    /**
+     * Sampled softmax of each pair against the batch's first {@code poolSize} distinct sampled
+     * negatives, at {@code temperature} ({@link dev.kindred.train.nn.SharedNegativeSoftmax}).
+     */
+    SOFTMAX;
+
+    public String flag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   private static void require(boolean ok, String message) {
@@ -77,56 +98,81 @@ public record LightGcnConfig(int layers, int factors, int batchSize, int epochs,
     return OptimizerConfig.DEFAULTS.withKind(optimizer).withLearningRate(learningRate).withWeightDecay(weightDecay);
   }
 
+
+
+
+
+
+
+
+
+
+
+
+
+
   public LightGcnConfig withLayers(int v) {
-    return new LightGcnConfig(v, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(v, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withFactors(int v) {
-    return new LightGcnConfig(layers, v, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, v, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withBatchSize(int v) {
-    return new LightGcnConfig(layers, factors, v, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, v, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withEpochs(int v) {
-    return new LightGcnConfig(layers, factors, batchSize, v, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, v, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withLearningRate(float v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, v, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, v, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withLearningRateDecay(float v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, v, regularization, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, v, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withRegularization(float v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, v, optimizer, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, v, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withOptimizer(OptimizerConfig.Kind v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, v, weightDecay, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, v, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withWeightDecay(float v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, v, sampling, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, v, sampling, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withSampling(TripleSampler.Scheme v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, v, initStd, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, v, initStd, loss, temperature, poolSize, threads, seed);
   }
 
   public LightGcnConfig withInitStd(float v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, v, threads, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, v, loss, temperature, poolSize, threads, seed);
+  }
+
+  public LightGcnConfig withLoss(Loss v) {
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, v, temperature, poolSize, threads, seed);
+  }
+
+  public LightGcnConfig withTemperature(float v) {
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, v, poolSize, threads, seed);
+  }
+
+  public LightGcnConfig withPoolSize(int v) {
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, v, threads, seed);
   }
 
   public LightGcnConfig withThreads(int v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, v, seed);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, v, seed);
   }
 
   public LightGcnConfig withSeed(long v) {
-    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, threads, v);
+    return new LightGcnConfig(layers, factors, batchSize, epochs, learningRate, learningRateDecay, regularization, optimizer, weightDecay, sampling, initStd, loss, temperature, poolSize, threads, v);
   }
 
   /** Every hyperparameter as strings, for provenance (seed and threads are provenance fields). */
@@ -143,6 +189,11 @@ public record LightGcnConfig(int layers, int factors, int batchSize, int epochs,
     m.put("weightDecay", Float.toString(weightDecay));
     m.put("sampling", sampling.name().toLowerCase(Locale.ROOT));
     m.put("initStd", Float.toString(initStd));
+    m.put("loss", loss.flag());
+    if (loss == Loss.SOFTMAX) {
+      m.put("temperature", Float.toString(temperature));
+      m.put("poolSize", Integer.toString(poolSize));
+    }
     return m;
   }
 }

@@ -5,13 +5,17 @@ import dev.kindred.math.SparseKernels;
 import dev.kindred.math.WorkerPool;
 import dev.kindred.train.nn.BprLoss;
 import dev.kindred.train.nn.L2Penalty;
+import dev.kindred.train.nn.SharedNegativeSoftmax;
 import java.util.Arrays;
 
 /**
  * LightGCN's batch loss and its exact gradient with respect to the layer-0 embeddings:
  * {@code L = mean_b softplus(-(f_u . f_i - f_u . f_j)) + lambda/2 (|e_u|^2 + |e_i|^2 + |e_j|^2) / B}
  * with {@code F = M E}, {@code M = 1/(K+1) sum_l A^l} ({@link LayerMeanPropagation}), so
- * {@code dL/dE = M^T dL/dF + lambda E_batch / B = M dL/dF + ...} ({@code M} is symmetric).
+ * {@code dL/dE = M^T dL/dF + lambda E_batch / B = M dL/dF + ...} ({@code M} is symmetric). With a
+ * {@link SharedNegativeSoftmax} the BPR term is replaced by the sampled softmax of each
+ * {@code (u, i)} against a pool of the batch's first {@code m} distinct negatives {@code j}, and the
+ * L2 term covers the batch's users, positives and the pool.
  *
  * <p>The schedule uses that the loss reads {@code F} only at the batch's rows and that
  * {@code dL/dF} is zero outside them:
@@ -44,13 +48,27 @@ final class LightGcnObjective {
   private final int[] itemSlot;
   private final float[] baseU; // zero outside the batch's rows: the Horner base of the backward pass
   private final float[] baseI;
+  private final SharedNegativeSoftmax softmax; // null: BPR
+  private final int poolSize;
+  private final boolean[] pooled; // items in the current batch's negative pool
 
   /**
    * @param restrictBelow the restricted steps run while the batch's rows hold fewer than this
    *     fraction of the graph's entries (both sides); above it a full step is cheaper than
    *     extracting and transposing a sub-matrix nearly as large as the graph
+   * @param softmax the sampled-softmax loss, or null for BPR
+   * @param poolSize negatives shared by a batch under {@code softmax} (ignored for BPR)
    */
   LightGcnObjective(LayerMeanPropagation propagation, int k, float regularization, double restrictBelow) {
+    this(propagation, k, regularization, restrictBelow, null, 0);
+  }
+
+  /** As the BPR constructor, with the batch loss {@code softmax} over pools of {@code poolSize} negatives. */
+  LightGcnObjective(LayerMeanPropagation propagation, int k, float regularization, double restrictBelow,
+      SharedNegativeSoftmax softmax, int poolSize) {
+    if (softmax != null && poolSize < 1) throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
+    this.softmax = softmax;
+    this.poolSize = poolSize;
     this.propagation = propagation;
     this.restrictBelow = restrictBelow;
     this.k = k;
@@ -63,6 +81,7 @@ final class LightGcnObjective {
     Arrays.fill(itemSlot, -1);
     baseU = new float[users * k];
     baseI = new float[items * k];
+    pooled = new boolean[softmax == null ? 0 : items];
   }
 
   /**
@@ -80,6 +99,9 @@ final class LightGcnObjective {
     int[] su = new int[n];
     int[] si = new int[n];
     int[] sj = new int[n];
+    int[] poolItems = new int[softmax == null ? 0 : Math.min(n, poolSize)];
+    int[] poolSlots = new int[poolItems.length];
+    int m = 0;
     int nu = 0;
     int ni = 0;
     for (int b = 0; b < n; b++) {
@@ -96,6 +118,11 @@ final class LightGcnObjective {
       }
       si[b] = itemSlot[i];
       int j = js[from + b];
+      if (softmax != null) {
+        if (j < 0 || m == poolItems.length || pooled[j]) continue;
+        pooled[j] = true;
+        poolItems[m++] = j;
+      }
       if (j >= 0 && itemSlot[j] < 0) {
         itemSlot[j] = ni;
         bi[ni++] = j;
@@ -124,7 +151,11 @@ final class LightGcnObjective {
       }
       float[] gU = new float[nu * k];
       float[] gI = new float[ni * k];
-      double bpr = BprLoss.accumulate(fU, fI, k, su, si, sj, 0, n, inv, gU, gI);
+      if (softmax != null) {
+        for (int s = 0; s < m; s++) poolSlots[s] = itemSlot[poolItems[s]];
+      }
+      double data = softmax == null ? BprLoss.accumulate(fU, fI, k, su, si, sj, 0, n, inv, gU, gI)
+          : m == 0 ? 0 : softmax.accumulate(fU, fI, su, si, n, poolSlots, m, inv, gU, gI);
       scatter(gU, bu, nu, baseU);
       scatter(gI, bi, ni, baseI);
       if (!restrict) {
@@ -144,9 +175,11 @@ final class LightGcnObjective {
       float coef = regularization * inv;
       double reg = L2Penalty.accumulate(e0U, k, us, from, to, coef, dU)
           + L2Penalty.accumulate(e0I, k, is, from, to, coef, dI)
-          + L2Penalty.accumulate(e0I, k, js, from, to, coef, dI);
-      return bpr * inv + reg;
+          + (softmax == null ? L2Penalty.accumulate(e0I, k, js, from, to, coef, dI)
+              : L2Penalty.accumulate(e0I, k, poolItems, 0, m, coef, dI));
+      return data * inv + reg;
     } finally {
+      for (int s = 0; s < m; s++) pooled[poolItems[s]] = false;
       for (int s = 0; s < nu; s++) {
         Arrays.fill(baseU, bu[s] * k, bu[s] * k + k, 0f);
         userSlot[bu[s]] = -1;

@@ -12,6 +12,7 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.WorkerPool;
 import dev.kindred.train.bpr.NegativeSampler;
 import dev.kindred.train.nn.Optimizer;
+import dev.kindred.train.nn.SharedNegativeSoftmax;
 import dev.kindred.train.nn.TripleSampler;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -152,8 +153,9 @@ public final class LightGcnTrainer implements Trainer<LatentFactorModel> {
       sampler = new TripleSampler(train, config.sampling(), NegativeSampler.uniform(items));
       fU = new float[e0U.length];
       fI = new float[e0I.length];
-      objective = new LightGcnObjective(propagation, k, config.regularization(),
-          LightGcnObjective.RESTRICT_BELOW);
+      objective = new LightGcnObjective(propagation, k, config.regularization(), LightGcnObjective.RESTRICT_BELOW,
+          config.loss() == LightGcnConfig.Loss.SOFTMAX ? new SharedNegativeSoftmax(k, config.temperature(), pool) : null,
+          config.poolSize());
       dU = new float[e0U.length];
       dI = new float[e0I.length];
       optU = new Optimizer(config.optimizerConfig(), e0U.length);

@@ -180,6 +180,13 @@ public final class Models {
               "Which pairs an epoch visits: users (uniform user, as the reference code) or interactions.",
               LightGcnConfig::sampling, LightGcnConfig::withSampling)
           .flag("--init-std", STD, INIT_STD, LightGcnConfig::initStd, LightGcnConfig::withInitStd)
+          .flag("--loss", FlagType.of(LightGcnConfig.Loss.class),
+              "Batch loss: bpr (the paper's) or softmax (sampled softmax over a shared pool of negatives).",
+              LightGcnConfig::loss, LightGcnConfig::withLoss)
+          .flag("--temperature", FlagType.FLOAT.labelled("TAU"), "Temperature of the softmax loss.",
+              LightGcnConfig::temperature, LightGcnConfig::withTemperature)
+          .flag("--pool-size", FlagType.INT, "Sampled negatives a batch shares under the softmax loss.",
+              LightGcnConfig::poolSize, LightGcnConfig::withPoolSize)
           .threads(LightGcnConfig::withThreads).seed(LightGcnConfig::withSeed).epochs(LightGcnConfig::epochs)
           .build());
 

@@ -7,6 +7,7 @@ import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.train.nn.SharedNegativeSoftmax;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,8 +53,16 @@ class LightGcnObjectiveTest {
         DuplicatePolicy.values()[0]);
   }
 
-  /** Dense oracle: the loss at (eu, ei) in double. */
+  static final float TAU = 0.5f;
+  static final int POOL = 4; // the pool {2, 6, 0, 4} holds positive 4 of two triples: masked there
+
+  /** Dense oracle: the BPR loss at (eu, ei) in double. */
   static double oracleLoss(double[] eu, double[] ei, int layers) {
+    return oracleLoss(eu, ei, layers, 0);
+  }
+
+  /** Dense oracle: the loss at (eu, ei) in double; BPR for {@code pool == 0}, else softmax over the first {@code pool} negatives. */
+  static double oracleLoss(double[] eu, double[] ei, int layers, int pool) {
     int nodes = USERS + ITEMS;
     double[][] a = new double[nodes][nodes];
     int[] deg = new int[nodes];
@@ -82,6 +91,19 @@ class LightGcnObjectiveTest {
     }
     double loss = 0;
     double reg = 0;
+    if (pool > 0) {
+      for (int b = 0; b < U.length; b++) {
+        double z0 = dot(f[U[b]], f[USERS + P[b]]) / TAU;
+        double sum = Math.exp(z0);
+        for (int s = 0; s < pool; s++) {
+          if (N[s] != P[b]) sum += Math.exp(dot(f[U[b]], f[USERS + N[s]]) / TAU);
+        }
+        loss += Math.log(sum) - z0;
+        reg += dot(eu, U[b] * K, eu, U[b] * K) + dot(ei, P[b] * K, ei, P[b] * K);
+      }
+      for (int s = 0; s < pool; s++) reg += dot(ei, N[s] * K, ei, N[s] * K);
+      return loss / U.length + LAMBDA / 2 * reg / U.length;
+    }
     for (int b = 0; b < U.length; b++) {
       double x = 0;
       for (int d = 0; d < K; d++) x += f[U[b]][d] * (f[USERS + P[b]][d] - f[USERS + N[b]][d]);
@@ -92,6 +114,16 @@ class LightGcnObjectiveTest {
       }
     }
     return loss / U.length + LAMBDA / 2 * reg / U.length;
+  }
+
+  static double dot(double[] a, double[] b) {
+    return dot(a, 0, b, 0);
+  }
+
+  static double dot(double[] a, int ao, double[] b, int bo) {
+    double x = 0;
+    for (int d = 0; d < K; d++) x += a[ao + d] * b[bo + d];
+    return x;
   }
 
   static float[] random(int n, long seed) {
@@ -107,24 +139,30 @@ class LightGcnObjectiveTest {
     return d;
   }
 
-  /** Every layer count, with the restricted schedule forced (any batch) and the full one forced. */
+  /**
+   * Every layer count, with the restricted schedule forced (any batch) and the full one forced, for
+   * BPR (pool 0) and the shared-pool softmax.
+   */
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> schedules() {
     return java.util.stream.IntStream.rangeClosed(0, 4).boxed().flatMap(l -> java.util.stream.Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of(l, 10.0), org.junit.jupiter.params.provider.Arguments.of(l, 0.0)));
+        org.junit.jupiter.params.provider.Arguments.of(l, 10.0, 0), org.junit.jupiter.params.provider.Arguments.of(l, 0.0, 0),
+        org.junit.jupiter.params.provider.Arguments.of(l, 10.0, POOL),
+        org.junit.jupiter.params.provider.Arguments.of(l, 0.0, POOL)));
   }
 
   @ParameterizedTest
   @org.junit.jupiter.params.provider.MethodSource("schedules")
-  void lossAndGradientMatchTheDenseOracle(int layers, double restrictBelow) {
+  void lossAndGradientMatchTheDenseOracle(int layers, double restrictBelow, int poolSize) {
     Interactions g = graph();
     LayerMeanPropagation prop = new LayerMeanPropagation(BipartiteGraph.normalized(g), K, layers);
-    LightGcnObjective obj = new LightGcnObjective(prop, K, LAMBDA, restrictBelow);
     float[] eu = random(USERS * K, 1);
     float[] ei = random(ITEMS * K, 2);
     float[] du = new float[eu.length];
     float[] di = new float[ei.length];
     double loss;
     try (WorkerPool pool = WorkerPool.create(2, "test-lightgcn")) {
+      LightGcnObjective obj = poolSize == 0 ? new LightGcnObjective(prop, K, LAMBDA, restrictBelow)
+          : new LightGcnObjective(prop, K, LAMBDA, restrictBelow, new SharedNegativeSoftmax(K, TAU, pool), poolSize);
       loss = obj.evaluate(eu, ei, U, P, N, 0, U.length, du, di, pool);
       // A second call must not see the first's scratch (slot maps and gradient rows are reset).
       float[] du2 = new float[eu.length];
@@ -135,7 +173,7 @@ class LightGcnObjectiveTest {
     }
     double[] u = toDouble(eu);
     double[] i = toDouble(ei);
-    assertThat(loss).isCloseTo(oracleLoss(u, i, layers), within(LOSS_TOL));
+    assertThat(loss).isCloseTo(oracleLoss(u, i, layers, poolSize), within(LOSS_TOL));
     double h = 1e-4;
     for (double[][] side : new double[][][] {{u}, {i}}) {
       double[] x = side[0];
@@ -143,9 +181,9 @@ class LightGcnObjectiveTest {
       for (int j = 0; j < x.length; j++) {
         double keep = x[j];
         x[j] = keep + h;
-        double up = oracleLoss(u, i, layers);
+        double up = oracleLoss(u, i, layers, poolSize);
         x[j] = keep - h;
-        double down = oracleLoss(u, i, layers);
+        double down = oracleLoss(u, i, layers, poolSize);
         x[j] = keep;
         assertThat((double) grad[j]).as("%s gradient [%d], K=%d", x == u ? "user" : "item", j, layers)
             .isCloseTo((up - down) / (2 * h), within(GRAD_TOL));

@@ -3,6 +3,7 @@ package dev.kindred.train.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.kindred.math.WorkerPool;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,48 @@ class LossGradientTest {
         new float[ITEMS * DIM], DIM, new int[] {0, 0}, new int[] {0, 1}, new int[] {1, 2, 3}, 2, 1f, 0, 2, 1f,
         new float[DIM], new float[ITEMS * DIM])).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("negatives holds 3 ids, rows up to 2 need 4");
+  }
+
+  /**
+   * The shared pool {2, 3, 5} holds row 4's positive 5 (masked there): the loss and gradient of the
+   * product-based batch form match finite differences, on 1 and 2 threads.
+   */
+  @Test
+  void sharedNegativeSoftmaxGradientMatchesFiniteDifferences() {
+    int[] pool = {2, 3, 5};
+    float tau = 0.5f;
+    float scale = 1f / U.length;
+    for (int threads : new int[] {1, 2}) {
+      try (WorkerPool workers = WorkerPool.create(threads, "test-softmax")) {
+        SharedNegativeSoftmax loss = new SharedNegativeSoftmax(DIM, tau, workers);
+        float[][] params = {table(USERS, 3), table(ITEMS, 4)};
+        float[][] grads = {new float[USERS * DIM], new float[ITEMS * DIM]};
+        loss.accumulate(params[0], params[1], U, P, U.length, pool, pool.length, scale, grads[0], grads[1]);
+        GradientCheck.check(p -> scale * loss.accumulate(p[0], p[1], U, P, U.length, pool, pool.length, scale,
+            new float[USERS * DIM], new float[ITEMS * DIM]), params, grads);
+      }
+    }
+  }
+
+  /** Without a masked entry, the batch form is the per-row form given the pool as every row's negatives. */
+  @Test
+  void sharedNegativeSoftmaxIsSampledSoftmaxWithOnePoolForAllRows() {
+    int[] pool = {2, 3};
+    int[] users = {0, 1, 3};
+    int[] positives = {1, 4, 0};
+    int[] perRow = {2, 3, 2, 3, 2, 3};
+    float[] u = table(USERS, 5);
+    float[] i = table(ITEMS, 6);
+    float[][] g = {new float[USERS * DIM], new float[ITEMS * DIM], new float[USERS * DIM], new float[ITEMS * DIM]};
+    double expected = SampledSoftmaxLoss.accumulate(u, i, DIM, users, positives, perRow, 2, 0.3f, 0, 3, 0.5f, g[0], g[1]);
+    double actual;
+    try (WorkerPool workers = WorkerPool.create(2, "test-softmax")) {
+      actual = new SharedNegativeSoftmax(DIM, 0.3f, workers).accumulate(u, i, users, positives, 3, pool, 2, 0.5f, g[2],
+          g[3]);
+    }
+    assertThat(actual).isCloseTo(expected, within(1e-5));
+    for (int j = 0; j < g[0].length; j++) assertThat(g[2][j]).as("user grad %d", j).isCloseTo(g[0][j], within(1e-5f));
+    for (int j = 0; j < g[1].length; j++) assertThat(g[3][j]).as("item grad %d", j).isCloseTo(g[1][j], within(1e-5f));
   }
 
   @Test
