@@ -752,12 +752,7 @@ final class PanamaKernels implements Kernels {
       e.intoArray(x, xo + j);
       s += e.reduceLanes(VectorOperators.ADD);
     }
-    for (; j < n; j++) {
-      float e = (float) Math.exp(x[xo + j] + shift);
-      x[xo + j] = e;
-      s += e;
-    }
-    return s;
+    return s + ScalarKernels.expShift(x, xo + j, n - j, shift);
   }
 
   @Override

@@ -169,6 +169,11 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public double expShiftSum(float[] x, int xo, int n, float shift) {
+    return expShift(x, xo, n, shift);
+  }
+
+  /** {@link #expShiftSum} as a static method, for the vector kernels' tails. */
+  static double expShift(float[] x, int xo, int n, float shift) {
     double s = 0;
     for (int j = 0; j < n; j++) {
       float e = (float) Math.exp(x[xo + j] + shift);
