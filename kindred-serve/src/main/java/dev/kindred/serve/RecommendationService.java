@@ -225,15 +225,12 @@ public final class RecommendationService {
     int[] candidates = items(model, req.candidates(), unknown);
     String user = req.user();
     List<String> history = req.history();
-    int known = user == null ? -1 : model.userIndex().indexOf(user);
-    UserEvents recent = user == null ? null : st.events.get(user);
+    CurrentUser cu = user == null ? CurrentUser.NONE : current(st, user);
+    int known = cu.index();
     ScoredItems s;
     String source;
-    if (recent != null && history == null) {
-      // The user acted since training: fold in training history plus events, so the list reflects them.
-      float[][] vals = new float[1][];
-      int[] hist = recent.merged(st.seen, known, vals)[0];
-      s = foldIn(st, hist, vals[0], k, new RecommendOptions(null, exclude, candidates));
+    if (cu.folded() && history == null) {
+      s = foldIn(st, cu.history(), cu.values(), k, new RecommendOptions(null, exclude, candidates));
       source = "fold-in";
     } else if (known >= 0) {
       boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
@@ -256,6 +253,29 @@ public final class RecommendationService {
     }
     String retrieval = source.equals("popularity-fallback") ? "popularity" : st.retrieval.servedBy(candidates != null);
     return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown);
+  }
+
+  /**
+   * A user as every read path sees them on one state: the model's index ({@code -1} when unknown)
+   * and, when the user acted since training, the history to fold in (training items followed by the
+   * events, later values winning); {@code history} is null when there is nothing to fold in.
+   */
+  private record CurrentUser(int index, int[] history, float[] values) {
+    static final CurrentUser NONE = new CurrentUser(-1, null, null);
+
+    boolean folded() {
+      return history != null;
+    }
+  }
+
+  /** The one definition of "the current user" for recommend, batch and score. */
+  private static CurrentUser current(ServingState st, String user) {
+    int known = st.model.userIndex().indexOf(user);
+    UserEvents recent = st.events.get(user);
+    if (recent == null) return new CurrentUser(known, null, null);
+    float[][] vals = new float[1][];
+    int[] hist = recent.merged(st.seen, known, vals)[0];
+    return new CurrentUser(known, hist, vals[0]);
   }
 
   /** A list folded in from a history; a model that cannot fold users in is a 422. */
@@ -353,21 +373,29 @@ public final class RecommendationService {
     boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
     List<String> unknownUsers = new ArrayList<>();
     List<String> known = new ArrayList<>();
+    ScoredItems[] lists = new ScoredItems[users.size()];
     int[] idx = new int[users.size()];
+    int[] row = new int[users.size()]; // the model users' positions in known, for one recommendAll
+    int n = 0;
     for (String u : users) {
       String id = String.valueOf(u); // a JSON null in the list is the unknown id "null", as ever
-      int i = model.userIndex().indexOf(id);
-      if (i < 0) {
-        unknownUsers.add(id);
-      } else {
-        idx[known.size()] = i;
+      CurrentUser cu = current(st, id);
+      if (cu.folded()) {
+        lists[known.size()] = foldIn(st, cu.history(), cu.values(), k, RecommendOptions.ALL);
         known.add(id);
+      } else if (cu.index() >= 0) {
+        idx[n] = cu.index();
+        row[n++] = known.size();
+        known.add(id);
+      } else {
+        unknownUsers.add(id);
       }
     }
-    ScoredItems[] lists = st.recommender.recommendAll(Arrays.copyOf(idx, known.size()), k,
+    ScoredItems[] fromModel = st.recommender.recommendAll(Arrays.copyOf(idx, n), k,
         new RecommendOptions(excludeSeen ? st.seen : null, null, null), 1);
-    List<Api.UserList> rows = new ArrayList<>(lists.length);
-    for (int j = 0; j < lists.length; j++) {
+    for (int j = 0; j < n; j++) lists[row[j]] = fromModel[j];
+    List<Api.UserList> rows = new ArrayList<>(known.size());
+    for (int j = 0; j < known.size(); j++) {
       rows.add(new Api.UserList(known.get(j), external(model, lists[j]), lists[j].scores()));
     }
     return new Api.BatchRecommendations(st.retrieval.servedBy(false), rows, unknownUsers);
@@ -386,18 +414,26 @@ public final class RecommendationService {
   Api.Scores score(Api.ScoreRequest req) {
     String user = req.user();
     if (user == null) throw new ApiException(400, "\"user\" is required");
-    Model model = state.model;
-    int u = model.userIndex().indexOf(user);
-    if (u < 0) throw new ApiException(404, "unknown user '" + user + "'");
+    ServingState st = state;
+    Model model = st.model;
+    CurrentUser cu = current(st, user);
+    if (!cu.folded() && cu.index() < 0) throw new ApiException(404, "unknown user '" + user + "'");
     if (req.items() == null) throw new ApiException(400, "\"items\" must be a list of item ids");
     List<String> unknown = new ArrayList<>();
     int[] items = items(model, req.items(), unknown);
-    float[] scores = new float[items.length];
-    List<String> ids = new ArrayList<>(items.length);
-    for (int j = 0; j < items.length; j++) {
-      scores[j] = model.score(u, items[j]);
-      ids.add(model.itemIndex().externalId(items[j]));
+    float[] scores;
+    if (cu.folded()) {
+      try {
+        scores = st.recommender.scoreFromHistory(cu.history(), cu.values(), items);
+      } catch (UnsupportedOperationException e) {
+        throw new ApiException(422, e.getMessage());
+      }
+    } else {
+      scores = new float[items.length];
+      for (int j = 0; j < items.length; j++) scores[j] = model.score(cu.index(), items[j]);
     }
+    List<String> ids = new ArrayList<>(items.length);
+    for (int item : items) ids.add(model.itemIndex().externalId(item));
     return new Api.Scores(user, ids, scores, unknown);
   }
 

@@ -78,6 +78,35 @@ class EventsTest {
     assertThat(Fixture.items(after)).doesNotContain(top).isNotEqualTo(before);
   }
 
+  /** Regression: batch and score ignored a user's new events; only the single recommend folded them in. */
+  @Test
+  void batchAndScoreSeeTheSameFoldedInUserAsTheSingleRecommend() throws Exception {
+    start(dir.resolve("consistent.log"));
+    String top = Fixture.items(recs("u7")).get(0);
+    assertThat(Fixture.post(server, "/v1/events", "{\"events\":[{\"user\":\"u7\",\"item\":\"" + top + "\"},"
+        + "{\"user\":\"newbie\",\"item\":\"i3\"}]}").status()).isEqualTo(200);
+    for (String user : List.of("u7", "newbie")) {
+      JsonNode single = recs(user);
+      assertThat(single.get("source").asText()).isEqualTo("fold-in");
+      Fixture.Reply batch = Fixture.post(server, "/v1/recommend/batch", "{\"users\":[\"" + user + "\"],\"k\":5}");
+      assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
+      JsonNode row = batch.body().get("recommendations").get(0);
+      assertThat(Fixture.items(row)).isEqualTo(Fixture.items(single));
+
+      String items = Fixture.JSON.writeValueAsString(Fixture.items(single));
+      Fixture.Reply scored = Fixture.post(server, "/v1/score", "{\"user\":\"" + user + "\",\"items\":" + items + "}");
+      assertThat(scored.status()).as(scored.body().toString()).isEqualTo(200);
+      for (int j = 0; j < 5; j++) {
+        // Same fold-in, scored one item at a time instead of in a top-K pass: float rounding only.
+        assertThat(scored.body().get("scores").get(j).floatValue())
+            .isCloseTo(single.get("scores").get(j).floatValue(), org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
+    // The item the user just used is scored too (fold-in scores cover history items).
+    Fixture.Reply own = Fixture.post(server, "/v1/score", "{\"user\":\"u7\",\"items\":[\"" + top + "\"]}");
+    assertThat(own.body().get("scores")).hasSize(1);
+  }
+
   @Test
   void malformedEventsAreRefusedWithoutTouchingTheLog() throws Exception {
     Path logFile = dir.resolve("bad.log");
