@@ -64,8 +64,8 @@ final class ServeCommand implements Callable<Integer> {
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
     EventLog.Sync sync = Flags.enumValue(EventLog.Sync.class, fsync, "--fsync");
+    EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync); // cuts a torn tail first
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
-    EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
     try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {

@@ -319,10 +319,14 @@ public final class RecommendationService {
     if (raw.size() > config.maxBatch()) {
       throw new ApiException(413, raw.size() + " events exceed the limit of " + config.maxBatch() + " per request");
     }
-    for (Api.Event e : raw) {
+    for (int j = 0; j < raw.size(); j++) {
+      Api.Event e = raw.get(j);
       if (e == null || e.user() == null || e.item() == null || e.user().isEmpty() || e.item().isEmpty()) {
         throw new ApiException(400, "each event needs \"user\" and \"item\"");
       }
+      String where = req.events() == null ? "" : "events[" + j + "].";
+      checkId(where + "user", e.user());
+      checkId(where + "item", e.item());
       if (e.value() != null && !Float.isFinite(e.value())) throw new ApiException(400, "\"value\" must be finite");
     }
     List<EventLog.Event> accepted = new ArrayList<>();
@@ -356,6 +360,12 @@ public final class RecommendationService {
     }
     eventsIngested.add(accepted.size());
     return new Api.EventsAccepted(accepted.size(), unknown);
+  }
+
+  /** A 400 naming {@code field} when {@code id} cannot be logged as an id ({@link EventLog#idProblem}). */
+  private static void checkId(String field, String id) {
+    String problem = EventLog.idProblem(id);
+    if (problem != null) throw new ApiException(400, "\"" + field + "\" " + problem);
   }
 
   /** Lists for several users: {@code users}, {@code k}, {@code exclude_seen}. */

@@ -27,8 +27,8 @@ class EventsTest {
 
   void start(Path logFile) throws Exception {
     ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
-    List<EventLog.Event> replay = EventLog.replay(logFile);
     log = EventLog.open(logFile, EventLog.Sync.ALWAYS);
+    List<EventLog.Event> replay = EventLog.replay(logFile);
     server = KindredServer.start(new RecommendationService(Fixture.model(), null, config, log, replay), config);
   }
 
@@ -134,6 +134,49 @@ class EventsTest {
     assertThat(Files.size(torn)).isZero();
     EventLog.open(logFile, EventLog.Sync.NONE).close();
     assertThat(EventLog.replay(logFile)).hasSize(2);
+  }
+
+  /** Regression: invalid UTF-8 anywhere in the log stopped start-up with "Input length = 1" and no file named. */
+  @Test
+  void aLogWithATornMultiByteTailAndGarbageInTheMiddleStillStarts() throws Exception {
+    Path logFile = dir.resolve("utf8.log");
+    byte[] good = "a\ti1\t1.0\t5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] garbage = {'g', '\t', (byte) 0xff, (byte) 0xfe, '\t', '1', '\t', '6', '\n'};
+    byte[] after = "caf\u00e9\ti2\t1.0\t7\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] torn = {'b', '\t', 'i', (byte) 0xc3};
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (byte[] part : List.of(good, garbage, after, torn)) bytes.write(part);
+    Files.write(logFile, bytes.toByteArray());
+
+    start(logFile);
+    // The torn tail is cut on open; the garbage line is skipped; the lines around it replay.
+    assertThat(Files.size(logFile)).isEqualTo(good.length + garbage.length + after.length);
+    assertThat(EventLog.replay(logFile)).extracting(EventLog.Event::user).containsExactly("a", "caf\u00e9");
+    assertThat(recs("a").get("source").asText()).isEqualTo("fold-in");
+  }
+
+  /** Regression: "alice\rbob" was acknowledged, then replayed after a restart as user "bob". */
+  @Test
+  void idsThatCannotReplayAsThemselvesAreRefusedNamingTheField() throws Exception {
+    Path logFile = dir.resolve("ids.log");
+    start(logFile);
+    Fixture.Reply cr = Fixture.post(server, "/v1/events", "{\"user\":\"alice\\rbob\",\"item\":\"i1\"}");
+    assertThat(cr.status()).isEqualTo(400);
+    assertThat(cr.body().get("error").asText()).contains("\"user\"").contains("U+000D");
+    Fixture.Reply lone = Fixture.post(server, "/v1/events",
+        "{\"events\":[{\"user\":\"ok\",\"item\":\"i1\"},{\"user\":\"ok\",\"item\":\"x\\ud800\"}]}");
+    assertThat(lone.status()).isEqualTo(400);
+    assertThat(lone.body().get("error").asText()).contains("\"events[1].item\"").contains("lone surrogate");
+    Fixture.Reply nl = Fixture.post(server, "/v1/events", "{\"user\":\"a\\u0001b\",\"item\":\"i1\"}");
+    assertThat(nl.status()).isEqualTo(400);
+    assertThat(Files.size(logFile)).isZero();
+    // A pair of surrogates (one character outside the BMP) is a fine id.
+    assertThat(Fixture.post(server, "/v1/events", "{\"user\":\"\\ud83d\\ude00\",\"item\":\"i1\"}").status())
+        .isEqualTo(200);
+    // A carriage return already in a log (written before the check) stays inside its id on replay.
+    Path old = dir.resolve("old.log");
+    Files.writeString(old, "alice\rbob\ti1\t1.0\t5\n");
+    assertThat(EventLog.replay(old)).extracting(EventLog.Event::user).containsExactly("alice\rbob");
   }
 
   @Test
