@@ -64,7 +64,7 @@ public final class RecommendationService {
     this.retrievalConfig = Objects.requireNonNull(retrieval, "retrieval");
     this.log = log;
     ServingState s = new ServingState(model, seen, "in-process", retrievalConfig);
-    int applied = s.apply(replay);
+    int applied = s.apply(replay, config);
     if (!replay.isEmpty()) {
       LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), cutoffNote(s));
     }
@@ -168,11 +168,11 @@ public final class RecommendationService {
       long offset = 0;
       if (log != null) {
         EventLog.Replay bulk = EventLog.replayFrom(log.path(), 0);
-        applied += fresh.apply(bulk.events());
+        applied += fresh.apply(bulk.events(), config);
         offset = bulk.endOffset();
       }
       synchronized (ingestLock) {
-        if (log != null) applied += fresh.apply(EventLog.replayFrom(log.path(), offset).events());
+        if (log != null) applied += fresh.apply(EventLog.replayFrom(log.path(), offset).events(), config);
         state = fresh;
       }
       LOG.info("model swapped: {} ({}) -> {} ({}) from {}; {} logged events re-applied ({})", old.version,
@@ -327,7 +327,10 @@ public final class RecommendationService {
       String where = req.events() == null ? "" : "events[" + j + "].";
       checkId(where + "user", e.user());
       checkId(where + "item", e.item());
-      if (e.value() != null && !Float.isFinite(e.value())) throw new ApiException(400, "\"value\" must be finite");
+      if (e.value() != null && !config.acceptsValue(e.value())) {
+        throw new ApiException(400, "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
+            + " (the server's --max-event-value), got " + e.value());
+      }
     }
     List<EventLog.Event> accepted = new ArrayList<>();
     List<String> unknown = new ArrayList<>();

@@ -179,6 +179,26 @@ class EventsTest {
     assertThat(EventLog.replay(old)).extracting(EventLog.Event::user).containsExactly("alice\rbob");
   }
 
+  /** Regression: only finiteness was checked, so one event of 3e38 poisoned a user's list for good. */
+  @Test
+  void eventValuesAreBoundedAtTheApiAndOnReplay() throws Exception {
+    Path logFile = dir.resolve("values.log");
+    Files.writeString(logFile, "u7\ti1\t3.0E38\t5\n");
+    start(logFile);
+    // The logged 3e38 (written before the bound) is not replayed: u7 is still served by the model.
+    assertThat(recs("u7").get("source").asText()).isEqualTo("model");
+    Fixture.Reply huge = Fixture.post(server, "/v1/events", "{\"user\":\"u7\",\"item\":\"i2\",\"value\":3e38}");
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.body().get("error").asText()).contains("\"value\"").contains("1000000");
+    Fixture.Reply negative = Fixture.post(server, "/v1/events",
+        "{\"events\":[{\"user\":\"u7\",\"item\":\"i2\",\"value\":-1000001}]}");
+    assertThat(negative.status()).isEqualTo(400);
+    assertThat(negative.body().get("error").asText()).contains("\"events[0].value\"");
+    assertThat(Files.readAllLines(logFile)).hasSize(1);
+    assertThat(Fixture.post(server, "/v1/events", "{\"user\":\"u7\",\"item\":\"i2\",\"value\":-1e6}").status())
+        .isEqualTo(200);
+  }
+
   @Test
   void replaySkipsATornLastLine() throws Exception {
     Path logFile = dir.resolve("torn.log");
