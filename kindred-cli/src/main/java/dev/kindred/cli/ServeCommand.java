@@ -48,6 +48,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Event log durability: always (fsync before acknowledging) or none (OS-buffered). Default: ${DEFAULT-VALUE}.")
   String fsync;
 
+  @Option(names = "--read-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+      description = "A connection whose request line or header stalls this long, or idle this long, is dropped. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int readTimeoutMillis;
+
   @Option(names = "--max-event-value", paramLabel = "V", defaultValue = "1e6",
       description = "Largest |value| an event may carry; larger or non-finite values get 400 (and are not replayed). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -64,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue);
+    ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
+        .withReadTimeoutMillis(readTimeoutMillis);
     OperationsConfig ops = operations.config();
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
