@@ -106,8 +106,10 @@ final class EvaluateCommand implements Callable<Integer> {
       train = split.train();
       test = split.test();
       ModelSpec.Configured<?> configured = modelOptions.configured();
-      model = Pipeline.train(configured, train, test, output.quiet || output.json);
+      Pipeline.Trained trained = Pipeline.train(configured, train, seed, output.quiet || output.json);
+      model = trained.model();
       report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());
+      trained.describe(report);
     }
     if (proto.equals("leave-one-out")) {
       report.put("protocol", String.format(Locale.ROOT,

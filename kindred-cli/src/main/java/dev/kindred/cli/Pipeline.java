@@ -9,6 +9,8 @@ import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
+import dev.kindred.data.Split;
+import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.train.registry.ModelSpec;
@@ -24,11 +26,40 @@ final class Pipeline {
 
   private Pipeline() {}
 
-  /** Trains a registry model with a progress bar; {@code heldOut} is passed on when the model uses validation. */
-  static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet) {
+  /** Share of each user's training rows that early stopping holds out as its validation set. */
+  static final double VALIDATION_FRACTION = 0.1;
+
+  /**
+   * A trained model, and when it stopped early, which rows chose its epoch (for the report).
+   *
+   * @param validation null, or the validation set in words
+   */
+  record Trained(Model model, String validation) {
+    /** Adds the {@code validation} key when there was one. */
+    void describe(Report report) {
+      if (validation != null) report.put("validation", validation);
+    }
+  }
+
+  /**
+   * Trains a registry model with a progress bar. A model that stops early chooses its epoch on
+   * {@link #VALIDATION_FRACTION} of each user's {@code train} rows (drawn with {@code seed}) and is
+   * fit on the rest, so the test set never picks the model it then scores.
+   */
+  static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet) {
     Trainer<?> trainer = model.trainer();
+    Interactions fit = train;
+    Interactions validation = null;
+    String note = null;
+    if (model.usesValidation()) {
+      Split carved = Splits.perUser(train, VALIDATION_FRACTION, seed);
+      fit = carved.train();
+      validation = carved.test();
+      note = String.format(Locale.ROOT, "%d rows (%.0f%% of each user's training rows, seed %d) held out of the fit "
+          + "to choose the epoch; the test set is not used for it", validation.size(), 100 * VALIDATION_FRACTION, seed);
+    }
     try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
-      return trainer.fit(train, model.usesValidation() ? heldOut : null, progress);
+      return new Trained(trainer.fit(fit, validation, progress), note);
     }
   }
 

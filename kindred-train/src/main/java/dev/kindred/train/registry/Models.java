@@ -76,7 +76,8 @@ public final class Models {
           .flag("--bins", FlagType.INT.labelled("B"), "Grid blocks per side (0 = 2 x threads).", MfSgdConfig::bins,
               MfSgdConfig::withBins)
           .flag("--early-stopping", FlagType.INT.labelled("P"),
-              "Stop after P epochs without improvement on --test and keep the best epoch (0 = off).",
+              "Stop after P epochs without improvement on a validation set (10% of each user's training rows, "
+                  + "seeded) and keep the best epoch (0 = off).",
               MfSgdConfig::earlyStoppingPatience, MfSgdConfig::withEarlyStoppingPatience)
           .threads(MfSgdConfig::withThreads).seed(MfSgdConfig::withSeed).epochs(MfSgdConfig::epochs)
           .usesValidation(c -> c.earlyStoppingPatience() > 0)

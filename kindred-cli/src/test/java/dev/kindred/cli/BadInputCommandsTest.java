@@ -1,0 +1,49 @@
+package dev.kindred.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flag combinations and inputs that used to give a meaningless result, a stack trace or a message
+ * naming no file: each is now either done right or refused with one line naming the problem.
+ */
+class BadInputCommandsTest {
+
+  @TempDir
+  static Path dir;
+
+  static Path ratings;
+  static Path implicit;
+
+  static KindredCliTest.Run run(String... args) {
+    return KindredCliTest.run(args);
+  }
+
+  @BeforeAll
+  static void generate() {
+    ratings = dir.resolve("ratings.tsv");
+    KindredCliTest.Run g = run("generate", "--users", "120", "--items", "80", "--interactions", "3000", "--seed", "3",
+        "--out", ratings.toString(), "--json");
+    assertThat(g.code()).as(g.err()).isZero();
+    implicit = dir.resolve("implicit.tsv");
+    g = run("generate", "--users", "120", "--items", "80", "--interactions", "3000", "--seed", "4", "--implicit",
+        "--out", implicit.toString(), "--json");
+    assertThat(g.code()).as(g.err()).isZero();
+  }
+
+  /** Regression: early stopping chose its epoch on --test and then reported metrics on the same file. */
+  @Test
+  void earlyStoppingCarvesItsValidationSetFromTheTrainingData() throws IOException {
+    KindredCliTest.Run t = run("train", "--train", ratings.toString(), "--model", "mf-sgd", "--factors", "4",
+        "--epochs", "6", "--early-stopping", "2", "--threads", "1", "--seed", "7", "--json");
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(t.json().get("validation").asText()).contains("held out of the fit").contains("seed 7")
+        .contains("test set is not used");
+  }
+}
