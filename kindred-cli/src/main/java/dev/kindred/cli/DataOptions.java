@@ -64,6 +64,19 @@ final class DataOptions {
     return minUser > 1 || minItem > 1 ? Filters.kCore(d, Math.max(1, minUser), Math.max(1, minItem)) : d;
   }
 
+  /**
+   * Refuses the k-core flags where they cannot mean anything: {@code command} reads a model file,
+   * which holds the users and items its training kept, and its {@code --train} file only names the
+   * items to exclude (filtering it would recommend items users have already seen).
+   */
+  void refuseFilters(String command) {
+    if (minUser != 0 || minItem != 0) {
+      throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions do not apply to "
+          + command + ": they filter the data a model is trained on (train, split, evaluate, compare, demo); "
+          + "the model file already holds the users and items that passed them");
+    }
+  }
+
   ReadOptions readOptions() {
     return new ReadOptions(DuplicatePolicy.parse(duplicates), skipInvalid, implicit);
   }

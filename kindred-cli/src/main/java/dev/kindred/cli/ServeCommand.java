@@ -69,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    data.refuseFilters("serve");
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
         .withReadTimeoutMillis(readTimeoutMillis);
     OperationsConfig ops = operations.config();

@@ -46,4 +46,26 @@ class BadInputCommandsTest {
     assertThat(t.json().get("validation").asText()).contains("held out of the fit").contains("seed 7")
         .contains("test set is not used");
   }
+
+  /** Regression: train, recommend and serve accepted the k-core flags and ignored them. */
+  @Test
+  void theKCoreFlagsFilterTrainingAndAreRefusedWhereAModelIsRead() throws IOException {
+    KindredCliTest.Run all = run("train", "--train", ratings.toString(), "--factors", "4", "--epochs", "2",
+        "--threads", "1", "--json");
+    Path model = dir.resolve("kcore.model");
+    KindredCliTest.Run core = run("train", "--train", ratings.toString(), "--factors", "4", "--epochs", "2",
+        "--threads", "1", "--min-user-interactions", "30", "--min-item-interactions", "30", "--json",
+        "--out", model.toString());
+    assertThat(core.code()).as(core.err()).isZero();
+    assertThat(core.json().get("users").asInt()).isLessThan(all.json().get("users").asInt());
+    assertThat(core.json().get("interactions").asInt()).isLessThan(all.json().get("interactions").asInt());
+
+    for (String command : new String[] {"recommend", "serve"}) {
+      KindredCliTest.Run r = command.equals("recommend")
+          ? run("recommend", "--model-file", model.toString(), "--all", "--min-user-interactions", "5")
+          : run("serve", "--model-file", model.toString(), "--port", "0", "--min-item-interactions", "5");
+      assertThat(r.code()).as(command).isEqualTo(KindredCli.EXIT_BAD_INPUT);
+      assertThat(r.err()).contains("do not apply to " + command).doesNotContain("Exception");
+    }
+  }
 }
