@@ -14,6 +14,7 @@ import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.train.registry.ModelSpec;
+import dev.kindred.train.registry.Models;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ final class Pipeline {
    */
   static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet) {
     Trainer<?> trainer = model.trainer();
+    model.warnAboutData(hasRatings(train)); // one line on stderr through the CLI's SLF4J
     Interactions fit = train;
     Interactions validation = null;
     String note = null;
@@ -67,15 +69,29 @@ final class Pipeline {
     return Recommenders.of(model);
   }
 
-  /** Rating metrics (explicit data only) and ranking metrics at {@code k}, in DESIGN.md's keys. */
+  /**
+   * Rating metrics (explicit data, and a model whose scores are predicted ratings) and ranking
+   * metrics at {@code k}, in DESIGN.md's keys.
+   */
   static Map<String, Double> evaluate(Model model, Interactions train, Interactions test, int k, int threads,
       boolean ratings, double relevanceThreshold) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (test.size() == 0) return out;
-    if (ratings) out.putAll(Evaluator.ratingMetrics(model, test));
+    if (ratings && predictsRatings(model)) out.putAll(Evaluator.ratingMetrics(model, test));
     out.putAll(Evaluator.rankingMetrics(recommender(model), train, test, new int[] {k},
         EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold)));
     return out;
+  }
+
+  /**
+   * Whether the model's scores are predicted ratings, so RMSE / MAE mean something: its registry
+   * entry fits values by squared error. Ranking models (popularity, item-kNN, EASE, graph filter,
+   * iALS, BPR...) score on scales of their own, and a model the registry does not know gets none.
+   */
+  static boolean predictsRatings(Model model) {
+    String algorithm = model.provenance().algorithm();
+    return Models.names().contains(algorithm)
+        && Models.get(algorithm).valueUse() == ModelSpec.ValueUse.RATINGS;
   }
 
   /** True when values carry ratings (more than one distinct value), so RMSE / MAE mean something. */

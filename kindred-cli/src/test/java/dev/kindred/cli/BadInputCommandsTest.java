@@ -68,4 +68,49 @@ class BadInputCommandsTest {
       assertThat(r.err()).contains("do not apply to " + command).doesNotContain("Exception");
     }
   }
+
+  /** What the run printed through SLF4J (the CLI's logger writes to System.err). */
+  static String logged(Runnable r) {
+    java.io.PrintStream old = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Regression: mf-sgd on --implicit data and ials / bpr on raw ratings ran without a word. */
+  @Test
+  void modelsGivenDataTheyMisreadWarnOnce() {
+    String sgd = logged(() -> assertThat(run("train", "--train", implicit.toString(), "--model", "mf-sgd",
+        "--factors", "4", "--epochs", "2", "--threads", "1").code()).isZero());
+    assertThat(sgd).contains("[WARN]").contains("mf-sgd fits the values by squared error").contains("constant");
+    String ials = logged(() -> assertThat(run("train", "--train", ratings.toString(), "--model", "ials",
+        "--factors", "4", "--iterations", "2", "--threads", "1").code()).isZero());
+    assertThat(ials).contains("ials reads the values as confidences").contains("--implicit");
+    String bpr = logged(() -> assertThat(run("train", "--train", ratings.toString(), "--model", "bpr",
+        "--factors", "4", "--epochs", "2", "--threads", "1").code()).isZero());
+    assertThat(bpr).contains("bpr ignores the values");
+    String quiet = logged(() -> assertThat(run("train", "--train", ratings.toString(), "--implicit", "--model",
+        "ials", "--factors", "4", "--iterations", "2", "--threads", "1").code()).isZero());
+    assertThat(quiet).as("ials on --implicit data is what it is for").doesNotContain("[WARN]");
+  }
+
+  /** Regression: RMSE was printed for models whose scores are not ratings (pop, itemknn, ease, graph-filter). */
+  @Test
+  void rmseIsReportedOnlyForModelsThatPredictRatings() throws IOException {
+    for (String model : new String[] {"pop", "itemknn", "ease", "graph-filter", "ials"}) {
+      KindredCliTest.Run t = run("train", "--train", ratings.toString(), "--test", ratings.toString(), "--model", model,
+          "--threads", "1", "--json", "--k", "5");
+      assertThat(t.code()).as(model + ": " + t.err()).isZero();
+      assertThat(t.json().has("rmse")).as(model).isFalse();
+      assertThat(t.json().has("ndcg@5")).as(model).isTrue();
+    }
+    KindredCliTest.Run sgd = run("train", "--train", ratings.toString(), "--test", ratings.toString(), "--model",
+        "mf-sgd", "--factors", "4", "--epochs", "2", "--threads", "1", "--json", "--k", "5");
+    assertThat(sgd.json().has("rmse")).isTrue();
+  }
 }
