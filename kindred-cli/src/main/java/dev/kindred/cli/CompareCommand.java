@@ -112,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     LoadResult r = data.read(dataFile);
     Pipeline.summarizeLoad(r, err, quiet);
-    Interactions all = data.filter(r.data());
+    Interactions all = data.training(r);
     List<Split> splits = folds > 1 ? perUserFolds(all, folds, seed) : List.of(Splits.perUser(all, testFraction, seed));
 
     List<Comparison.ModelRun> runs = new ArrayList<>();

@@ -56,8 +56,25 @@ final class DataOptions {
       description = "Keep items with at least N interactions (iterated to a k-core with --min-user-interactions).")
   int minItem;
 
+  /**
+   * The interactions of a file to train (or split) on, k-core filtered when asked: refused, naming
+   * the file, when it holds none (empty, a header only, or every row skipped) or the filter keeps none.
+   */
+  Interactions training(LoadResult r) {
+    if (r.data().size() == 0) {
+      throw new IllegalArgumentException(r.file() + ": no interactions to train on (" + (r.rowsSkipped() == 0
+          ? "the file is empty or holds only a header" : "all " + r.rowsSkipped() + " rows were skipped as invalid") + ")");
+    }
+    Interactions d = filter(r.data());
+    if (d.size() == 0) {
+      throw new IllegalArgumentException(r.file() + ": no interactions are left after --min-user-interactions "
+          + minUser + " and --min-item-interactions " + minItem);
+    }
+    return d;
+  }
+
   /** Applies the k-core filter when asked; ids not surviving are dropped from the indices. */
-  Interactions filter(Interactions d) {
+  private Interactions filter(Interactions d) {
     if (minUser < 0 || minItem < 0) {
       throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions must be >= 0");
     }

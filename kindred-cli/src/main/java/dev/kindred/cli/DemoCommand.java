@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     if (dataFile != null) {
       LoadResult r = data.read(dataFile);
       Pipeline.summarizeLoad(r, err, output.quiet || output.json);
-      all = data.filter(r.data());
+      all = data.training(r);
       source = dataFile.toString();
     } else {
       SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed);

@@ -101,7 +101,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       LoadResult r = data.read(source.dataFile);
       Pipeline.summarizeLoad(r, spec.commandLine().getErr(), output.quiet || output.json);
-      Interactions all = data.filter(r.data());
+      Interactions all = data.training(r);
       Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
       train = split.train();
       test = split.test();

@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
     for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, output.quiet || output.json);
     Interactions read = loaded.get(0).data();
-    Interactions train = data.filter(read);
+    Interactions train = data.training(loaded.get(0));
     Interactions test = testFile == null ? null : loaded.get(1).data();
     if (train != read) {
       // The k-core dropped ids from train's indices: the test pairs follow them; pairs of dropped ids go.

@@ -54,7 +54,7 @@ class BadInputCommandsTest {
         "--threads", "1", "--json");
     Path model = dir.resolve("kcore.model");
     KindredCliTest.Run core = run("train", "--train", ratings.toString(), "--factors", "4", "--epochs", "2",
-        "--threads", "1", "--min-user-interactions", "30", "--min-item-interactions", "30", "--json",
+        "--threads", "1", "--min-user-interactions", "25", "--json",
         "--out", model.toString());
     assertThat(core.code()).as(core.err()).isZero();
     assertThat(core.json().get("users").asInt()).isLessThan(all.json().get("users").asInt());
@@ -112,5 +112,37 @@ class BadInputCommandsTest {
     KindredCliTest.Run sgd = run("train", "--train", ratings.toString(), "--test", ratings.toString(), "--model",
         "mf-sgd", "--factors", "4", "--epochs", "2", "--threads", "1", "--json", "--k", "5");
     assertThat(sgd.json().has("rmse")).isTrue();
+  }
+
+  static void assertRefused(KindredCliTest.Run r, String... expected) {
+    assertThat(r.code()).as(r.err()).isEqualTo(KindredCli.EXIT_BAD_INPUT);
+    assertThat(r.err()).contains(expected).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.err().strip().lines().count()).as(r.err()).isLessThanOrEqualTo(2);
+  }
+
+  /** Regression: an empty or header-only training file trained a 0-user model with exit 0. */
+  @Test
+  void anEmptyOrHeaderOnlyTrainingFileIsRefusedNamingIt() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.tsv"), "");
+    Path out = dir.resolve("empty.model");
+    assertRefused(run("train", "--train", empty.toString(), "--out", out.toString()), empty.toString(), "empty");
+    assertThat(out).doesNotExist();
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"), "user,item,rating\n");
+    assertRefused(run("train", "--train", headerOnly.toString(), "--columns", "user=0,item=1,rating=2",
+        "--delimiter", "comma", "--header"), headerOnly.toString(), "only a header");
+    assertRefused(run("split", "--train", empty.toString(), "--per-user", "0.2", "--out", dir.resolve("e").toString()),
+        empty.toString());
+  }
+
+  /** Regression: these overflowed with a stack trace, or failed without naming the file. */
+  @Test
+  void outOfRangeFlagsAndUnreadableFilesGetOneLineNamingTheProblem() throws IOException {
+    assertRefused(run("train", "--train", ratings.toString(), "--model", "mf-sgd", "--bins", "100000",
+        "--epochs", "1"), "--bins");
+    assertRefused(run("train", "--train", ratings.toString(), "--columns", "user=0,item=2147483647"), "item");
+    Path gz = Files.write(dir.resolve("corrupt.tsv.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7});
+    assertRefused(run("train", "--train", gz.toString()), gz.toString());
+    Path folder = Files.createDirectories(dir.resolve("a-directory"));
+    assertRefused(run("train", "--train", folder.toString()), folder.toString(), "directory");
   }
 }
