@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * or not; the connection is then closed) or batch, 422 a model that cannot fold users in, 503 an
  * event log that cannot be written or load shed (with {@code Retry-After}). A connection whose
  * request line or header stalls for {@link ServeConfig#readTimeoutMillis} is dropped
- * ({@link HeaderTimeout}). HTTP/1.1 only: Helidon SE 4 answers an HTTP/1.0 request with 505. A failure of the server itself is a 500 whose body names an error id and
+ * ({@link HeaderTimeout}). HTTP/1.1 only: Helidon SE 4 refuses HTTP/1.0 (with 4.5.0 the connection is
+ * closed without a reply). A failure of the server itself is a 500 whose body names an error id and
  * nothing else; the exception is logged under that id. Unknown users
  * get a popularity fallback when the training interactions were given, and the response says so
  * ({@code "source"}).
