@@ -88,6 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Report report = new Report();
     if (source.modelFile != null) {
       if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
+      data.refuseFilters("evaluate --model-file");
       if (proto.equals("per-user")) throw new IllegalArgumentException("--protocol per-user needs --data (it splits and trains)");
       model = ModelFile.read(source.modelFile);
       List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));

@@ -60,10 +60,13 @@ class BadInputCommandsTest {
     assertThat(core.json().get("users").asInt()).isLessThan(all.json().get("users").asInt());
     assertThat(core.json().get("interactions").asInt()).isLessThan(all.json().get("interactions").asInt());
 
-    for (String command : new String[] {"recommend", "serve"}) {
-      KindredCliTest.Run r = command.equals("recommend")
-          ? run("recommend", "--model-file", model.toString(), "--all", "--min-user-interactions", "5")
-          : run("serve", "--model-file", model.toString(), "--port", "0", "--min-item-interactions", "5");
+    for (String command : new String[] {"recommend", "serve", "evaluate --model-file"}) {
+      KindredCliTest.Run r = switch (command) {
+        case "recommend" -> run("recommend", "--model-file", model.toString(), "--all", "--min-user-interactions", "5");
+        case "serve" -> run("serve", "--model-file", model.toString(), "--port", "0", "--min-item-interactions", "5");
+        default -> run("evaluate", "--model-file", model.toString(), "--test", ratings.toString(),
+            "--min-user-interactions", "5");
+      };
       assertThat(r.code()).as(command).isEqualTo(KindredCli.EXIT_BAD_INPUT);
       assertThat(r.err()).contains("do not apply to " + command).doesNotContain("Exception");
     }
