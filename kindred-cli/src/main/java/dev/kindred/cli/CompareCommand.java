@@ -112,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     LoadResult r = data.read(dataFile);
     Pipeline.summarizeLoad(r, err, quiet);
-    Interactions all = data.filter(r.data());
+    Interactions all = data.training(r);
     List<Split> splits = folds > 1 ? perUserFolds(all, folds, seed) : List.of(Splits.perUser(all, testFraction, seed));
 
     List<Comparison.ModelRun> runs = new ArrayList<>();
@@ -123,7 +123,7 @@ final class CompareCommand implements Callable<Integer> {
       for (int f = 0; f < splits.size(); f++) {
         if (!quiet) err.printf(Locale.ROOT, "%s: fold %d of %d%n", c.label(), f + 1, splits.size());
         Split s = splits.get(f);
-        Model model = Pipeline.train(c.configured(), s.train(), s.test(), quiet);
+        Model model = Pipeline.train(c.configured(), s.train(), seed, quiet).model();
         seconds += model.provenance().trainSeconds();
         perFold.add(Evaluator.perUserMetrics(Pipeline.recommender(model), s.train(), s.test(), new int[] {output.k()},
             evalOptions, model instanceof LatentFactorModel lf ? lf.itemFactors() : null, !noAuc));

@@ -56,12 +56,42 @@ final class DataOptions {
       description = "Keep items with at least N interactions (iterated to a k-core with --min-user-interactions).")
   int minItem;
 
+  /**
+   * The interactions of a file to train (or split) on, k-core filtered when asked: refused, naming
+   * the file, when it holds none (empty, a header only, or every row skipped) or the filter keeps none.
+   */
+  Interactions training(LoadResult r) {
+    if (r.data().size() == 0) {
+      throw new IllegalArgumentException(r.file() + ": no interactions to train on (" + (r.rowsSkipped() == 0
+          ? "the file is empty or holds only a header" : "all " + r.rowsSkipped() + " rows were skipped as invalid") + ")");
+    }
+    Interactions d = filter(r.data());
+    if (d.size() == 0) {
+      throw new IllegalArgumentException(r.file() + ": no interactions are left after --min-user-interactions "
+          + minUser + " and --min-item-interactions " + minItem);
+    }
+    return d;
+  }
+
   /** Applies the k-core filter when asked; ids not surviving are dropped from the indices. */
-  Interactions filter(Interactions d) {
+  private Interactions filter(Interactions d) {
     if (minUser < 0 || minItem < 0) {
       throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions must be >= 0");
     }
     return minUser > 1 || minItem > 1 ? Filters.kCore(d, Math.max(1, minUser), Math.max(1, minItem)) : d;
+  }
+
+  /**
+   * Refuses the k-core flags where they cannot mean anything: {@code command} reads a model file,
+   * which holds the users and items its training kept, and its {@code --train} file only names the
+   * items to exclude (filtering it would recommend items users have already seen).
+   */
+  void refuseFilters(String command) {
+    if (minUser != 0 || minItem != 0) {
+      throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions do not apply to "
+          + command + ": they filter the data a model is trained on (train, split, evaluate, compare, demo); "
+          + "the model file already holds the users and items that passed them");
+    }
   }
 
   ReadOptions readOptions() {

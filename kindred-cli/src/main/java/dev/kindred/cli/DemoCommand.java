@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     if (dataFile != null) {
       LoadResult r = data.read(dataFile);
       Pipeline.summarizeLoad(r, err, output.quiet || output.json);
-      all = data.filter(r.data());
+      all = data.training(r);
       source = dataFile.toString();
     } else {
       SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed);
@@ -81,8 +81,10 @@ final class DemoCommand implements Callable<Integer> {
       if (!output.quiet && !output.json) err.println("generated " + source);
     }
     Split split = Splits.perUser(all, testFraction, seed);
-    Model model = Pipeline.train(configured, split.train(), split.test(), output.quiet || output.json);
+    Pipeline.Trained trained = Pipeline.train(configured, split.train(), seed, output.quiet || output.json);
+    Model model = trained.model();
     Report report = new Report().put("data", source).put("model", configured.name());
+    trained.describe(report);
     report.putAll(Pipeline.evaluate(model, split.train(), split.test(), k, modelOptions.threadsOrDefault(),
         Pipeline.hasRatings(split.train()), evalFlags.threshold()));
     report.put("train_seconds", model.provenance().trainSeconds());

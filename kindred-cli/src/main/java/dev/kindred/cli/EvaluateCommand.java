@@ -88,6 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Report report = new Report();
     if (source.modelFile != null) {
       if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
+      data.refuseFilters("evaluate --model-file");
       if (proto.equals("per-user")) throw new IllegalArgumentException("--protocol per-user needs --data (it splits and trains)");
       model = ModelFile.read(source.modelFile);
       List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
@@ -101,13 +102,15 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       LoadResult r = data.read(source.dataFile);
       Pipeline.summarizeLoad(r, spec.commandLine().getErr(), output.quiet || output.json);
-      Interactions all = data.filter(r.data());
+      Interactions all = data.training(r);
       Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
       train = split.train();
       test = split.test();
       ModelSpec.Configured<?> configured = modelOptions.configured();
-      model = Pipeline.train(configured, train, test, output.quiet || output.json);
+      Pipeline.Trained trained = Pipeline.train(configured, train, seed, output.quiet || output.json);
+      model = trained.model();
       report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());
+      trained.describe(report);
     }
     if (proto.equals("leave-one-out")) {
       report.put("protocol", String.format(Locale.ROOT,

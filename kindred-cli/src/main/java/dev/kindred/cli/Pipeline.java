@@ -9,9 +9,12 @@ import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
+import dev.kindred.data.Split;
+import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.train.registry.ModelSpec;
+import dev.kindred.train.registry.Models;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,11 +27,41 @@ final class Pipeline {
 
   private Pipeline() {}
 
-  /** Trains a registry model with a progress bar; {@code heldOut} is passed on when the model uses validation. */
-  static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet) {
+  /** Share of each user's training rows that early stopping holds out as its validation set. */
+  static final double VALIDATION_FRACTION = 0.1;
+
+  /**
+   * A trained model, and when it stopped early, which rows chose its epoch (for the report).
+   *
+   * @param validation null, or the validation set in words
+   */
+  record Trained(Model model, String validation) {
+    /** Adds the {@code validation} key when there was one. */
+    void describe(Report report) {
+      if (validation != null) report.put("validation", validation);
+    }
+  }
+
+  /**
+   * Trains a registry model with a progress bar. A model that stops early chooses its epoch on
+   * {@link #VALIDATION_FRACTION} of each user's {@code train} rows (drawn with {@code seed}) and is
+   * fit on the rest, so the test set never picks the model it then scores.
+   */
+  static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet) {
     Trainer<?> trainer = model.trainer();
+    model.warnAboutData(hasRatings(train)); // one line on stderr through the CLI's SLF4J
+    Interactions fit = train;
+    Interactions validation = null;
+    String note = null;
+    if (model.usesValidation()) {
+      Split carved = Splits.perUser(train, VALIDATION_FRACTION, seed);
+      fit = carved.train();
+      validation = carved.test();
+      note = String.format(Locale.ROOT, "%d rows (%.0f%% of each user's training rows, seed %d) held out of the fit "
+          + "to choose the epoch; the test set is not used for it", validation.size(), 100 * VALIDATION_FRACTION, seed);
+    }
     try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
-      return trainer.fit(train, model.usesValidation() ? heldOut : null, progress);
+      return new Trained(trainer.fit(fit, validation, progress), note);
     }
   }
 
@@ -36,15 +69,29 @@ final class Pipeline {
     return Recommenders.of(model);
   }
 
-  /** Rating metrics (explicit data only) and ranking metrics at {@code k}, in DESIGN.md's keys. */
+  /**
+   * Rating metrics (explicit data, and a model whose scores are predicted ratings) and ranking
+   * metrics at {@code k}, in DESIGN.md's keys.
+   */
   static Map<String, Double> evaluate(Model model, Interactions train, Interactions test, int k, int threads,
       boolean ratings, double relevanceThreshold) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (test.size() == 0) return out;
-    if (ratings) out.putAll(Evaluator.ratingMetrics(model, test));
+    if (ratings && predictsRatings(model)) out.putAll(Evaluator.ratingMetrics(model, test));
     out.putAll(Evaluator.rankingMetrics(recommender(model), train, test, new int[] {k},
         EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold)));
     return out;
+  }
+
+  /**
+   * Whether the model's scores are predicted ratings, so RMSE / MAE mean something: its registry
+   * entry fits values by squared error. Ranking models (popularity, item-kNN, EASE, graph filter,
+   * iALS, BPR...) score on scales of their own, and a model the registry does not know gets none.
+   */
+  static boolean predictsRatings(Model model) {
+    String algorithm = model.provenance().algorithm();
+    return Models.names().contains(algorithm)
+        && Models.get(algorithm).valueUse() == ModelSpec.ValueUse.RATINGS;
   }
 
   /** True when values carry ratings (more than one distinct value), so RMSE / MAE mean something. */

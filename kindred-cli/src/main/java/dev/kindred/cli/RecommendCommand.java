@@ -56,6 +56,7 @@ final class RecommendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    data.refuseFilters("recommend");
     if (k <= 0) throw new IllegalArgumentException("--k must be positive, got " + k);
     if (users.isEmpty() && !all) throw new IllegalArgumentException("give --user ID or --all");
     Model model = ModelFile.read(modelFile);

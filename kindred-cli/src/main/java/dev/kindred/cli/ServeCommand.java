@@ -48,6 +48,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Event log durability: always (fsync before acknowledging) or none (OS-buffered). Default: ${DEFAULT-VALUE}.")
   String fsync;
 
+  @Option(names = "--read-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+      description = "A connection whose request line or header stalls this long, or idle this long, is dropped. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int readTimeoutMillis;
+
+  @Option(names = "--max-event-value", paramLabel = "V", defaultValue = "1e6",
+      description = "Largest |value| an event may carry; larger or non-finite values get 400 (and are not replayed). "
+          + "Default: ${DEFAULT-VALUE}.")
+  float maxEventValue;
+
   @Mixin
   DataOptions data;
 
@@ -59,13 +69,15 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port);
+    data.refuseFilters("serve");
+    ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
+        .withReadTimeoutMillis(readTimeoutMillis);
     OperationsConfig ops = operations.config();
     Model model = ModelFile.read(modelFile);
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
     EventLog.Sync sync = Flags.enumValue(EventLog.Sync.class, fsync, "--fsync");
+    EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync); // cuts a torn tail first
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
-    EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
     try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {

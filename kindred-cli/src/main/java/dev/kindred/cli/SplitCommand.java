@@ -73,7 +73,7 @@ final class SplitCommand implements Callable<Integer> {
     };
     LoadResult r = data.read(input);
     Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
-    Interactions d = data.filter(r.data());
+    Interactions d = data.training(r);
     Split s;
     String how;
     if (kind.perUser != null) {

@@ -48,18 +48,27 @@ final class TrainCommand implements Callable<Integer> {
     var outW = spec.commandLine().getOut();
     ModelSpec.Configured<?> configured = modelOptions.configured(); // validates flags before any I/O
     int k = output.k();
-    if (configured.usesValidation() && testFile == null) {
-      throw new IllegalArgumentException("--early-stopping needs --test");
-    }
     long t0 = System.nanoTime();
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
     for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, output.quiet || output.json);
-    Interactions train = loaded.get(0).data();
+    Interactions read = loaded.get(0).data();
+    Interactions train = data.training(loaded.get(0));
     Interactions test = testFile == null ? null : loaded.get(1).data();
+    if (train != read) {
+      // The k-core dropped ids from train's indices: the test pairs follow them; pairs of dropped ids go.
+      if (test != null) test = test.onto(train.userIndex(), train.itemIndex());
+      if (!output.quiet && !output.json) {
+        err.printf(java.util.Locale.ROOT, "k-core filter: %,d of %,d interactions kept, %,d users, %,d items%n",
+            train.size(), read.size(), train.activeUsers(), train.activeItems());
+      }
+    }
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
-    Model model = Pipeline.train(configured, train, test, output.quiet || output.json);
+    Pipeline.Trained trained = Pipeline.train(configured, train, modelOptions.seed != null ? modelOptions.seed : 42L,
+        output.quiet || output.json);
+    Model model = trained.model();
     Report report = new Report();
     report.put("model", configured.name());
+    trained.describe(report);
     if (test != null) {
       report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train), evalFlags.threshold()));
     }

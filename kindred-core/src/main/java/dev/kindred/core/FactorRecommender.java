@@ -58,6 +58,17 @@ public final class FactorRecommender implements Recommender {
     return recommend(queryForHistory(items, values, k, options));
   }
 
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    FoldIn.UserVector v = foldIn.userVector(items, values);
+    ItemItemRecommender.checkItems(candidates, "candidate", model.numItems());
+    float[] out = new float[candidates.length];
+    for (int j = 0; j < candidates.length; j++) {
+      out[j] = model.score(v.vector(), v.bias(), candidates[j]);
+    }
+    return out;
+  }
+
   /**
    * One top-K request as a user vector: what {@link #recommend(int, int, RecommendOptions)},
    * {@link #recommendFromHistory} and {@link #recommendVectors} score.

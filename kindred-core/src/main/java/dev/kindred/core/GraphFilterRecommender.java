@@ -163,6 +163,18 @@ public final class GraphFilterRecommender implements Recommender {
     return filter.select(s.scores, n, new TopKSelector(Math.min(k, Math.max(1, n))));
   }
 
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    int n = model.numItems();
+    ItemItemRecommender.checkHistory(items, values, n);
+    ItemItemRecommender.checkItems(candidates, "candidate", n);
+    Scratch s = new Scratch();
+    scoreHistory(items, 0, items.length, s);
+    float[] out = new float[candidates.length];
+    for (int j = 0; j < candidates.length; j++) out[j] = s.scores[candidates[j]];
+    return out;
+  }
+
   /** The filter's row of {@code item}: the scores of the one-item history, the item itself left out. */
   @Override
   public ScoredItems similarItems(int item, int k) {

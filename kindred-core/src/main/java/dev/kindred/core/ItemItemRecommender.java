@@ -93,6 +93,23 @@ public final class ItemItemRecommender implements Recommender {
     return filter.select(scores, n, new TopKSelector(Math.min(k, Math.max(1, n))));
   }
 
+  /** {@code sum_h w(r_h) S[h][c]} for each candidate {@code c}: {@link ItemItemModel#score} on the given history. */
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    int n = model.numItems();
+    checkHistory(items, values, n);
+    checkItems(candidates, "candidate", n);
+    float[] out = new float[candidates.length];
+    for (int j = 0; j < candidates.length; j++) {
+      float s = 0f;
+      for (int h = 0; h < items.length; h++) {
+        s += model.historyWeight(values == null ? 1f : values[h]) * model.weight(items[h], candidates[j]);
+      }
+      out[j] = s;
+    }
+    return out;
+  }
+
   @Override
   public ScoredItems similarItems(int item, int k) {
     int n = model.numItems();
@@ -129,9 +146,14 @@ public final class ItemItemRecommender implements Recommender {
     if (values != null && values.length != items.length) {
       throw new IllegalArgumentException("values has " + values.length + " entries, items " + items.length);
     }
+    checkItems(items, "history", n);
+  }
+
+  /** Every index of {@code items} (named {@code what} in the message) is in {@code [0, n)}. */
+  static void checkItems(int[] items, String what, int n) {
     for (int j = 0; j < items.length; j++) {
       if (items[j] < 0 || items[j] >= n) {
-        throw new IllegalArgumentException("history item index " + items[j] + " at position " + j + " outside [0, "
+        throw new IllegalArgumentException(what + " item index " + items[j] + " at position " + j + " outside [0, "
             + n + ")");
       }
     }

@@ -80,6 +80,17 @@ public final class PopularityRecommender implements Recommender {
     return top(-1, own, k, ItemFilter.of(options, model.numItems()));
   }
 
+  /** The items' popularity scores: the same for every user, so the history only gets checked. */
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    int n = model.numItems();
+    ItemItemRecommender.checkHistory(items, values, n);
+    ItemItemRecommender.checkItems(candidates, "candidate", n);
+    float[] out = new float[candidates.length];
+    for (int j = 0; j < candidates.length; j++) out[j] = model.itemScores()[candidates[j]];
+    return out;
+  }
+
   /** The most popular items other than {@code item}, by popularity. */
   @Override
   public ScoredItems similarItems(int item, int k) {

@@ -27,4 +27,16 @@ public interface Recommender {
    * @throws UnsupportedOperationException if the model has no way to fold users in
    */
   ScoredItems recommendFromHistory(int[] items, float[] values, int k, RecommendOptions options);
+
+  /**
+   * The scores of {@code candidates} for a user given only as interactions: the same folded-in user
+   * as {@link #recommendFromHistory}, scored as {@link Model#score} scores a known user (history items
+   * included). {@code result[j]} belongs to {@code candidates[j]}.
+   *
+   * @throws UnsupportedOperationException if the model has no way to fold users in
+   * @throws IllegalArgumentException for item indices outside the model or mismatched lengths
+   */
+  default float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot score a folded-in user");
+  }
 }

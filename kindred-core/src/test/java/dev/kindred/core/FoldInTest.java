@@ -124,6 +124,15 @@ class FoldInTest {
     }
     assertThat(hits).isGreaterThan(15);
     assertThat(v.bias()).isZero();
+    // Scoring the folded-in user: the listed items score as the top-K pass scored them (1e-4, the
+    // panel kernel's summation order), history items score too, and a bad candidate is named.
+    float[] scored = new FactorRecommender(m).scoreFromHistory(hist, null, top.items());
+    for (int j = 0; j < scored.length; j++) {
+      assertThat(scored[j]).isCloseTo(top.scores()[j], org.assertj.core.data.Offset.offset(1e-4f));
+    }
+    assertThat(new FactorRecommender(m).scoreFromHistory(hist, null, hist)).hasSize(20);
+    assertThatThrownBy(() -> new FactorRecommender(m).scoreFromHistory(hist, null, new int[] {400}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate item index 400");
   }
 
   @Test

@@ -142,6 +142,13 @@ class GraphFilterRecommenderTest {
       ScoredItems trained = rec.recommend(u, 10, RecommendOptions.excludeSeen(m.histories()));
       assertThat(folded.items()).containsExactly(trained.items());
       assertThat(folded.scores()).containsExactly(trained.scores());
+      int[] every = java.util.stream.IntStream.range(0, m.numItems()).toArray();
+      float[] scored = rec.scoreFromHistory(items, null, every);
+      for (int i : every) {
+        // The panel kernel and the model's sparse loop sum in different orders: 1e-5 relative.
+        assertThat(scored[i]).as("user %d item %d", u, i)
+            .isCloseTo(m.score(u, i), org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(m.score(u, i)))));
+      }
     }
     int[] twice = {4, 4, 9};
     assertScoresMatchReference(m, twice, rec.recommendFromHistory(twice, null, 48, RecommendOptions.ALL));

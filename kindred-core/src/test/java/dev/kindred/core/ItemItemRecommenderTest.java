@@ -144,6 +144,9 @@ class ItemItemRecommenderTest {
         ScoredItems direct = rec.recommend(u, 6, RecommendOptions.excludeSeen(h));
         assertThat(fold.items()).as("user %d", u).containsExactly(direct.items());
         assertThat(fold.scores()).containsExactly(direct.scores());
+        int[] every = java.util.stream.IntStream.range(0, m.numItems()).toArray();
+        float[] scored = rec.scoreFromHistory(h.itemsOf(u), vals, every);
+        for (int i : every) assertThat(scored[i]).as("user %d item %d", u, i).isEqualTo(m.score(u, i));
       }
     }
   }

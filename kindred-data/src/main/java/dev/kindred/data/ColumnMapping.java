@@ -22,6 +22,9 @@ import java.util.Objects;
 public record ColumnMapping(String delimiter, int userColumn, int itemColumn, int ratingColumn, int timestampColumn,
     boolean header) {
 
+  /** The largest column index accepted: far beyond any real file, small enough that counts never overflow. */
+  public static final int MAX_COLUMN = 65_535;
+
   public ColumnMapping {
     Objects.requireNonNull(delimiter, "delimiter");
     if (delimiter.isEmpty() || delimiter.indexOf('\n') >= 0 || delimiter.indexOf('\r') >= 0
@@ -32,6 +35,10 @@ public record ColumnMapping(String delimiter, int userColumn, int itemColumn, in
     if (userColumn < 0 || itemColumn < 0) {
       throw new IllegalArgumentException("user and item columns must be >= 0, got user=" + userColumn
           + ", item=" + itemColumn);
+    }
+    if (Math.max(Math.max(userColumn, itemColumn), Math.max(ratingColumn, timestampColumn)) > MAX_COLUMN) {
+      throw new IllegalArgumentException("columns must be at most " + MAX_COLUMN + ", got user=" + userColumn
+          + ", item=" + itemColumn + ", rating=" + ratingColumn + ", ts=" + timestampColumn);
     }
     if (ratingColumn < -1 || timestampColumn < -1) {
       throw new IllegalArgumentException("rating and timestamp columns must be >= 0 or -1 (absent), got rating="

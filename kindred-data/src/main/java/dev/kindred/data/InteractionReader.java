@@ -113,6 +113,20 @@ public final class InteractionReader {
     return readAll(files, Dialect.of(format, opts), opts, tuning);
   }
 
+  /**
+   * {@link #parseFile}, with the file named in what can go wrong with the file itself: a directory,
+   * or gzip data that is corrupt or cut short (bad input, so an {@link IllegalArgumentException}).
+   */
+  private static Parsed parseNamed(Path file, Dialect base, ReadOptions opts, WorkerPool workers, Tuning tuning)
+      throws IOException {
+    if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a data file");
+    try {
+      return parseFile(file, base, opts, workers, tuning);
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new IllegalArgumentException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+    }
+  }
+
   private static List<LoadResult> readAll(List<Path> files, Dialect base, ReadOptions opts, Tuning tuning)
       throws IOException {
     if (files.isEmpty()) {
@@ -125,7 +139,7 @@ public final class InteractionReader {
       long idNanos = 0;
       for (Path file : files) {
         long t1 = System.nanoTime();
-        Parsed p = parseFile(Objects.requireNonNull(file, "file"), base, opts, workers, tuning);
+        Parsed p = parseNamed(Objects.requireNonNull(file, "file"), base, opts, workers, tuning);
         checkErrors(p);
         long t2 = System.nanoTime();
         for (LineParser part : p.parts()) {

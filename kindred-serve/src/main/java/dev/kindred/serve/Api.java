@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>Requests are read leniently where the API always was: unknown fields are ignored, ids may be
  * numbers ({@code "user": 7} is user {@code "7"}), a missing or {@code null} field takes its
- * default. Numbers given as strings are refused ({@code "k": "5"} is a 400), as before.
+ * default. Numbers given as strings are refused ({@code "k": "5"} is a 400), as before; so are ids
+ * given as objects, lists or booleans.
  */
 final class Api {
 
@@ -32,6 +33,7 @@ final class Api {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
       .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .build();
 
   /** Every error: {@code error} for the client; {@code error_id} only on a 500, naming the server log entry. */

@@ -1,9 +1,11 @@
 package dev.kindred.serve;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,10 @@ import java.util.List;
  * Append-only, durable log of interaction events, one tab-separated line each:
  * {@code user, item, value, timestampMillis}. An event is acknowledged only after its line is
  * written (and, with {@link Sync#ALWAYS}, forced to disk), so after a crash every acknowledged
- * event is in the log; a torn last line (a crash mid-write, never acknowledged) is skipped on
- * replay and cut off when the log is opened again, so the next event starts a line of its own.
+ * event is in the log; a torn last line (a crash mid-write, never acknowledged, perhaps ending
+ * inside a multi-byte character) is skipped on replay and cut off when the log is opened, so the
+ * next event starts a line of its own. Open the log before replaying it, so the cut is logged. Ids
+ * are checked ({@link #idProblem}) so that every acknowledged event replays as itself.
  *
  * <p>Thread-safe: appends are serialised.
  */
@@ -84,18 +88,13 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
-  /** Every complete event in the log, in order; a torn or malformed line is skipped. */
+  /**
+   * Every complete event in the log, in order: {@link #replayFrom} from the start. An unterminated
+   * last line is not an event; a line that is not valid UTF-8 or not an event is skipped with a
+   * warning naming the file and line.
+   */
   public static List<Event> replay(Path path) throws IOException {
-    List<Event> out = new ArrayList<>();
-    if (!Files.exists(path)) return out;
-    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        Event e = parse(line);
-        if (e != null) out.add(e);
-      }
-    }
-    return out;
+    return replayFrom(path, 0).events();
   }
 
   /**
@@ -108,16 +107,28 @@ public final class EventLog implements AutoCloseable {
    */
   public record Replay(List<Event> events, long endOffset) {}
 
-  /** Reads the log from byte {@code offset}; see {@link Replay}. A missing file reads as empty. */
+  /** The most lines skipped that are each named in the log; the rest are counted. */
+  private static final int MAX_NAMED_BAD_LINES = 10;
+
+  /**
+   * Reads the log from byte {@code offset}; see {@link Replay}. A missing file reads as empty. Lines
+   * are split at {@code '\n'} only (a {@code '\r'} inside an id stays in it) and decoded strictly:
+   * a line that is not UTF-8 or not an event is skipped and named in a warning ({@code file:line}
+   * when read from the start, else its byte offset).
+   */
   public static Replay replayFrom(Path path, long offset) throws IOException {
     List<Event> out = new ArrayList<>();
     if (!Files.exists(path)) return new Replay(out, offset);
     long end = offset;
+    int bad = 0;
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         java.io.InputStream in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(
             ch.position(offset)), 1 << 16)) {
       java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
       long pos = offset;
+      long lineNo = 0;
       int b;
       while ((b = in.read()) >= 0) {
         pos++;
@@ -125,11 +136,28 @@ public final class EventLog implements AutoCloseable {
           line.write(b);
           continue;
         }
-        Event e = parse(line.toString(StandardCharsets.UTF_8));
-        if (e != null) out.add(e);
+        lineNo++;
+        String problem;
+        Event e = null;
+        try {
+          String text = utf8.decode(ByteBuffer.wrap(line.toByteArray())).toString();
+          e = parse(text);
+          problem = e == null ? "not an event (want user, item, value, timestamp separated by tabs)" : null;
+        } catch (CharacterCodingException x) {
+          problem = "not valid UTF-8";
+        }
+        if (e != null) {
+          out.add(e);
+        } else if (++bad <= MAX_NAMED_BAD_LINES) {
+          LOG.warn("{}: skipped {}: {}", path, offset == 0 ? "line " + lineNo : "the line at byte " + end, problem);
+        }
         line.reset();
         end = pos;
       }
+    }
+    if (bad > MAX_NAMED_BAD_LINES) {
+      LOG.warn("{}: skipped {} lines in all that were not valid events (the first {} are named above)", path, bad,
+          MAX_NAMED_BAD_LINES);
     }
     return new Replay(out, end);
   }
@@ -140,18 +168,39 @@ public final class EventLog implements AutoCloseable {
     try {
       return new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3]));
     } catch (NumberFormatException e) {
-      return null; // a torn line after a crash
+      return null;
     }
+  }
+
+  /**
+   * Why {@code id} cannot be an id in the log, or null when it can: it must be non-empty, with no
+   * control character (tab, newline and carriage return among them: they would split the line or
+   * the id on replay) and no lone surrogate (UTF-8 cannot encode it; it would come back as '?').
+   */
+  public static String idProblem(String id) {
+    if (id.isEmpty()) return "is empty";
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (Character.isISOControl(c)) {
+        return String.format("contains the control character U+%04X at position %d", (int) c, i);
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return String.format("contains a lone surrogate U+%04X at position %d", (int) c, i);
+      }
+    }
+    return null;
   }
 
   /** Appends events as one write; returns once they are durable under the sync policy. */
   public synchronized void append(List<Event> events) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (Event e : events) {
-      if (e.user().indexOf('\t') >= 0 || e.user().indexOf('\n') >= 0 || e.item().indexOf('\t') >= 0
-          || e.item().indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("ids must not contain tabs or newlines");
-      }
+      String problem = idProblem(e.user());
+      if (problem != null) throw new IllegalArgumentException("user id " + problem);
+      problem = idProblem(e.item());
+      if (problem != null) throw new IllegalArgumentException("item id " + problem);
       sb.append(e.user()).append('\t').append(e.item()).append('\t').append(e.value()).append('\t')
           .append(e.timestampMillis()).append('\n');
     }

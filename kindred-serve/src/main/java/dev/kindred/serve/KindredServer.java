@@ -12,11 +12,13 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import dev.kindred.core.ModelFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -26,10 +28,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The recommendation HTTP server (Helidon SE): JSON API under {@code /v1}, {@code /healthz} and
  * {@code /readyz}. Binds 127.0.0.1 unless configured otherwise. Bodies are the records of {@link Api}.
- * Every error is a JSON body {@code {"error": "..."}} with a 4xx status: 400 malformed JSON or fields,
- * 404 unknown user or item, 405 events without an event log, 413 oversize body or batch, 422 a model
- * that cannot fold users in, 503 an event log that cannot be written or load shed (with
- * {@code Retry-After}). A failure of the server itself is a 500 whose body names an error id and
+ * Every error is a JSON body {@code {"error": "..."}} with a 4xx status: 400 malformed JSON or fields
+ * (an empty body too), 404 unknown user or item, 405 a method the path does not take (with
+ * {@code Allow}) or events without an event log, 413 oversize body (counted while reading, chunked
+ * or not; the connection is then closed) or batch, 422 a model that cannot fold users in, 503 an
+ * event log that cannot be written or load shed (with {@code Retry-After}). A connection whose
+ * request line or header stalls for {@link ServeConfig#readTimeoutMillis} is dropped
+ * ({@link HeaderTimeout}). HTTP/1.1 only: Helidon SE 4 refuses HTTP/1.0 (with 4.5.0 the connection is
+ * closed without a reply). A failure of the server itself is a 500 whose body names an error id and
  * nothing else; the exception is logged under that id. Unknown users
  * get a popularity fallback when the training interactions were given, and the response says so
  * ({@code "source"}).
@@ -65,6 +71,7 @@ public final class KindredServer implements AutoCloseable {
   private final AdmissionControl admission;
   private final ServerMetrics metrics;
   private final WebServer server;
+  private final HeaderTimeout headerTimeout;
   private volatile ModelWatcher watcher;
   private volatile Api.SwapOutcome lastSwap;
   /** Test hook: runs while an admitted request holds its slot, before the handler. */
@@ -76,9 +83,15 @@ public final class KindredServer implements AutoCloseable {
     this.ops = Objects.requireNonNull(ops, "ops");
     this.admission = new AdmissionControl(ops);
     this.metrics = new ServerMetrics(service, admission);
+    this.headerTimeout = new HeaderTimeout(config.readTimeoutMillis());
     this.server = WebServer.builder()
         .host(config.host())
         .port(config.port())
+        // A connection idle this long (an unfinished request line, or an idle keep-alive) is
+        // closed, checked every quarter of it; a header unfinished that long, by HeaderTimeout.
+        .idleConnectionTimeout(Duration.ofMillis(config.readTimeoutMillis()))
+        .idleConnectionPeriod(Duration.ofMillis(Math.max(1, config.readTimeoutMillis() / 4)))
+        .addProtocol(Http1Config.builder().addReceiveListener(headerTimeout).build())
         .routing(this::routes)
         .build();
   }
@@ -109,6 +122,7 @@ public final class KindredServer implements AutoCloseable {
     ModelWatcher w = watcher;
     if (w != null) w.close();
     server.stop();
+    headerTimeout.close();
   }
 
   void onAdmitted(Runnable hook) {
@@ -139,6 +153,18 @@ public final class KindredServer implements AutoCloseable {
         .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
             req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)));
+    // A known path asked with another method: 405 naming the allowed ones (only what the routes above
+    // left over reaches these).
+    for (String[] route : new String[][] {{"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"},
+        {"/v1/users/{user}/recommendations", "GET"}, {"/v1/recommend", "POST"}, {"/v1/recommend/batch", "POST"},
+        {"/v1/items/{item}/similar", "GET"}, {"/v1/score", "POST"}, {"/v1/events", "POST"},
+        {"/v1/admin/model", "GET, POST"}}) {
+      r.any(route[0], (req, res) -> {
+        res.header(HeaderNames.ALLOW, route[1]);
+        json(res, 405, new Api.ErrorBody(req.prologue().method().text() + " is not allowed on " + route[0] + "; use "
+            + route[1]));
+      });
+    }
   }
 
   /** A route timed into {@code /metrics}, not subject to load shedding (health, metrics). */
@@ -280,10 +306,8 @@ public final class KindredServer implements AutoCloseable {
       throw new ApiException(413, "request body of " + declared + " bytes exceeds the limit of "
           + config.maxBodyBytes());
     }
-    byte[] bytes = req.content().as(byte[].class);
-    if (bytes.length > config.maxBodyBytes()) {
-      throw new ApiException(413, "request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-    }
+    byte[] bytes = boundedBody(req);
+    if (bytes.length == 0) throw new ApiException(400, "the body is empty: send a JSON object");
     T body;
     try {
       body = Api.JSON.readValue(bytes, type);
@@ -298,6 +322,26 @@ public final class KindredServer implements AutoCloseable {
     }
     if (body == null) throw new ApiException(400, "the body must be a JSON object");
     return body;
+  }
+
+  /**
+   * The body, read up to one byte past the limit: a larger body (declared or chunked) is refused
+   * with 413 as soon as the limit is passed, never buffered whole, and its connection is closed
+   * rather than drained.
+   */
+  private byte[] boundedBody(ServerRequest req) {
+    if (!req.content().hasEntity()) return new byte[0];
+    int limit = config.maxBodyBytes();
+    byte[] bytes;
+    try {
+      bytes = req.content().inputStream().readNBytes(limit + 1);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new ApiException(400, "unreadable body: " + e.getMessage());
+    }
+    if (bytes.length > limit) {
+      throw new ApiException(413, "request body exceeds the limit of " + limit + " bytes");
+    }
+    return bytes;
   }
 
   /** {@code "k" must be an integer}: the innermost field named, and what it must be. */
@@ -370,6 +414,8 @@ public final class KindredServer implements AutoCloseable {
   }
 
   private static void json(ServerResponse res, int status, Object body) {
+    // An oversize body is left unread: close the connection rather than drain it.
+    if (status == 413) res.header(HeaderNames.CONNECTION, "close");
     String text;
     try {
       text = Api.JSON.writeValueAsString(body);

@@ -64,7 +64,7 @@ public final class RecommendationService {
     this.retrievalConfig = Objects.requireNonNull(retrieval, "retrieval");
     this.log = log;
     ServingState s = new ServingState(model, seen, "in-process", retrievalConfig);
-    int applied = s.apply(replay);
+    int applied = s.apply(replay, config);
     if (!replay.isEmpty()) {
       LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), cutoffNote(s));
     }
@@ -168,11 +168,11 @@ public final class RecommendationService {
       long offset = 0;
       if (log != null) {
         EventLog.Replay bulk = EventLog.replayFrom(log.path(), 0);
-        applied += fresh.apply(bulk.events());
+        applied += fresh.apply(bulk.events(), config);
         offset = bulk.endOffset();
       }
       synchronized (ingestLock) {
-        if (log != null) applied += fresh.apply(EventLog.replayFrom(log.path(), offset).events());
+        if (log != null) applied += fresh.apply(EventLog.replayFrom(log.path(), offset).events(), config);
         state = fresh;
       }
       LOG.info("model swapped: {} ({}) -> {} ({}) from {}; {} logged events re-applied ({})", old.version,
@@ -225,15 +225,12 @@ public final class RecommendationService {
     int[] candidates = items(model, req.candidates(), unknown);
     String user = req.user();
     List<String> history = req.history();
-    int known = user == null ? -1 : model.userIndex().indexOf(user);
-    UserEvents recent = user == null ? null : st.events.get(user);
+    CurrentUser cu = user == null ? CurrentUser.NONE : current(st, user);
+    int known = cu.index();
     ScoredItems s;
     String source;
-    if (recent != null && history == null) {
-      // The user acted since training: fold in training history plus events, so the list reflects them.
-      float[][] vals = new float[1][];
-      int[] hist = recent.merged(st.seen, known, vals)[0];
-      s = foldIn(st, hist, vals[0], k, new RecommendOptions(null, exclude, candidates));
+    if (cu.folded() && history == null) {
+      s = foldIn(st, cu.history(), cu.values(), k, new RecommendOptions(null, exclude, candidates));
       source = "fold-in";
     } else if (known >= 0) {
       boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
@@ -256,6 +253,29 @@ public final class RecommendationService {
     }
     String retrieval = source.equals("popularity-fallback") ? "popularity" : st.retrieval.servedBy(candidates != null);
     return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown);
+  }
+
+  /**
+   * A user as every read path sees them on one state: the model's index ({@code -1} when unknown)
+   * and, when the user acted since training, the history to fold in (training items followed by the
+   * events, later values winning); {@code history} is null when there is nothing to fold in.
+   */
+  private record CurrentUser(int index, int[] history, float[] values) {
+    static final CurrentUser NONE = new CurrentUser(-1, null, null);
+
+    boolean folded() {
+      return history != null;
+    }
+  }
+
+  /** The one definition of "the current user" for recommend, batch and score. */
+  private static CurrentUser current(ServingState st, String user) {
+    int known = st.model.userIndex().indexOf(user);
+    UserEvents recent = st.events.get(user);
+    if (recent == null) return new CurrentUser(known, null, null);
+    float[][] vals = new float[1][];
+    int[] hist = recent.merged(st.seen, known, vals)[0];
+    return new CurrentUser(known, hist, vals[0]);
   }
 
   /** A list folded in from a history; a model that cannot fold users in is a 422. */
@@ -299,11 +319,18 @@ public final class RecommendationService {
     if (raw.size() > config.maxBatch()) {
       throw new ApiException(413, raw.size() + " events exceed the limit of " + config.maxBatch() + " per request");
     }
-    for (Api.Event e : raw) {
+    for (int j = 0; j < raw.size(); j++) {
+      Api.Event e = raw.get(j);
       if (e == null || e.user() == null || e.item() == null || e.user().isEmpty() || e.item().isEmpty()) {
         throw new ApiException(400, "each event needs \"user\" and \"item\"");
       }
-      if (e.value() != null && !Float.isFinite(e.value())) throw new ApiException(400, "\"value\" must be finite");
+      String where = req.events() == null ? "" : "events[" + j + "].";
+      checkId(where + "user", e.user());
+      checkId(where + "item", e.item());
+      if (e.value() != null && !config.acceptsValue(e.value())) {
+        throw new ApiException(400, "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
+            + " (the server's --max-event-value), got " + e.value());
+      }
     }
     List<EventLog.Event> accepted = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
@@ -338,6 +365,12 @@ public final class RecommendationService {
     return new Api.EventsAccepted(accepted.size(), unknown);
   }
 
+  /** A 400 naming {@code field} when {@code id} cannot be logged as an id ({@link EventLog#idProblem}). */
+  private static void checkId(String field, String id) {
+    String problem = EventLog.idProblem(id);
+    if (problem != null) throw new ApiException(400, "\"" + field + "\" " + problem);
+  }
+
   /** Lists for several users: {@code users}, {@code k}, {@code exclude_seen}. */
   Api.BatchRecommendations recommendBatch(Api.BatchRequest req) {
     List<String> users = req.users();
@@ -353,21 +386,29 @@ public final class RecommendationService {
     boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
     List<String> unknownUsers = new ArrayList<>();
     List<String> known = new ArrayList<>();
+    ScoredItems[] lists = new ScoredItems[users.size()];
     int[] idx = new int[users.size()];
+    int[] row = new int[users.size()]; // the model users' positions in known, for one recommendAll
+    int n = 0;
     for (String u : users) {
       String id = String.valueOf(u); // a JSON null in the list is the unknown id "null", as ever
-      int i = model.userIndex().indexOf(id);
-      if (i < 0) {
-        unknownUsers.add(id);
-      } else {
-        idx[known.size()] = i;
+      CurrentUser cu = current(st, id);
+      if (cu.folded()) {
+        lists[known.size()] = foldIn(st, cu.history(), cu.values(), k, RecommendOptions.ALL);
         known.add(id);
+      } else if (cu.index() >= 0) {
+        idx[n] = cu.index();
+        row[n++] = known.size();
+        known.add(id);
+      } else {
+        unknownUsers.add(id);
       }
     }
-    ScoredItems[] lists = st.recommender.recommendAll(Arrays.copyOf(idx, known.size()), k,
+    ScoredItems[] fromModel = st.recommender.recommendAll(Arrays.copyOf(idx, n), k,
         new RecommendOptions(excludeSeen ? st.seen : null, null, null), 1);
-    List<Api.UserList> rows = new ArrayList<>(lists.length);
-    for (int j = 0; j < lists.length; j++) {
+    for (int j = 0; j < n; j++) lists[row[j]] = fromModel[j];
+    List<Api.UserList> rows = new ArrayList<>(known.size());
+    for (int j = 0; j < known.size(); j++) {
       rows.add(new Api.UserList(known.get(j), external(model, lists[j]), lists[j].scores()));
     }
     return new Api.BatchRecommendations(st.retrieval.servedBy(false), rows, unknownUsers);
@@ -386,18 +427,26 @@ public final class RecommendationService {
   Api.Scores score(Api.ScoreRequest req) {
     String user = req.user();
     if (user == null) throw new ApiException(400, "\"user\" is required");
-    Model model = state.model;
-    int u = model.userIndex().indexOf(user);
-    if (u < 0) throw new ApiException(404, "unknown user '" + user + "'");
+    ServingState st = state;
+    Model model = st.model;
+    CurrentUser cu = current(st, user);
+    if (!cu.folded() && cu.index() < 0) throw new ApiException(404, "unknown user '" + user + "'");
     if (req.items() == null) throw new ApiException(400, "\"items\" must be a list of item ids");
     List<String> unknown = new ArrayList<>();
     int[] items = items(model, req.items(), unknown);
-    float[] scores = new float[items.length];
-    List<String> ids = new ArrayList<>(items.length);
-    for (int j = 0; j < items.length; j++) {
-      scores[j] = model.score(u, items[j]);
-      ids.add(model.itemIndex().externalId(items[j]));
+    float[] scores;
+    if (cu.folded()) {
+      try {
+        scores = st.recommender.scoreFromHistory(cu.history(), cu.values(), items);
+      } catch (UnsupportedOperationException e) {
+        throw new ApiException(422, e.getMessage());
+      }
+    } else {
+      scores = new float[items.length];
+      for (int j = 0; j < items.length; j++) scores[j] = model.score(cu.index(), items[j]);
     }
+    List<String> ids = new ArrayList<>(items.length);
+    for (int item : items) ids.add(model.itemIndex().externalId(item));
     return new Api.Scores(user, ids, scores, unknown);
   }
 

@@ -64,13 +64,16 @@ final class ServingState {
     return created - Math.round(model.provenance().trainSeconds() * 1000);
   }
 
-  /** Applies logged events at or after the cut-off whose items this model knows; returns how many. */
-  int apply(Iterable<EventLog.Event> log) {
+  /**
+   * Applies logged events at or after the cut-off whose items this model knows and whose values
+   * {@code limits} accepts (a log written before the bound may hold larger ones); returns how many.
+   */
+  int apply(Iterable<EventLog.Event> log, ServeConfig limits) {
     long cutoff = cutoffMillis();
     IdIndex items = model.itemIndex();
     int applied = 0;
     for (EventLog.Event e : log) {
-      if (e.timestampMillis() < cutoff) continue;
+      if (e.timestampMillis() < cutoff || !limits.acceptsValue(e.value())) continue;
       int i = items.indexOf(e.item());
       if (i < 0) continue;
       events.computeIfAbsent(e.user(), u -> new RecommendationService.UserEvents()).add(i, e.value());

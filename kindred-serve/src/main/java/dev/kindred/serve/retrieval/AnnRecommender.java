@@ -99,6 +99,11 @@ public final class AnnRecommender implements Recommender {
     return exact.similarItems(item, k);
   }
 
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    return exact.scoreFromHistory(items, values, candidates);
+  }
+
   private ScoredItems search(float[] vec, int off, float userConstant, int k, int[] excluded) {
     if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
     int n = model.numItems();

@@ -78,6 +78,11 @@ public final class CombiningRecommender implements Recommender {
     return exact.similarItems(item, k);
   }
 
+  @Override
+  public float[] scoreFromHistory(int[] items, float[] values, int[] candidates) {
+    return exact.scoreFromHistory(items, values, candidates);
+  }
+
   /** Requests combined so far. */
   public long requests() {
     return requests.sum();

@@ -155,11 +155,13 @@ public final class EaseTrainer implements Trainer<ItemItemModel> {
     long need = 4L * n * n + SpdInverse.scratchBytes(n, threads) + EXTRA_BYTES_PER_ITEM * n;
     if (need > free) {
       int fits = SpdInverse.largestOrder(free, threads, EXTRA_BYTES_PER_ITEM);
+      long heapGib = Math.max(1, (data + need + (1L << 30) - 1) / (1L << 30) + 1);
       throw new IllegalArgumentException("ease needs " + gib(need) + " GiB for " + n + " items (a dense " + n + " x "
           + n + " float matrix plus scratch) but the heap has " + gib(free) + " GiB left after the data (max heap "
-          + gib(maxHeap) + " GiB); the largest catalogue that fits is " + fits + " items. Raise the heap (java -Xmx, "
-          + "or KINDRED_JAVA_OPTS=-Xmx" + Math.max(1, (data + need + (1L << 30) - 1) / (1L << 30) + 1)
-          + "g for the kindred launcher) or keep fewer items");
+          + gib(maxHeap) + " GiB); the largest catalogue that fits is " + fits + " items. Raise the heap to "
+          + heapGib + " GiB (KINDRED_HEAP=" + heapGib + "g for the kindred launcher, else java -Xmx), "
+          + "or keep at most " + fits + " items (--min-item-interactions N keeps the items with at least N "
+          + "interactions; --max-items " + fits + " then guards the next run)");
     }
   }
 

@@ -16,8 +16,9 @@ import java.util.Map;
  * @param biases learn {@code mu + b_u + b_i} (true) or score by {@code p . q} alone (false)
  * @param adaptive per-row AdaGrad step sizes as in LibMF (Chin et al., PAKDD 2015)
  * @param initStd standard deviation of the Gaussian factor initialisation
- * @param bins grid blocks per side; 0 picks {@code 2 * threads}: two blocks per thread in each stratum
- *     balance the load, and larger blocks mean fewer barriers (measured in docs/benchmarks.md)
+ * @param bins grid blocks per side, at most {@link #MAX_BINS}; 0 picks {@code 2 * threads}: two blocks
+ *     per thread in each stratum balance the load, and larger blocks mean fewer barriers (measured in
+ *     docs/benchmarks.md)
  * @param threads worker threads
  * @param seed seed for initialisation and the block schedule
  * @param earlyStoppingPatience stop after this many epochs without validation improvement and keep
@@ -26,6 +27,9 @@ import java.util.Map;
 public record MfSgdConfig(int factors, int epochs, float learningRate, float learningRateDecay, float regularization,
     float biasRegularization, boolean biases, boolean adaptive, float initStd, int bins, int threads, long seed,
     int earlyStoppingPatience) {
+
+  /** The most grid blocks per side: {@code bins^2} blocks are scheduled each epoch. */
+  public static final int MAX_BINS = 1024;
 
   public static final MfSgdConfig DEFAULTS =
       new MfSgdConfig(128, 60, 0.015f, 0.97f, 0.07f, 0.01f, true, false, 0.1f, 0, 2, 42L, 0);
@@ -39,7 +43,8 @@ public record MfSgdConfig(int factors, int epochs, float learningRate, float lea
     require(biasRegularization >= 0 && Float.isFinite(biasRegularization),
         "biasRegularization must be >= 0, got " + biasRegularization);
     require(initStd >= 0 && Float.isFinite(initStd), "initStd must be >= 0, got " + initStd);
-    require(bins >= 0, "bins must be >= 0, got " + bins);
+    require(bins >= 0 && bins <= MAX_BINS, "bins must be in [0, " + MAX_BINS + "] (the grid has bins^2 blocks), got "
+        + bins);
     require(threads > 0, "threads must be > 0, got " + threads);
     require(earlyStoppingPatience >= 0, "earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
   }

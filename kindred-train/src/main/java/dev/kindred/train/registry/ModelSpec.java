@@ -11,6 +11,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model as every front end sees it: its name, a one-line summary, its config record's
@@ -29,11 +31,27 @@ import java.util.function.ToIntFunction;
  * @param withSeed the config with a seed
  * @param plannedEpochs epochs or iterations the trainer will run at most (for progress bars)
  * @param usesValidation true when the config's training reads held-out data (early stopping)
+ * @param valueUse what the model does with interaction values (whether RMSE means anything, and
+ *     which data it silently misreads)
  * @param <C> the config record
  */
 public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFlag<C, ?>> flags,
     Function<C, Trainer<?>> trainer, BiFunction<C, Integer, C> withThreads, BiFunction<C, Long, C> withSeed,
-    ToIntFunction<C> plannedEpochs, Predicate<C> usesValidation) {
+    ToIntFunction<C> plannedEpochs, Predicate<C> usesValidation, ValueUse valueUse) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelSpec.class);
+
+  /** What a model does with the values of its interactions. */
+  public enum ValueUse {
+    /** Fits them by squared error: they must be ratings, and its scores are predicted ratings (RMSE applies). */
+    RATINGS,
+    /** Ranks items, weighting each positive by its value (confidence {@code c = 1 + alpha * value}). */
+    CONFIDENCE,
+    /** Ranks items; every observed pair is a positive whatever its value. */
+    IGNORED,
+    /** Ranks items; how values enter is the model's own business (no warning is given either way). */
+    RANKING
+  }
 
   public ModelSpec {
     Objects.requireNonNull(name, "name");
@@ -45,6 +63,7 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
     Objects.requireNonNull(withSeed, "withSeed");
     Objects.requireNonNull(plannedEpochs, "plannedEpochs");
     Objects.requireNonNull(usesValidation, "usesValidation");
+    Objects.requireNonNull(valueUse, "valueUse");
     Map<String, ModelFlag<C, ?>> seen = new LinkedHashMap<>();
     for (ModelFlag<C, ?> f : flags) {
       if (seen.put(f.name(), f) != null) {
@@ -131,6 +150,31 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
     public String name() {
       return spec.name();
     }
+
+    /**
+     * Logs (SLF4J, warn) and returns the warning for data this model would silently misread, or
+     * empty: a rating model given
+     * values that are all equal ({@code --implicit} or a file of events) learns a constant; a
+     * ranking model given ratings counts every rated item, low ratings included, as a positive.
+     *
+     * @param valuesAreRatings whether the training values vary (more than one distinct value)
+     */
+    public Optional<String> warnAboutData(boolean valuesAreRatings) {
+      String n = spec.name();
+      Optional<String> warning = Optional.ofNullable(switch (spec.valueUse()) {
+        case RATINGS -> valuesAreRatings ? null : n + " fits the values by squared error, but every value is the "
+            + "same (--implicit, or a file of events): it learns a constant and its lists mean nothing; for "
+            + "implicit feedback use ials or bpr";
+        case CONFIDENCE -> valuesAreRatings ? n + " reads the values as confidences (c = 1 + alpha * value): every "
+            + "rated item, low ratings included, counts as a positive, higher ratings more; pass --implicit to weigh "
+            + "each interaction as 1, or drop low ratings first" : null;
+        case IGNORED -> valuesAreRatings ? n + " ignores the values: every rated item, low ratings included, counts "
+            + "as a positive; drop low ratings first if they mean dislike" : null;
+        case RANKING -> null;
+      });
+      warning.ifPresent(LOG::warn);
+      return warning;
+    }
   }
 
   /**
@@ -149,6 +193,7 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
     private BiFunction<C, Long, C> withSeed = (c, s) -> c;
     private ToIntFunction<C> plannedEpochs = c -> 1;
     private Predicate<C> usesValidation = c -> false;
+    private ValueUse valueUse = ValueUse.RANKING;
 
     private Builder(String name, String summary, C defaults, Function<C, Trainer<?>> trainer) {
       this.name = name;
@@ -183,9 +228,14 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
       return this;
     }
 
+    public Builder<C> valueUse(ValueUse v) {
+      valueUse = v;
+      return this;
+    }
+
     public ModelSpec<C> build() {
       return new ModelSpec<>(name, summary, defaults, flags, trainer, withThreads, withSeed, plannedEpochs,
-          usesValidation);
+          usesValidation, valueUse);
     }
   }
 }

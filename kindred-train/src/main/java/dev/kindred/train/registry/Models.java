@@ -76,10 +76,12 @@ public final class Models {
           .flag("--bins", FlagType.INT.labelled("B"), "Grid blocks per side (0 = 2 x threads).", MfSgdConfig::bins,
               MfSgdConfig::withBins)
           .flag("--early-stopping", FlagType.INT.labelled("P"),
-              "Stop after P epochs without improvement on --test and keep the best epoch (0 = off).",
+              "Stop after P epochs without improvement on a validation set (10% of each user's training rows, "
+                  + "seeded) and keep the best epoch (0 = off).",
               MfSgdConfig::earlyStoppingPatience, MfSgdConfig::withEarlyStoppingPatience)
           .threads(MfSgdConfig::withThreads).seed(MfSgdConfig::withSeed).epochs(MfSgdConfig::epochs)
           .usesValidation(c -> c.earlyStoppingPatience() > 0)
+          .valueUse(ModelSpec.ValueUse.RATINGS)
           .build(),
       ModelSpec.builder(AlsTrainer.NAME, "explicit ALS with weighted-lambda regularisation", AlsConfig.DEFAULTS,
               AlsTrainer::new)
@@ -92,6 +94,7 @@ public final class Models {
           .flag("--cg-steps", FlagType.INT, CG_STEPS, AlsConfig::cgSteps, AlsConfig::withCgSteps)
           .flag("--init-std", STD, INIT_STD, AlsConfig::initStd, AlsConfig::withInitStd)
           .threads(AlsConfig::withThreads).seed(AlsConfig::withSeed).epochs(AlsConfig::iterations)
+          .valueUse(ModelSpec.ValueUse.RATINGS)
           .build(),
       ModelSpec.builder(ImplicitAlsTrainer.NAME, "implicit-feedback ALS (Hu, Koren, Volinsky) with a CG or "
               + "Cholesky solver", ImplicitAlsConfig.DEFAULTS, ImplicitAlsTrainer::new)
@@ -110,6 +113,7 @@ public final class Models {
           .flag("--init-std", STD, INIT_STD, ImplicitAlsConfig::initStd, ImplicitAlsConfig::withInitStd)
           .threads(ImplicitAlsConfig::withThreads).seed(ImplicitAlsConfig::withSeed)
           .epochs(ImplicitAlsConfig::iterations)
+          .valueUse(ModelSpec.ValueUse.CONFIDENCE)
           .build(),
       ModelSpec.builder(BprTrainer.NAME, "Bayesian personalised ranking by Hogwild SGD", BprConfig.DEFAULTS,
               BprTrainer::new)
@@ -130,6 +134,7 @@ public final class Models {
               BprConfig::popularityExponent, BprConfig::withPopularityExponent)
           .flag("--init-std", STD, INIT_STD, BprConfig::initStd, BprConfig::withInitStd)
           .threads(BprConfig::withThreads).seed(BprConfig::withSeed).epochs(BprConfig::epochs)
+          .valueUse(ModelSpec.ValueUse.IGNORED)
           .build(),
       ModelSpec.builder(PopularityTrainer.NAME, "most popular items (the baseline every comparison needs)",
               PopularityConfig.DEFAULTS, PopularityTrainer::new)

@@ -124,7 +124,9 @@ class EaseTrainerTest {
         .hasMessageStartingWith("ease needs 0.00 GiB for " + (fits + 1) + " items (a dense " + (fits + 1) + " x "
             + (fits + 1) + " float matrix plus scratch) but the heap has 0.00 GiB left after the data")
         .hasMessageContaining("the largest catalogue that fits is " + fits + " items")
-        .hasMessageContaining("KINDRED_JAVA_OPTS=-Xmx");
+        .hasMessageContaining("KINDRED_HEAP=")
+        .hasMessageContaining("keep at most " + fits + " items (--min-item-interactions N")
+        .hasMessageContaining("--max-items " + fits);
   }
 
   @Test
