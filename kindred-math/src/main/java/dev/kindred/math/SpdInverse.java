@@ -20,14 +20,14 @@ import dev.kindred.math.MatrixProduct.Triangle;
  * and after every block has been swept {@code M = -A^-1}; the sign is flipped while the upper
  * triangle is mirrored into the lower. Every {@code M} stays symmetric, so only its upper triangle
  * is kept. Each pivot block {@code M_KK} is the Schur complement of the blocks swept so far, so it is
- * positive definite exactly when {@code A} is; it is factored and inverted in double.
+ * positive definite exactly when {@code A} is; it is inverted by the same sweep, one pivot at a time.
  *
  * <p>Where the flops go (with {@code b = BLOCK}): per block, {@code R = M_K.} ({@code b x n}, read
  * through symmetry) and {@code T = D R} ({@code 2 b^2 n} flops) are formed in scratch, then the
  * rank-{@code b} update {@code M_ij -= (R^T T)_ij} of the upper triangle outside {@code K}
  * ({@code b n^2} flops) runs as three {@link MatrixProduct} calls with {@code k = b}, the shape the
- * packed micro-kernel runs fastest. In all {@code n^3 + 2 b n^2} flops, of which {@code n b^2} (the
- * pivot blocks) are sequential; the Cholesky route of LAPACK ({@code SPOTRF}, {@code STRTRI},
+ * packed micro-kernel runs fastest. In all {@code n^3 + 2 b n^2} flops plus {@code 2 n b^2} for the pivot
+ * blocks, which run on one thread; the Cholesky route of LAPACK ({@code SPOTRF}, {@code STRTRI},
  * {@code SLAUUM}) also costs {@code n^3} but spends an {@code O(b n^2)} share in triangular solves
  * outside the product, and needs three passes with a different shape each. The readable version is
  * {@code SpdInverseTest.referenceInverse} (Cholesky in double); the two agree to the tolerance
@@ -57,8 +57,9 @@ public final class SpdInverse {
   private final int block;
   private final float[] r;
   private final float[] t;
-  private final double[] pivot;
-  private final double[] factor;
+  private final float[] pivot;
+  private final float[] pivotRow;
+  private final Kernels kern = VectorOps.kernels();
 
   private SpdInverse(float[] a, int n, int block) {
     this.a = a;
@@ -66,18 +67,18 @@ public final class SpdInverse {
     this.block = Math.min(block, n);
     this.r = new float[Math.multiplyExact(this.block, n)];
     this.t = new float[this.block * n];
-    this.pivot = new double[this.block * this.block];
-    this.factor = new double[this.block * this.block];
+    this.pivot = new float[this.block * this.block];
+    this.pivotRow = new float[this.block];
   }
 
   /**
    * Bytes {@link #invert(float[], int, int)} allocates besides the matrix itself: {@code R} and
-   * {@code T} ({@code 2 BLOCK n} floats), two pivot-block buffers in double and the packing buffers of
+   * {@code T} ({@code 2 BLOCK n} floats), the pivot block and the packing buffers of
    * {@link MatrixProduct}.
    */
   public static long scratchBytes(int n, int threads) {
     long b = Math.min(BLOCK, n);
-    return 4L * (2 * b * n + MatrixProduct.scratchFloats(threads)) + 16L * b * b;
+    return 4L * (2 * b * n + b * (b + 1) + MatrixProduct.scratchFloats(threads, n));
   }
 
   /**
@@ -136,7 +137,7 @@ public final class SpdInverse {
     // T = D R, with D (both triangles, in float) staged in the matrix's own K x K block, which
     // is rewritten below.
     for (int p = 0; p < b; p++) {
-      for (int q = 0; q < b; q++) a[(k0 + p) * n + k0 + q] = (float) pivot[p * b + q];
+      for (int q = 0; q < b; q++) a[(k0 + p) * n + k0 + q] = -pivot[p * b + q];
     }
     java.util.Arrays.fill(t, 0, b * n, 0f);
     product.multiplyAdd(b, n, b, 1f, Operand.of(a, k0 * n + k0, n), Operand.of(r, 0, n), t, 0, n, Triangle.FULL);
@@ -150,7 +151,7 @@ public final class SpdInverse {
     // M_Kj <- T[.][j] right of K, M_iK <- T[.][i]^T left of K, M_KK <- -D.
     for (int p = 0; p < b; p++) {
       System.arraycopy(t, p * n + k1, a, (k0 + p) * n + k1, n - k1);
-      for (int q = p; q < b; q++) a[(k0 + p) * n + k0 + q] = (float) -pivot[p * b + q];
+      System.arraycopy(pivot, p * b + p, a, (k0 + p) * n + k0 + p, b - p);
     }
     for (int i = 0; i < k0; i++) {
       int row = i * n + k0;
@@ -173,48 +174,40 @@ public final class SpdInverse {
   }
 
   /**
-   * {@code pivot = M_KK^-1} in double, both triangles: {@code M_KK = L L^T}, {@code X = L^-1},
-   * {@code M_KK^-1 = X^T X} (about {@code b^3} flops).
+   * {@code pivot = -M_KK^-1}, both triangles, by the same sweep one pivot at a time (about
+   * {@code 2 b^3} flops, as {@link Kernels#axpy} row updates on the L2-resident block): sweeping
+   * every pivot of {@code M_KK} leaves {@code -M_KK^-1}.
    *
    * @throws IllegalArgumentException naming the first pivot that is not positive and finite
    */
   private void invertPivotBlock(int k0, int b) {
-    double[] l = factor;
-    for (int p = 0; p < b; p++) {
-      for (int q = 0; q <= p; q++) l[p * b + q] = r[p * n + k0 + q];
-    }
-    for (int j = 0; j < b; j++) {
-      double d = l[j * b + j];
-      for (int k = 0; k < j; k++) d -= l[j * b + k] * l[j * b + k];
-      if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("matrix is not positive definite: pivot " + (k0 + j) + " is " + (float) d
-            + " after elimination (add more to the diagonal)");
-      }
-      double root = Math.sqrt(d);
-      l[j * b + j] = root;
-      for (int i = j + 1; i < b; i++) {
-        double s = l[i * b + j];
-        for (int k = 0; k < j; k++) s -= l[i * b + k] * l[j * b + k];
-        l[i * b + j] = s / root;
-      }
-    }
-    // X = L^-1 in place, column by column from the left: X[j][j] = 1 / L[j][j] and
-    // X[i][j] = -(sum_{j <= k < i} L[i][k] X[k][j]) / L[i][i]; columns right of j still hold L.
-    for (int j = 0; j < b; j++) {
-      l[j * b + j] = 1 / l[j * b + j];
-      for (int i = j + 1; i < b; i++) {
-        double s = 0;
-        for (int k = j; k < i; k++) s += l[i * b + k] * l[k * b + j];
-        l[i * b + j] = -s / l[i * b + i];
-      }
-    }
+    float[] m = pivot;
+    float[] row = pivotRow;
     for (int p = 0; p < b; p++) {
       for (int q = p; q < b; q++) {
-        double s = 0;
-        for (int k = q; k < b; k++) s += l[k * b + p] * l[k * b + q];
-        pivot[p * b + q] = s;
-        pivot[q * b + p] = s;
+        float v = r[p * n + k0 + q];
+        m[p * b + q] = v;
+        m[q * b + p] = v;
       }
+    }
+    for (int p = 0; p < b; p++) {
+      float d = m[p * b + p];
+      if (!(d > 0f) || d == Float.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("matrix is not positive definite: pivot " + (k0 + p) + " is " + d
+            + " after elimination (add more to the diagonal)");
+      }
+      float inv = 1f / d;
+      for (int j = 0; j < b; j++) row[j] = m[p * b + j] * inv;
+      row[p] = 0f;
+      // m_ij -= m_ip m_pj / d off the pivot's row and column; m_ip <- m_ip / d; m_pj <- m_pj / d; m_pp <- -1 / d.
+      for (int i = 0; i < b; i++) {
+        float f = m[i * b + p];
+        if (i == p || f == 0f) continue;
+        kern.axpy(-f, row, 0, m, i * b, b);
+        m[i * b + p] = f * inv;
+      }
+      System.arraycopy(row, 0, m, p * b, b);
+      m[p * b + p] = -inv;
     }
   }
 
@@ -227,7 +220,8 @@ public final class SpdInverse {
       int r1 = Math.min(n, r0 + s);
       for (int i = r0; i < r1; i++) {
         int ri = i * n;
-        for (int j = i; j < n; j++) a[ri + j] = -a[ri + j];
+        // 0 - x rather than -x: exact zeros stay +0 instead of becoming -0.
+        for (int j = i; j < n; j++) a[ri + j] = 0f - a[ri + j];
       }
     });
     pool.forEachShared(strips, (w, strip) -> {
