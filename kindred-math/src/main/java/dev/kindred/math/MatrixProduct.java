@@ -10,14 +10,21 @@ import java.util.Arrays;
  *
  * <p>Loops, outermost first (the paper's names; sizes from the constructor):
  * <ol>
- *   <li>tasks: {@code mc x nc} blocks of {@code C}, shared by the pool's workers from one counter;
- *       each block is written by one worker, so there are no locks;
- *   <li>{@code kc} steps along {@code k}: the worker packs its {@code mc x kc} block of
- *       {@code alpha op(A)} and {@code kc x nc} block of {@code op(B)} into slivers
- *       ({@link ProductKernel} layout), zero-padded and zero outside a declared triangle;
- *   <li>B slivers ({@code kc x NR}, kept in L1 while the next loop runs) then A slivers
- *       ({@code MR x kc}, streamed from L2): one {@link ProductKernel} call per tile.
+ *   <li>{@code kc} steps along {@code k}: the {@code kc x n} panel of {@code op(B)} is packed into
+ *       slivers ({@link ProductKernel} layout) once, by the pool's workers over column blocks, into
+ *       one buffer that all of them then read, so B is packed once per call rather than once per
+ *       task;
+ *   <li>tasks: {@code mc}-row blocks of {@code C}, shared by the workers from one counter; each
+ *       packs its {@code mc x kc} block of {@code alpha op(A)} once and writes only its own rows,
+ *       so there are no locks;
+ *   <li>{@code nc}-column blocks of the packed panel ({@code kc x nc}, 1 MB: L2);
+ *   <li>A slivers ({@code MR x kc}, kept in L1 while the next loop runs) then B slivers
+ *       ({@code kc x NR}, streamed from L2): one {@link ProductKernel} call per tile, so
+ *       consecutive tiles of {@code C} lie side by side on the same {@code MR} rows.
  * </ol>
+ * Packing is zero-padded and zero outside a declared triangle. With {@code k = kc} (the shape
+ * {@link SpdInverse} uses) every element of A and B is packed once per call, {@code k (m + n)}
+ * copies against {@code 2 m n k} flops.
  * Tiles on the edge of {@code C}, and tiles across the diagonal of an upper-triangular {@code C},
  * go through a scratch tile and are added entry by entry, so nothing outside the asked region is
  * written.
@@ -30,8 +37,9 @@ import java.util.Arrays;
  * about half the flops of a full one. An upper-triangular {@code C} gets only its entries with
  * column >= row updated.
  *
- * <p>Memory: {@code threads * (mc * kc + kc * nc + MR * NR)} floats of packing scratch, allocated
- * once per instance. Thread safety: one caller at a time (the instance owns its scratch and uses
+ * <p>Memory: {@code threads * (mc * kc + MR * NR)} floats of packing scratch, allocated once per
+ * instance, and the shared B panel ({@code kc * n} floats), grown to the widest product asked
+ * ({@link #scratchFloats}). Thread safety: one caller at a time (the instance owns its scratch and uses
  * the pool it was given).
  */
 public final class MatrixProduct {
@@ -90,12 +98,14 @@ public final class MatrixProduct {
     }
   }
 
-  /** Default block sizes: a {@code kc x NR} B sliver is 32 KB on AVX-512 (L1), {@code mc x kc} 64 KB (L2). */
-  static final int MC = 128;
-  static final int KC = 128;
-  static final int NC = 512;
-  /** Row blocks per task: the packed B block ({@code kc x nc}) is reused by this many A blocks. */
-  static final int GROUP = 8;
+  /**
+   * Default block sizes for the 12 x 32 tile on AVX-512: a {@code kc x NR} B sliver is 32 KB (L1,
+   * 48 KB), an {@code mc x kc} A block 144 KB and a {@code kc x nc} B block 1 MB (L2, 2 MB).
+   * {@code kc = 256} halves the reads and writes of {@code C} per flop against 128.
+   */
+  static final int MC = 144;
+  static final int KC = 256;
+  static final int NC = 1024;
 
   private static final ProductKernel DEFAULT_KERNEL = VectorOps.isVectorized() ? new PanamaProductKernel()
       : new ScalarProductKernel(PanamaProductKernel.ROWS, PanamaProductKernel.COLS);
@@ -108,8 +118,9 @@ public final class MatrixProduct {
   private final int kc;
   private final int nc;
   private final float[][] packA;
-  private final float[][] packB;
   private final float[][] tile;
+  /** The packed {@code kc x n} panel of {@code op(B)}, shared by the workers; grown to the widest {@code n} asked. */
+  private float[] packB = new float[0];
 
   /** With the kernel chosen for this JVM (Vector API when available) and the default block sizes. */
   public MatrixProduct(WorkerPool pool) {
@@ -130,15 +141,15 @@ public final class MatrixProduct {
     this.nc = ceilDiv(nc, nr) * nr;
     int t = pool.threads();
     packA = new float[t][this.mc * kc];
-    packB = new float[t][kc * this.nc];
     tile = new float[t][mr * nr];
   }
 
-  /** Floats of scratch an instance holds, for memory planning. */
-  public static long scratchFloats(int threads) {
+  /** Floats of scratch an instance holds after products with up to {@code n} columns, for memory planning. */
+  public static long scratchFloats(int threads, int n) {
     int nr = DEFAULT_KERNEL.cols();
     int mr = DEFAULT_KERNEL.rows();
-    return (long) threads * ((long) MC * KC + (long) KC * ceilDiv(NC, nr) * nr + (long) mr * nr);
+    long mc = (long) ceilDiv(MC, mr) * mr;
+    return threads * (mc * KC + (long) mr * nr) + (long) KC * ceilDiv(n, nr) * nr;
   }
 
   /** The kernel in use, for logs and benchmarks. */
@@ -164,48 +175,51 @@ public final class MatrixProduct {
     b.check("B", k, n);
     Operand.of(c, co, ldc).check("C", m, n);
     if (m == 0 || n == 0 || k == 0) return;
-    int rowGroups = ceilDiv(m, mc * GROUP);
-    int colBlocks = ceilDiv(n, nc);
     boolean upperC = cTriangle == Triangle.UPPER;
-    int tasks = rowGroups * colBlocks;
-    pool.forEachShared(tasks, (w, task) -> {
-      // Right-most column blocks first: under an upper C they hold the most rows, so the uneven
-      // tasks are taken largest first and the pool finishes together.
-      int rest = tasks - 1 - task;
-      int g0 = (rest % rowGroups) * mc * GROUP;
-      int j0 = (rest / rowGroups) * nc;
-      int g1 = Math.min(m, g0 + mc * GROUP);
-      int j1 = Math.min(n, j0 + nc);
-      if (upperC && j1 - 1 < g0) return;
-      for (int p0 = 0; p0 < k; p0 += kc) {
-        int p1 = Math.min(k, p0 + kc);
-        boolean packed = false;
-        for (int i0 = g0; i0 < g1; i0 += mc) {
-          int i1 = Math.min(g1, i0 + mc);
-          if (upperC && j1 - 1 < i0) break;
-          if (!mayBeNonZero(a, b, i0, i1, j0, j1, p0, p1)) continue;
-          if (!packed) {
-            packB(b, j0, j1, p0, p1, packB[w]);
-            packed = true;
-          }
+    long panel = (long) Math.min(k, kc) * ceilDiv(n, nr) * nr;
+    if (packB.length < panel) packB = new float[Math.toIntExact(panel)];
+    for (int p0 = 0; p0 < k; p0 += kc) {
+      panelProduct(m, n, p0, Math.min(k, p0 + kc), alpha, a, b, c, co, ldc, upperC);
+    }
+  }
+
+  /** The steps {@code [p0, p1)} of the product: one packed B panel, then the row blocks over it. */
+  private void panelProduct(int m, int n, int p0, int p1, float alpha, Operand a, Operand b, float[] c, int co,
+      int ldc, boolean upperC) {
+    // op(B)[p0..p1) is packed once for all rows, by column blocks in parallel.
+    pool.forEachShared(ceilDiv(n, nc), (w, jb) -> packB(b, jb * nc, Math.min(n, jb * nc + nc), p0, p1, packB));
+    // Row blocks in order: under an upper C the first hold the most columns, so the uneven tasks
+    // are taken largest first and the pool finishes together. Each packs its A block once.
+    pool.forEachShared(ceilDiv(m, mc), (w, ib) -> {
+      int i0 = ib * mc;
+      int i1 = Math.min(m, i0 + mc);
+      boolean packed = false;
+      for (int j0 = upperC ? i0 / nc * nc : 0; j0 < n; j0 += nc) {
+        int j1 = Math.min(n, j0 + nc);
+        if (!mayBeNonZero(a, b, i0, i1, j0, j1, p0, p1)) continue;
+        if (!packed) {
           packA(a, alpha, i0, i1, p0, p1, packA[w]);
-          blockProduct(i0, i1, j0, j1, p0, p1, a, b, c, co, ldc, upperC, w);
+          packed = true;
         }
+        blockProduct(i0, i1, j0, j1, p0, p1, a, b, c, co, ldc, upperC, w);
       }
     });
   }
 
-  /** The micro-tiles of one packed block: B slivers outer (L1-resident), A slivers inner. */
+  /**
+   * The micro-tiles of one packed block: A slivers outer (one stays in L1 while the B slivers of
+   * the block stream from L2), B slivers inner, so consecutive tiles of {@code C} lie side by side
+   * on the same rows, where the hardware prefetcher and the TLB follow them.
+   */
   private void blockProduct(int i0, int i1, int j0, int j1, int p0, int p1, Operand a, Operand b, float[] c, int co,
       int ldc, boolean upperC, int w) {
     float[] ap = packA[w];
-    float[] bp = packB[w];
+    float[] bp = packB;
     float[] t = tile[w];
-    for (int jr = j0; jr < j1; jr += nr) {
-      int jEnd = Math.min(j1, jr + nr);
-      int bSliver = (jr - j0) * (p1 - p0);
-      for (int ir = i0; ir < i1; ir += mr) {
-        int iEnd = Math.min(i1, ir + mr);
+    for (int ir = i0; ir < i1; ir += mr) {
+      int iEnd = Math.min(i1, ir + mr);
+      for (int jr = upperC ? Math.max(j0, j0 + (ir - j0) / nr * nr) : j0; jr < j1; jr += nr) {
+        int jEnd = Math.min(j1, jr + nr);
         if (upperC && jEnd - 1 < ir) continue;
         int lo = p0;
         int hi = p1;
@@ -215,7 +229,7 @@ public final class MatrixProduct {
         if (b.triangle() == Triangle.UPPER) hi = Math.min(hi, jEnd);
         if (lo >= hi) continue;
         int aOff = (ir - i0) * (p1 - p0) + (lo - p0) * mr;
-        int bOff = bSliver + (lo - p0) * nr;
+        int bOff = jr * (p1 - p0) + (lo - p0) * nr;
         boolean whole = iEnd - ir == mr && jEnd - jr == nr && !(upperC && ir + mr - 1 > jr);
         if (whole) {
           kernel.multiplyAdd(hi - lo, ap, aOff, bp, bOff, c, co + ir * ldc + jr, ldc);
@@ -241,12 +255,21 @@ public final class MatrixProduct {
   /** {@code alpha op(A)[i0..i1)[p0..p1)} as A slivers of {@code mr} rows, zero-padded. */
   private void packA(Operand a, float alpha, int i0, int i1, int p0, int p1, float[] ap) {
     int kLen = p1 - p0;
-    Arrays.fill(ap, 0, ceilDiv(i1 - i0, mr) * mr * kLen, 0f);
     float[] d = a.data();
     int ld = a.ld();
     for (int ir = i0; ir < i1; ir += mr) {
       int base = (ir - i0) * kLen - p0 * mr;
       int rows = Math.min(mr, i1 - ir);
+      if (rows < mr || a.triangle() != Triangle.FULL) Arrays.fill(ap, base + p0 * mr, base + p1 * mr, 0f);
+      if (a.transposed() && a.triangle() == Triangle.FULL) {
+        // op(A)(i, p) = d[off + p * ld + i]: step p of the sliver is one contiguous piece.
+        for (int p = p0; p < p1; p++) {
+          int src = a.offset() + p * ld + ir;
+          int dst = base + p * mr;
+          for (int r = 0; r < rows; r++) ap[dst + r] = alpha * d[src + r];
+        }
+        continue;
+      }
       for (int r = 0; r < rows; r++) {
         int i = ir + r;
         // The non-zero steps of row i: p >= i under UPPER, p <= i under LOWER.
@@ -262,14 +285,17 @@ public final class MatrixProduct {
     }
   }
 
-  /** {@code op(B)[p0..p1)[j0..j1)} as B slivers of {@code nr} columns, zero-padded. */
+  /**
+   * {@code op(B)[p0..p1)[j0..j1)} as B slivers of {@code nr} columns, zero-padded, the sliver of
+   * column {@code jr} at {@code jr * (p1 - p0)} ({@code j0} is a whole number of slivers).
+   */
   private void packB(Operand b, int j0, int j1, int p0, int p1, float[] bp) {
     int kLen = p1 - p0;
     float[] d = b.data();
     int ld = b.ld();
     Triangle t = b.triangle();
     for (int jr = j0; jr < j1; jr += nr) {
-      int base = (jr - j0) * kLen - p0 * nr;
+      int base = jr * kLen - p0 * nr;
       int width = Math.min(nr, j1 - jr);
       if (b.transposed()) {
         // op(B)(p, j) = d[off + j * ld + p]: column j reads its non-zero steps contiguously.

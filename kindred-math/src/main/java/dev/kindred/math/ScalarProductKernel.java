@@ -9,7 +9,7 @@ final class ScalarProductKernel implements ProductKernel {
   private final int rows;
   private final int cols;
 
-  /** A twin of the Vector API kernel's shape: {@code 4 x (4 * lanes)}. */
+  /** A twin of a kernel of {@code rows x cols} (the Vector API one is {@code 12 x (2 * lanes)}). */
   ScalarProductKernel(int rows, int cols) {
     if (rows <= 0 || cols <= 0) {
       throw new IllegalArgumentException("tile must be positive, got " + rows + " x " + cols);

@@ -5,31 +5,33 @@ import dev.kindred.math.MatrixProduct.Triangle;
 
 /**
  * In-place inverse of a large dense symmetric positive definite matrix (row-major {@code float},
- * {@code n x n}) through its Cholesky factor, blocked for cache and parallel over a pool made for
- * the call. Built for EASE ({@code (X^T X + lambda I)^-1} over a catalog of up to a few tens of
- * thousands of items); the small ALS systems use {@link Cholesky}. The blocked right-looking
- * algorithm is the LAPACK one ({@code SPOTRF}, {@code STRTRI}, {@code SLAUUM}; Anderson et al.,
- * LAPACK Users' Guide, 3rd ed., SIAM 1999, doi:10.1137/1.9780898719604).
+ * {@code n x n}) by block sweeps, blocked for cache and parallel over a pool made for the call.
+ * Built for EASE ({@code (X^T X + lambda I)^-1} over a catalogue of up to a few tens of thousands of
+ * items); the small ALS systems use {@link Cholesky}.
  *
- * <p>Three passes of {@code n^3 / 3} flops each. In each, all but an {@code O(BLOCK n^2)} share of
- * the flops is one {@link MatrixProduct} call per block row (register-blocked Vector API
- * micro-kernel on packed panels, threads over {@code C} blocks, no locks):
- * <ol>
- *   <li>{@code A = U^T U} with {@code U} upper triangular, right-looking by block rows: factor the
- *       diagonal block, solve the rest of the block row ({@code U[K][K]^-T A[K][k1..n)}, parallel
- *       over column tiles with {@link Kernels#axpy}), then the trailing update
- *       {@code A[k1..n)[k1..n) -= U[K][k1..n)^T U[K][k1..n)} of the upper triangle (a SYRK);
- *   <li>{@code V = U^-1} (upper), by block rows from the bottom up: {@code V[K][k1..n) =
- *       -U[K][k1..n) V[k1..n)[k1..n)} (a GEMM with a triangular right factor), then the block's own
- *       triangle in parallel over column tiles;
- *   <li>{@code A^-1 = V V^T}: block row {@code I} is {@code V[I][i0..n) V[i0..n)[i0..n)^T} (upper
- *       triangle only, {@code k >= j}), written to scratch and copied back after its product, so
- *       no row is overwritten while it is still read.
- * </ol>
- * The upper triangle is then mirrored into the lower. Only the upper triangle of the input is read.
- * The readable version is {@code SpdInverseTest.referenceInverse} (three textbook loops in double);
- * the two agree to the tolerance stated there. Speed: {@code SpdInverseBenchmark} (JMH), figures in
- * docs/benchmarks.md.
+ * <p>Algorithm: the sweep operator (Goodnight, "A tutorial on the SWEEP operator", The American
+ * Statistician 33(3), 1979, doi:10.1080/00031305.1979.10482685), a symmetric Gauss-Jordan
+ * elimination, applied one block {@code K} of {@code BLOCK} pivots at a time. With {@code M} the
+ * current matrix ({@code M = A} at the start) and {@code D = M_KK^-1}, one sweep sets
+ * <pre>{@code
+ *   M_ij <- M_ij - M_iK D M_Kj    (i, j outside K)
+ *   M_Kj <- D M_Kj,  M_iK <- M_iK D,  M_KK <- -D
+ * }</pre>
+ * and after every block has been swept {@code M = -A^-1}; the sign is flipped while the upper
+ * triangle is mirrored into the lower. Every {@code M} stays symmetric, so only its upper triangle
+ * is kept. Each pivot block {@code M_KK} is the Schur complement of the blocks swept so far, so it is
+ * positive definite exactly when {@code A} is; it is inverted by the same sweep, one pivot at a time.
+ *
+ * <p>Where the flops go (with {@code b = BLOCK}): per block, {@code R = M_K.} ({@code b x n}, read
+ * through symmetry) and {@code T = D R} ({@code 2 b^2 n} flops) are formed in scratch, then the
+ * rank-{@code b} update {@code M_ij -= (R^T T)_ij} of the upper triangle outside {@code K}
+ * ({@code b n^2} flops) runs as three {@link MatrixProduct} calls with {@code k = b}, the shape the
+ * packed micro-kernel runs fastest. In all {@code n^3 + 2 b n^2} flops plus {@code 2 n b^2} for the pivot
+ * blocks, which run on one thread; the Cholesky route of LAPACK ({@code SPOTRF}, {@code STRTRI},
+ * {@code SLAUUM}) also costs {@code n^3} but spends an {@code O(b n^2)} share in triangular solves
+ * outside the product, and needs three passes with a different shape each. The readable version is
+ * {@code SpdInverseTest.referenceInverse} (Cholesky in double); the two agree to the tolerance
+ * stated there. Speed: {@code SpdInverseBenchmark} (JMH), figures in docs/benchmarks.md.
  *
  * <p>Why {@code float}: the matrix is inverted in place, so {@code n = 20,000} needs 1.6 GB instead
  * of 3.2 GB, and the SIMD kernels run twice as many lanes. The cost is accuracy: the relative error
@@ -39,39 +41,44 @@ import dev.kindred.math.MatrixProduct.Triangle;
  * tests' tolerance against double), far below the score gaps that decide a ranking. Badly
  * conditioned inputs should be inverted in double elsewhere.
  *
- * <p>Memory: the input array plus {@link #scratchBytes} ({@code BLOCK * n} floats and the product's
- * packing buffers). Thread safety: each call owns its array; calls on different arrays may run at
- * once.
+ * <p>Memory: the input array plus {@link #scratchBytes} ({@code 2 BLOCK n} floats for {@code R} and
+ * {@code T} and the product's packing buffers). Thread safety: each call owns its array; calls on
+ * different arrays may run at once.
  */
 public final class SpdInverse {
 
-  /** Rows per block row: the panel that one sequential step factors. */
-  static final int BLOCK = 256;
-  /** Columns per tile of the block-row solves (4 KB per row piece). */
-  static final int TILE = 1024;
+  /** Pivots per sweep: the {@code k} of every product, equal to the product's {@code kc} so one pass packs it. */
+  static final int BLOCK = MatrixProduct.KC;
   /** The largest order whose {@code n * n} entries fit in one Java array. */
   public static final int MAX_ORDER = 46_340;
 
   private final float[] a;
   private final int n;
   private final int block;
-  private final int tile;
+  private final float[] r;
+  private final float[] t;
+  private final float[] pivot;
+  private final float[] pivotRow;
   private final Kernels kern = VectorOps.kernels();
 
-  private SpdInverse(float[] a, int n, int block, int tile) {
+  private SpdInverse(float[] a, int n, int block) {
     this.a = a;
     this.n = n;
-    this.block = block;
-    this.tile = tile;
+    this.block = Math.min(block, n);
+    this.r = new float[Math.multiplyExact(this.block, n)];
+    this.t = new float[this.block * n];
+    this.pivot = new float[this.block * this.block];
+    this.pivotRow = new float[this.block];
   }
 
   /**
-   * Bytes {@link #invert(float[], int, int)} allocates besides the matrix itself: one block row of
-   * scratch ({@code BLOCK * n} floats, shared by passes 2 and 3) and the packing buffers of
+   * Bytes {@link #invert(float[], int, int)} allocates besides the matrix itself: {@code R} and
+   * {@code T} ({@code 2 BLOCK n} floats), the pivot block and the packing buffers of
    * {@link MatrixProduct}.
    */
   public static long scratchBytes(int n, int threads) {
-    return 4L * ((long) Math.min(BLOCK, n) * n + MatrixProduct.scratchFloats(threads));
+    long b = Math.min(BLOCK, n);
+    return 4L * (2 * b * n + b * (b + 1) + MatrixProduct.scratchFloats(threads, n));
   }
 
   /**
@@ -99,133 +106,128 @@ public final class SpdInverse {
    *     (a pivot was not positive and finite; the message names it)
    */
   public static void invert(float[] a, int n, int threads) {
-    invert(a, n, threads, BLOCK, TILE);
+    invert(a, n, threads, BLOCK);
   }
 
-  /** As {@link #invert(float[], int, int)} with chosen block and tile sizes (tests use tiny ones). */
-  static void invert(float[] a, int n, int threads, int block, int tile) {
+  /** As {@link #invert(float[], int, int)} with a chosen block size (tests use tiny ones). */
+  static void invert(float[] a, int n, int threads, int block) {
     if (n < 0 || n > MAX_ORDER) {
       throw new IllegalArgumentException("order must be in [0, " + MAX_ORDER + "], got " + n);
     }
     if (a.length < n * n) {
       throw new IllegalArgumentException("array of length " + a.length + " is smaller than " + n + " x " + n);
     }
-    if (threads <= 0 || block <= 0 || tile <= 0) {
-      throw new IllegalArgumentException("threads, block and tile must be positive, got " + threads + ", " + block
-          + ", " + tile);
+    if (threads <= 0 || block <= 0) {
+      throw new IllegalArgumentException("threads and block must be positive, got " + threads + ", " + block);
     }
     if (n == 0) return;
-    SpdInverse s = new SpdInverse(a, n, block, tile);
-    float[] scratch = new float[Math.multiplyExact(Math.min(block, n), n)];
+    SpdInverse s = new SpdInverse(a, n, block);
     try (WorkerPool pool = WorkerPool.create(threads, "kindred-spd-inverse")) {
       MatrixProduct product = new MatrixProduct(pool);
-      s.factor(pool, product);
-      s.invertTriangular(pool, product, scratch);
-      s.multiplyByTranspose(product, scratch);
-      s.mirrorUpper(pool);
+      for (int k0 = 0; k0 < n; k0 += s.block) s.sweep(product, k0, Math.min(n, k0 + s.block));
+      s.mirrorNegatedUpper(pool);
     }
   }
 
-  /** Pass 1: the upper triangle becomes {@code U}, {@code A = U^T U}. */
-  private void factor(WorkerPool pool, MatrixProduct product) {
-    for (int k0 = 0; k0 < n; k0 += block) {
-      int k1 = Math.min(n, k0 + block);
-      // Diagonal block: sequential, block^3 / 3 flops.
-      for (int i = k0; i < k1; i++) {
-        int ri = i * n;
-        float d = a[ri + i];
-        if (!(d > 0f) || d == Float.POSITIVE_INFINITY) {
-          throw new IllegalArgumentException("matrix is not positive definite: pivot " + i + " is " + d
-              + " after elimination (add more to the diagonal)");
-        }
-        float r = (float) Math.sqrt(d);
-        a[ri + i] = r;
-        float inv = 1f / r;
-        for (int j = i + 1; j < k1; j++) a[ri + j] *= inv;
-        for (int i2 = i + 1; i2 < k1; i2++) {
-          kern.axpy(-a[ri + i2], a, ri + i2, a, i2 * n + i2, k1 - i2);
-        }
+  /** One block sweep over pivots {@code [k0, k1)}. */
+  private void sweep(MatrixProduct product, int k0, int k1) {
+    int b = k1 - k0;
+    gatherBlockRow(k0, k1);
+    invertPivotBlock(k0, b);
+    // T = D R, with D (both triangles, in float) staged in the matrix's own K x K block, which
+    // is rewritten below.
+    for (int p = 0; p < b; p++) {
+      for (int q = 0; q < b; q++) a[(k0 + p) * n + k0 + q] = -pivot[p * b + q];
+    }
+    java.util.Arrays.fill(t, 0, b * n, 0f);
+    product.multiplyAdd(b, n, b, 1f, Operand.of(a, k0 * n + k0, n), Operand.of(r, 0, n), t, 0, n, Triangle.FULL);
+    // M_ij -= sum_p R[p][i] T[p][j] for i <= j, both outside K: rows above K (left of K and right
+    // of K), then rows below K.
+    Operand rt = new Operand(r, 0, n, true, Triangle.FULL);
+    product.multiplyAdd(k0, k0, b, -1f, rt, Operand.of(t, 0, n), a, 0, n, Triangle.UPPER);
+    product.multiplyAdd(k0, n - k1, b, -1f, rt, Operand.of(t, k1, n), a, k1, n, Triangle.FULL);
+    product.multiplyAdd(n - k1, n - k1, b, -1f, new Operand(r, k1, n, true, Triangle.FULL), Operand.of(t, k1, n), a,
+        k1 * n + k1, n, Triangle.UPPER);
+    // M_Kj <- T[.][j] right of K, M_iK <- T[.][i]^T left of K, M_KK <- -D.
+    for (int p = 0; p < b; p++) {
+      System.arraycopy(t, p * n + k1, a, (k0 + p) * n + k1, n - k1);
+      System.arraycopy(pivot, p * b + p, a, (k0 + p) * n + k0 + p, b - p);
+    }
+    for (int i = 0; i < k0; i++) {
+      int row = i * n + k0;
+      for (int p = 0; p < b; p++) a[row + p] = t[p * n + i];
+    }
+  }
+
+  /** {@code R[p][j] = M[k0 + p][j]} for every column, read from the upper triangle. */
+  private void gatherBlockRow(int k0, int k1) {
+    int b = k1 - k0;
+    for (int j = 0; j < k0; j++) {
+      int row = j * n + k0;
+      for (int p = 0; p < b; p++) r[p * n + j] = a[row + p];
+    }
+    for (int p = 0; p < b; p++) {
+      int i = k0 + p;
+      for (int q = 0; q < p; q++) r[p * n + k0 + q] = a[(k0 + q) * n + i];
+      System.arraycopy(a, i * n + i, r, p * n + i, n - i);
+    }
+  }
+
+  /**
+   * {@code pivot = -M_KK^-1}, both triangles, by the same sweep one pivot at a time (about
+   * {@code 2 b^3} flops, as {@link Kernels#axpy} row updates on the L2-resident block): sweeping
+   * every pivot of {@code M_KK} leaves {@code -M_KK^-1}.
+   *
+   * @throws IllegalArgumentException naming the first pivot that is not positive and finite
+   */
+  private void invertPivotBlock(int k0, int b) {
+    float[] m = pivot;
+    float[] row = pivotRow;
+    for (int p = 0; p < b; p++) {
+      for (int q = p; q < b; q++) {
+        float v = r[p * n + k0 + q];
+        m[p * b + q] = v;
+        m[q * b + p] = v;
       }
-      if (k1 == n) break;
-      // Rest of the block row, U[K][k1..n) = U[K][K]^-T A[K][k1..n): columns are independent.
-      int tiles = ceilDiv(n - k1, tile);
-      int fk0 = k0;
-      int fk1 = k1;
-      pool.forEachShared(tiles, (w, t) -> {
-        int c0 = fk1 + t * tile;
-        int len = Math.min(tile, n - c0);
-        for (int i = fk0; i < fk1; i++) {
-          int ri = i * n;
-          float inv = 1f / a[ri + i];
-          for (int c = c0; c < c0 + len; c++) a[ri + c] *= inv;
-          for (int i2 = i + 1; i2 < fk1; i2++) {
-            kern.axpy(-a[ri + i2], a, ri + c0, a, i2 * n + c0, len);
-          }
-        }
-      });
-      // Trailing update of the upper triangle, A[i][j] -= sum_{k in K} U[k][i] U[k][j] for j >= i >= k1:
-      // a rank-|K| SYRK, where most of the factor's flops are.
-      Operand panel = Operand.of(a, k0 * n + k1, n);
-      product.multiplyAdd(n - k1, n - k1, k1 - k0, -1f, panel.transpose(), panel, a, k1 * n + k1, n, Triangle.UPPER);
     }
-  }
-
-  /** Pass 2: the upper triangle becomes {@code V = U^-1}. */
-  private void invertTriangular(WorkerPool pool, MatrixProduct product, float[] coef) {
-    for (int k0 = (n - 1) / block * block; k0 >= 0; k0 -= block) {
-      int k1 = Math.min(n, k0 + block);
-      // Row i of the block is overwritten by V while its U entries are still needed: keep a copy.
-      for (int i = k0; i < k1; i++) {
-        System.arraycopy(a, i * n + k0, coef, (i - k0) * n + k0, n - k0);
-        java.util.Arrays.fill(a, i * n + k0, i * n + n, 0f);
+    for (int p = 0; p < b; p++) {
+      float d = m[p * b + p];
+      if (!(d > 0f) || d == Float.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("matrix is not positive definite: pivot " + (k0 + p) + " is " + d
+            + " after elimination (add more to the diagonal)");
       }
-      // Rows below the block (already V): V[K][c] = -U[K][k1..n) V[k1..n)[c], a GEMM whose right
-      // factor is upper triangular (so only k <= c contributes).
-      product.multiplyAdd(k1 - k0, n - k1, n - k1, -1f, Operand.of(coef, k1, n),
-          new Operand(a, k1 * n + k1, n, false, Triangle.UPPER), a, k0 * n + k1, n, Triangle.FULL);
-      int fk0 = k0;
-      int fk1 = k1;
-      pool.forEachShared(ceilDiv(n - k0, tile), (w, t) -> {
-        int c0 = fk0 + t * tile;
-        int c1 = Math.min(n, c0 + tile);
-        // Within the block, bottom up: V[i][c] = (delta_ic - sum_{i<k<k1} U[i][k] V[k][c]) / U[i][i].
-        for (int i = fk1 - 1; i >= fk0; i--) {
-          int ri = i * n;
-          int ci = (i - fk0) * n;
-          if (i >= c0 && i < c1) a[ri + i] += 1f;
-          for (int k = i + 1; k < fk1; k++) {
-            int from = Math.max(k, c0);
-            if (from < c1) kern.axpy(-coef[ci + k], a, k * n + from, a, ri + from, c1 - from);
-          }
-          float inv = 1f / coef[ci + i];
-          for (int c = Math.max(i, c0); c < c1; c++) a[ri + c] *= inv;
-        }
-      });
+      float inv = 1f / d;
+      for (int j = 0; j < b; j++) row[j] = m[p * b + j] * inv;
+      row[p] = 0f;
+      // m_ij -= m_ip m_pj / d off the pivot's row and column; m_ip <- m_ip / d; m_pj <- m_pj / d; m_pp <- -1 / d.
+      for (int i = 0; i < b; i++) {
+        float f = m[i * b + p];
+        if (i == p || f == 0f) continue;
+        kern.axpy(-f, row, 0, m, i * b, b);
+        m[i * b + p] = f * inv;
+      }
+      System.arraycopy(row, 0, m, p * b, b);
+      m[p * b + p] = -inv;
     }
   }
 
-  /** Pass 3: the upper triangle becomes {@code V V^T}, the inverse. */
-  private void multiplyByTranspose(MatrixProduct product, float[] out) {
-    for (int i0 = 0; i0 < n; i0 += block) {
-      int i1 = Math.min(n, i0 + block);
-      java.util.Arrays.fill(out, 0, (i1 - i0) * n, 0f);
-      // Block row I of V V^T: entry (i, j), j >= i, is sum_{k >= j} V[i][k] V[j][k]. Rows of V at and
-      // below i0 are still V: this block row is written back only after its product is complete.
-      Operand v = new Operand(a, i0 * n + i0, n, false, Triangle.UPPER);
-      product.multiplyAdd(i1 - i0, n - i0, n - i0, 1f, v, v.transpose().withTriangle(Triangle.LOWER), out, i0, n,
-          Triangle.UPPER);
-      for (int i = i0; i < i1; i++) System.arraycopy(out, (i - i0) * n + i, a, i * n + i, n - i);
-    }
-  }
-
-  /** Copies the upper triangle into the lower, in square tiles so both sides stay in cache. */
-  private void mirrorUpper(WorkerPool pool) {
+  /** Copies {@code -(upper triangle)} into both triangles, in square tiles so both sides stay in cache. */
+  private void mirrorNegatedUpper(WorkerPool pool) {
     final int s = 64;
     int strips = ceilDiv(n, s);
-    pool.forEachShared(strips, (w, b) -> {
-      int r0 = b * s;
+    pool.forEachShared(strips, (w, strip) -> {
+      int r0 = strip * s;
       int r1 = Math.min(n, r0 + s);
-      for (int c0 = 0; c0 <= r0; c0 += s) { // lower tiles of this strip of rows
+      for (int i = r0; i < r1; i++) {
+        int ri = i * n;
+        // 0 - x rather than -x: exact zeros stay +0 instead of becoming -0.
+        for (int j = i; j < n; j++) a[ri + j] = 0f - a[ri + j];
+      }
+    });
+    pool.forEachShared(strips, (w, strip) -> {
+      int r0 = strip * s;
+      int r1 = Math.min(n, r0 + s);
+      for (int c0 = 0; c0 <= r0; c0 += s) {
         int c1 = Math.min(n, c0 + s);
         for (int i = r0; i < r1; i++) {
           int ri = i * n;

@@ -121,7 +121,7 @@ class MatrixProductTest {
           }
         }
         if (s[0] == s[1] && s[1] == s[2]) {
-          // The three shapes of SpdInverse: trailing update, triangular inverse, V V^T.
+          // Into an upper C (SpdInverse's sweep update, R^T T), and the triangular operands.
           check(size, size, size, true, false, Triangle.FULL, Triangle.FULL, Triangle.UPPER, blocks, 3, seed++);
           check(size, size, size, false, false, Triangle.FULL, Triangle.UPPER, Triangle.FULL, blocks, 2, seed++);
           check(size, size, size, false, true, Triangle.UPPER, Triangle.LOWER, Triangle.UPPER, blocks, 2, seed++);
@@ -136,6 +136,8 @@ class MatrixProductTest {
     int n = 702;
     check(n, n, n, true, false, Triangle.FULL, Triangle.FULL, Triangle.UPPER, BLOCKS[0], 2, 702);
     check(n, n - 1, n + 1, false, true, Triangle.FULL, Triangle.FULL, Triangle.FULL, BLOCKS[0], 2, 703);
+    // SpdInverse's sweep: k is one production block, C's rows cross several row blocks.
+    check(n, n, MatrixProduct.KC, true, false, Triangle.FULL, Triangle.FULL, Triangle.UPPER, BLOCKS[0], 2, 704);
   }
 
   @Test

@@ -93,19 +93,19 @@ class SpdInverseTest {
     for (int n : ORDERS) {
       float[] g = easeLike(n, 3 * n + 5, 0.1, 5f, n);
       double[] exact = referenceInverse(g, n);
-      for (int[] shape : new int[][] {{SpdInverse.BLOCK, SpdInverse.TILE}, {4, 8}, {5, 3}, {16, 64}}) {
+      for (int block : new int[] {SpdInverse.BLOCK, 1, 4, 5, 16}) {
         for (int threads : new int[] {1, 3}) {
           float[] a = g.clone();
-          SpdInverse.invert(a, n, threads, shape[0], shape[1]);
-          assertClose(a, exact, n, "n=" + n + " block=" + shape[0] + " tile=" + shape[1] + " threads=" + threads);
+          SpdInverse.invert(a, n, threads, block);
+          assertClose(a, exact, n, "n=" + n + " block=" + block + " threads=" + threads);
         }
       }
     }
   }
 
   /**
-   * The residual {@code max |G P - I|} at an order that crosses several production blocks (256) and
-   * product blocks (128 x 512): below {@value #RESIDUAL_TOL} for a matrix with condition number about 10
+   * The residual {@code max |G P - I|} at an order that crosses several production sweep blocks (256) and
+   * product row blocks (144): below {@value #RESIDUAL_TOL} for a matrix with condition number about 10
    * ({@code n * eps_float * cond} is about 1e-3 as a worst case; observed errors are far smaller).
    */
   @Test
@@ -175,7 +175,7 @@ class SpdInverseTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("array of length 3 is smaller than 2 x 2");
     assertThatThrownBy(() -> SpdInverse.invert(new float[4], 2, 0))
-        .hasMessageContaining("threads, block and tile must be positive");
+        .hasMessageContaining("threads and block must be positive");
     assertThatThrownBy(() -> SpdInverse.invert(new float[0], SpdInverse.MAX_ORDER + 1, 1))
         .hasMessage("order must be in [0, 46340], got 46341");
     SpdInverse.invert(new float[0], 0, 1); // empty is fine
