@@ -67,6 +67,7 @@ final class ServeCommand implements Callable<Integer> {
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
+    service.modelFile(modelFile);
     try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
