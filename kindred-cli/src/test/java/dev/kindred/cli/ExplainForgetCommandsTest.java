@@ -103,6 +103,36 @@ class ExplainForgetCommandsTest {
     assertThat(again.err()).contains(GONE);
   }
 
+  @Test
+  void refitItemsSolvesTheItemsAgainFromTheRemainingRowsAndIsRefusedWhereItCannotRun() throws Exception {
+    Path m = train("refit.kdm", "--model", "ials", "--factors", "8", "--epochs", "4");
+    Path copy = dir.resolve("refit.tsv");
+    Files.copy(data, copy);
+    byte[] before = Files.readAllBytes(m);
+    Run noData = run("forget", "--user", GONE, "--model-file", m.toString(), "--refit-items");
+    assertThat(noData.code()).isEqualTo(2);
+    assertThat(noData.err()).contains("--refit-items needs --data");
+    assertThat(Files.readAllBytes(m)).isEqualTo(before); // refused before any file was touched
+
+    Run f = run("forget", "--user", GONE, "--model-file", m.toString(), "--data", copy.toString(), "--refit-items",
+        "--threads", "1", "--json");
+    assertThat(f.code()).as(f.err()).isZero();
+    assertThat(f.json().get("items_refit").asBoolean()).isTrue();
+    byte[] id = GONE.getBytes(StandardCharsets.UTF_8);
+    assertThat(indexOf(Files.readAllBytes(m), id)).isEqualTo(-1);
+    assertThat(indexOf(Files.readAllBytes(copy), id)).isEqualTo(-1);
+    assertThat(lists(m)).hasSize(200);
+
+    Path knn = train("refit-knn.kdm", "--model", "itemknn");
+    Path copy2 = dir.resolve("refit2.tsv");
+    Files.copy(data, copy2);
+    Run refused = run("forget", "--user", GONE, "--model-file", knn.toString(), "--data", copy2.toString(),
+        "--refit-items");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("has no item-side half-step");
+    assertThat(Files.readAllBytes(copy2)).isEqualTo(Files.readAllBytes(data));
+  }
+
   private static Map<String, JsonNode> lists(Path model) throws Exception {
     Run r = run("recommend", "--model-file", model.toString(), "--all", "--k", "5", "--threads", "1", "--json");
     assertThat(r.code()).as(r.err()).isZero();

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * <p>Cost for {@code n} interactions and dimension {@code k}: ridge rules {@code O(n k^2 + k^3)}
  * (one Cholesky solve; the implicit rule reuses the item Gram matrix {@code Q^T Q}, computed once
  * per instance); SGD rules {@code O(epochs * n * k)}. Thread-safe: the Gram matrix is computed once
- * and then only read; every call allocates its own scratch.
+ * (the first callers wait for it) and then only read; every call allocates its own scratch.
  */
 public final class FoldIn {
 
@@ -109,10 +109,16 @@ public final class FoldIn {
   private float[] gram() {
     float[] g = gram;
     if (g == null) {
-      FactorMatrix q = model.itemFactors();
-      g = new float[q.dim() * q.dim()];
-      Gram.compute(q, 0, q.rows(), g);
-      gram = g;
+      // Once: concurrent first callers wait for one computation (O(items k^2)) instead of each repeating it.
+      synchronized (this) {
+        g = gram;
+        if (g == null) {
+          FactorMatrix q = model.itemFactors();
+          g = new float[q.dim() * q.dim()];
+          Gram.compute(q, 0, q.rows(), g);
+          gram = g;
+        }
+      }
     }
     return g;
   }
