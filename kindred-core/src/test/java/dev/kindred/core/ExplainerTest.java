@@ -26,21 +26,8 @@ class ExplainerTest {
     int[] items = {1, 4, 9, 16, 25, 36, 49};
     float[] values = {1, 2, 1, 3, 1, 1, 5};
     // The oracle: x_u = (Y^T C_u Y + lambda I)^-1 Y^T C_u p_u solved in double, independently of FoldIn.
+    double[] x = FoldInTest.implicitRidge(m, items, values, alpha, lambda);
     FactorMatrix q = m.itemFactors();
-    double[][] a = new double[k][k];
-    double[] b = new double[k];
-    for (int i = 0; i < q.rows(); i++) {
-      for (int d = 0; d < k; d++) for (int e = 0; e < k; e++) a[d][e] += (double) q.get(i, d) * q.get(i, e);
-    }
-    for (int j = 0; j < items.length; j++) {
-      double c = 1 + alpha * values[j];
-      for (int d = 0; d < k; d++) {
-        b[d] += c * q.get(items[j], d);
-        for (int e = 0; e < k; e++) a[d][e] += (c - 1) * q.get(items[j], d) * q.get(items[j], e);
-      }
-    }
-    for (int d = 0; d < k; d++) a[d][d] += lambda;
-    double[] x = FoldInTest.solve(a, b);
     ScoredItems top = new FactorRecommender(m).recommendFromHistory(items, values, 10, RecommendOptions.ALL);
     Explainer ex = Explainer.of(m);
     Explanation[] got = ex.explain(new Explainer.History(items, values), top.items(), top.scores(), ALL);
