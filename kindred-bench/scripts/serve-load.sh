@@ -13,6 +13,8 @@
 #   RATE [1000] DURATION [60] WARMUP [10] SENDERS [8] K [10] ZIPF [1.0] EVENT_FRACTION [0]
 #   HEALTHZ_DURATION [20] (0 skips the overhead run)  REFLECT_USERS [200] REFLECT_WARMUP [100]
 #   RETRIEVAL [exact] (passed as --retrieval only if `kindred serve` has that flag)
+#   EXPLAIN [0]  1: after the load, alternate plain and ?explain=true list loads (twice each) to
+#              measure what explanations add per request
 #   SWAPS [0]  hot swaps during the recommendation load: a second model (same data, seed 2) is
 #              trained once, and POST /v1/admin/model alternates the two files SWAPS times, evenly
 #              spread over DURATION; the load generator's error count is the check (none may fail)
@@ -116,6 +118,14 @@ else
       -H 'Content-Type: application/json' -d "{\"path\": \"$file\"}" "$url/v1/admin/model")"
   done
   wait "$gen_pid"
+fi
+if [ "${EXPLAIN:-0}" = "1" ]; then
+  # Side by side on the same server, same users and schedule: the plain list, then with explain=true.
+  for ep in recommend recommend-explain recommend recommend-explain; do
+    say "-- $ep (explain cost: compare the two endpoints' service times)"
+    loadgen --url "$url" --users-file "$data" --endpoint "$ep" --rate "$RATE" --duration "$DURATION" \
+      --warmup "$WARMUP" --threads "$SENDERS" --k "$K" --zipf "$ZIPF"
+  done
 fi
 say "-- event reflection"
 loadgen --url "$url" --users-file "$data" --mode reflect --reflect-users "$REFLECT_USERS" \

@@ -9,6 +9,7 @@ import dev.kindred.data.InteractionReader;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.NamedColumns;
 import dev.kindred.data.ReadOptions;
+import dev.kindred.data.UserRows;
 import dev.kindred.data.parquet.ParquetInteractionReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -112,6 +113,16 @@ final class DataOptions {
       return InteractionReader.readShared(files, m, readOptions());
     }
     return InteractionReader.readShared(files, InteractionFormat.parse(format), readOptions());
+  }
+
+  /** Removes {@code user}'s rows from {@code file} (delimited text in this format); returns how many lines were cut. */
+  int removeUser(Path file, String user) throws IOException {
+    if (PARQUET.equalsIgnoreCase(format.trim())) {
+      throw new IllegalArgumentException(file + ": Parquet files are not rewritten by forget; filter the user out "
+          + "with the tool that wrote the file");
+    }
+    if (columns != null) return UserRows.remove(file, ColumnMapping.parse(columns, delimiterChar(), header), user);
+    return UserRows.remove(file, InteractionFormat.parse(format), user);
   }
 
   LoadResult read(Path file) throws IOException {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, GenerateCommand.class, SplitCommand.class, TrainCommand.class, ModelsCommand.class,
         EvaluateCommand.class, CompareCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
         dev.kindred.spark.SparkTrain.class,
+        ExplainCommand.class, ForgetCommand.class,
         CommandLine.HelpCommand.class})
 public final class KindredCli implements Runnable {
 

@@ -79,6 +79,7 @@ final class ServeCommand implements Callable<Integer> {
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync); // cuts a torn tail first
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
+    service.modelFile(modelFile);
     try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,

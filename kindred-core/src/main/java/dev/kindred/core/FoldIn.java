@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * <p>Cost for {@code n} interactions and dimension {@code k}: ridge rules {@code O(n k^2 + k^3)}
  * (one Cholesky solve; the implicit rule reuses the item Gram matrix {@code Q^T Q}, computed once
  * per instance); SGD rules {@code O(epochs * n * k)}. Thread-safe: the Gram matrix is computed once
- * and then only read; every call allocates its own scratch.
+ * (the first callers wait for it) and then only read; every call allocates its own scratch.
  */
 public final class FoldIn {
 
@@ -48,7 +48,7 @@ public final class FoldIn {
     return switch (model.foldInRule()) {
       case FoldInRule.None none -> throw new UnsupportedOperationException(
           model.provenance().algorithm() + " model has no fold-in rule");
-      case FoldInRule.Ridge r -> new UserVector(r.implicit() ? ridgeImplicit(r, items, values) : ridgeExplicit(r, items, values), 0f);
+      case FoldInRule.Ridge r -> new UserVector(ridge(r, items, values), 0f);
       case FoldInRule.Sgd g -> g.pairwise() ? sgdPairwise(g, items) : sgdSquared(g, items, values);
       case FoldInRule.Propagation p -> new UserVector(propagate(p, items), 0f);
     };
@@ -58,44 +58,47 @@ public final class FoldIn {
     return values == null ? 1f : values[j];
   }
 
-  /** (Q_u^T Q_u + lambda [n_u] I) x = Q_u^T (r_u - mu - b_i). */
-  private float[] ridgeExplicit(FoldInRule.Ridge r, int[] items, float[] values) {
-    int k = model.dim();
-    FactorMatrix q = model.itemFactors();
-    float[] a = new float[k * k];
-    float[] b = new float[k];
-    Kernels kern = VectorOps.kernels();
-    for (int j = 0; j < items.length; j++) {
-      int i = items[j];
-      float[] qa = q.page(i);
-      int qo = q.offset(i);
-      addOuter(a, k, qa, qo, 1f);
-      float t = value(values, j) - model.globalMean() - model.itemBias(i);
-      kern.axpy(t, qa, qo, b, 0, k);
-    }
-    float lambda = r.lambda() * (r.weightedLambda() ? Math.max(1, items.length) : 1);
-    for (int d = 0; d < k; d++) a[d * k + d] += lambda;
-    Cholesky.factorAndSolve(a, k, b);
+  /** Solves the ridge system of {@link #ridgeSystem} for the user vector. */
+  private float[] ridge(FoldInRule.Ridge r, int[] items, float[] values) {
+    float[] b = new float[model.dim()];
+    Cholesky.factorAndSolve(ridgeSystem(r, items, values, b), model.dim(), b);
     return b;
   }
 
-  /** (Q^T Q + Q_u^T (C_u - I) Q_u + lambda [n_u] I) x = Q_u^T C_u 1, with c = 1 + alpha r. */
-  private float[] ridgeImplicit(FoldInRule.Ridge r, int[] items, float[] values) {
+  /**
+   * The normal equations {@code A x = b} of the ridge rule for a user with these interactions:
+   * returns {@code A} (row-major {@code k x k}, only the lower triangle is set, which is all
+   * {@link Cholesky#factor} reads) and writes {@code b} into {@code rhs}.
+   *
+   * <p>Explicit: {@code A = Q_u^T Q_u + lambda [n_u] I}, {@code b = Q_u^T (r_u - mu - b_i)}.
+   * Implicit: {@code A = Q^T Q + Q_u^T (C_u - I) Q_u + lambda [n_u] I}, {@code b = Q_u^T C_u 1},
+   * with {@code c = 1 + alpha r}. {@link Explainer} factors the same {@code A} to split a score over
+   * the history.
+   */
+  float[] ridgeSystem(FoldInRule.Ridge r, int[] items, float[] values, float[] rhs) {
     int k = model.dim();
     FactorMatrix q = model.itemFactors();
-    float[] a = gram().clone();
-    float[] b = new float[k];
+    float[] a = r.implicit() ? gram().clone() : new float[k * k];
+    java.util.Arrays.fill(rhs, 0, k, 0f);
     Kernels kern = VectorOps.kernels();
     for (int j = 0; j < items.length; j++) {
       int i = items[j];
-      float c = 1f + r.alpha() * value(values, j);
-      addOuter(a, k, q.page(i), q.offset(i), c - 1f);
-      kern.axpy(c, q.page(i), q.offset(i), b, 0, k);
+      float w = ridgeWeight(r, values, j, i);
+      addOuter(a, k, q.page(i), q.offset(i), r.implicit() ? w - 1f : 1f);
+      kern.axpy(w, q.page(i), q.offset(i), rhs, 0, k);
     }
     float lambda = r.lambda() * (r.weightedLambda() ? Math.max(1, items.length) : 1);
     for (int d = 0; d < k; d++) a[d * k + d] += lambda;
-    Cholesky.factorAndSolve(a, k, b);
-    return b;
+    return a;
+  }
+
+  /**
+   * What history entry {@code j} (item {@code i}) multiplies {@code q_i} by in the right-hand side:
+   * the confidence {@code c = 1 + alpha r} (preference 1) for the implicit rule, the residual
+   * {@code r - mu - b_i} for the explicit one.
+   */
+  float ridgeWeight(FoldInRule.Ridge r, float[] values, int j, int i) {
+    return r.implicit() ? 1f + r.alpha() * value(values, j) : value(values, j) - model.globalMean() - model.itemBias(i);
   }
 
   /** a += c * v v^T on the lower triangle, which is all {@link Cholesky#factor} reads. */
@@ -106,10 +109,16 @@ public final class FoldIn {
   private float[] gram() {
     float[] g = gram;
     if (g == null) {
-      FactorMatrix q = model.itemFactors();
-      g = new float[q.dim() * q.dim()];
-      Gram.compute(q, 0, q.rows(), g);
-      gram = g;
+      // Once: concurrent first callers wait for one computation (O(items k^2)) instead of each repeating it.
+      synchronized (this) {
+        g = gram;
+        if (g == null) {
+          FactorMatrix q = model.itemFactors();
+          g = new float[q.dim() * q.dim()];
+          Gram.compute(q, 0, q.rows(), g);
+          gram = g;
+        }
+      }
     }
     return g;
   }

@@ -99,6 +99,24 @@ public final class IdIndex {
     return longIds != null ? Long.toString(longIds[i]) : stringIds[i];
   }
 
+  /**
+   * This index without the id at dense index {@code i}: ids after it move down by one, the others
+   * keep their indices. Forgetting a user drops its id this way.
+   */
+  public IdIndex without(int i) {
+    java.util.Objects.checkIndex(i, size());
+    if (longIds != null) {
+      long[] a = new long[longIds.length - 1];
+      System.arraycopy(longIds, 0, a, 0, i);
+      System.arraycopy(longIds, i + 1, a, i, a.length - i);
+      return new IdIndex(a, null);
+    }
+    String[] a = new String[stringIds.length - 1];
+    System.arraycopy(stringIds, 0, a, 0, i);
+    System.arraycopy(stringIds, i + 1, a, i, a.length - i);
+    return new IdIndex(null, a);
+  }
+
   /** The numeric external id of dense index {@code i}; only in numeric mode. */
   public long longId(int i) {
     if (longIds == null) {

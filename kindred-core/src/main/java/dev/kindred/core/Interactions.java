@@ -373,6 +373,33 @@ public final class Interactions {
   }
 
   /**
+   * These interactions without user {@code u}'s row, on {@code users} (this user index without
+   * {@code u}, see {@link IdIndex#without}): later users move down by one, items are unchanged.
+   */
+  public Interactions withoutUser(int u, IdIndex users) {
+    java.util.Objects.checkIndex(u, this.users.size());
+    if (users.size() != this.users.size() - 1) {
+      throw new IllegalArgumentException("the new user index has " + users.size() + " ids, expected "
+          + (this.users.size() - 1));
+    }
+    if (u >= numUsers) return new Interactions(users, items, numUsers, numItems, userPtr, itemIdx, values, timestamps);
+    int from = userPtr[u];
+    int len = userPtr[u + 1] - from;
+    int[] p = new int[numUsers];
+    for (int x = 0; x < numUsers - 1; x++) p[x + 1] = userPtr[x < u ? x + 1 : x + 2] - (x < u ? 0 : len);
+    return new Interactions(users, items, numUsers - 1, numItems, p, cut(itemIdx, from, len, new int[itemIdx.length - len]),
+        cut(values, from, len, new float[values.length - len]),
+        timestamps == null ? null : cut(timestamps, from, len, new long[timestamps.length - len]));
+  }
+
+  /** {@code a} without its elements {@code [from, from + len)}, copied into {@code fresh} (an array of that length). */
+  static <A> A cut(A a, int from, int len, A fresh) {
+    System.arraycopy(a, 0, fresh, 0, from);
+    System.arraycopy(a, from + len, fresh, from, java.lang.reflect.Array.getLength(fresh) - from);
+    return fresh;
+  }
+
+  /**
    * The pairs whose user and item {@code toUsers} and {@code toItems} know, moved onto those
    * indices by external id (values and timestamps kept, order kept within a user); pairs with an
    * unknown user or item (cold ones) are dropped. This lines data read from a file up with a saved

@@ -37,6 +37,26 @@ class FoldInTest {
     return x;
   }
 
+  /** {@code (Y^T Y + Y_u^T (C_u - I) Y_u + lambda I) x = Y_u^T C_u 1}, {@code c = 1 + alpha r}, in double: the oracle. */
+  static double[] implicitRidge(LatentFactorModel m, int[] items, float[] values, float alpha, float lambda) {
+    int k = m.dim();
+    FactorMatrix q = m.itemFactors();
+    double[][] a = new double[k][k];
+    double[] b = new double[k];
+    for (int i = 0; i < q.rows(); i++) {
+      for (int d = 0; d < k; d++) for (int e = 0; e < k; e++) a[d][e] += (double) q.get(i, d) * q.get(i, e);
+    }
+    for (int j = 0; j < items.length; j++) {
+      double c = 1 + alpha * values[j];
+      for (int d = 0; d < k; d++) {
+        b[d] += c * q.get(items[j], d);
+        for (int e = 0; e < k; e++) a[d][e] += (c - 1) * q.get(items[j], d) * q.get(items[j], e);
+      }
+    }
+    for (int d = 0; d < k; d++) a[d][d] += lambda;
+    return solve(a, b);
+  }
+
   @Test
   void explicitRidgeRecoversAPlantedUserExactly() {
     // Ratings r_i = mu + b_i + x* . q_i with a tiny lambda: the ridge solution is x*.
@@ -62,21 +82,7 @@ class FoldInTest {
     LatentFactorModel m = withRule(base, new FoldInRule.Ridge(lambda, true, alpha, false));
     int[] items = {1, 4, 9, 16, 25, 36, 49};
     float[] values = {1, 2, 1, 3, 1, 1, 5};
-    FactorMatrix q = m.itemFactors();
-    double[][] a = new double[k][k];
-    double[] b = new double[k];
-    for (int i = 0; i < q.rows(); i++) {
-      for (int d = 0; d < k; d++) for (int e = 0; e < k; e++) a[d][e] += (double) q.get(i, d) * q.get(i, e);
-    }
-    for (int j = 0; j < items.length; j++) {
-      double c = 1 + alpha * values[j];
-      for (int d = 0; d < k; d++) {
-        b[d] += c * q.get(items[j], d);
-        for (int e = 0; e < k; e++) a[d][e] += (c - 1) * q.get(items[j], d) * q.get(items[j], e);
-      }
-    }
-    for (int d = 0; d < k; d++) a[d][d] += lambda;
-    double[] expect = solve(a, b);
+    double[] expect = implicitRidge(m, items, values, alpha, lambda);
     float[] x = new FactorRecommender(m).foldIn(items, values).vector();
     // Tolerance: float Cholesky on a well-conditioned 8x8 system, 1e-4 relative.
     for (int d = 0; d < k; d++) assertThat((double) x[d]).isCloseTo(expect[d], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expect[d]))));

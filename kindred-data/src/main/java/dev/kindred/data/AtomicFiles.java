@@ -37,8 +37,23 @@ public final class AtomicFiles {
         + COUNTER.incrementAndGet() + ".tmp");
     boolean moved = false;
     try {
-      try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        // A body may close the stream it is given; the channel stays open until it is forced.
+        OutputStream os = new java.io.FilterOutputStream(java.nio.channels.Channels.newOutputStream(ch)) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
         body.write(os);
+        os.flush();
+        ch.force(true); // on disk before the rename makes it the file
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -53,13 +53,34 @@ final class Api {
   record Readiness(String status, String model, String kind, String version, String source, int users, int items,
       long createdAtMillis, long loadedAtMillis, boolean excludeSeenAvailable, Map<String, Object> retrieval) {}
 
-  /** {@code POST /v1/recommend} and {@code GET /v1/users/{user}/recommendations}. */
+  /**
+   * {@code POST /v1/recommend} and {@code GET /v1/users/{user}/recommendations}; {@code explain}
+   * asks for each item's top {@code explain_top} (default 3) contributing history items.
+   */
   record RecommendRequest(String user, List<String> history, Integer k, List<String> exclude, List<String> candidates,
-      Boolean excludeSeen) {}
+      Boolean excludeSeen, Boolean explain, Integer explainTop) {}
 
   /** One list: {@code source} is model, fold-in or popularity-fallback; {@code retrieval} exact, ann or popularity. */
   record Recommendation(@JsonInclude(JsonInclude.Include.NON_NULL) String user, String source, String retrieval,
-      List<String> items, float[] scores, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unknownItems) {}
+      List<String> items, float[] scores, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unknownItems,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<ExplainedItem> explanations) {}
+
+  /**
+   * Why one listed item scored as it did ({@link dev.kindred.core.Explanation}): its largest
+   * contributors from the user's history and the remainder they leave; {@code method} is exact,
+   * similarity (an approximation, MF-SGD / BPR) or none (popularity).
+   */
+  record ExplainedItem(String item, float score, List<Contributor> contributors, float remainder, String method) {}
+
+  /** One history item's part of a score, and its share of it. */
+  record Contributor(String item, float contribution, float share) {}
+
+  /**
+   * {@code DELETE /v1/users/{user}}: what was removed. {@code modelFile} is the file rewritten
+   * without the user (null when the model was not read from a file, or did not know the user).
+   */
+  record Forgotten(String user, boolean inModel, int eventsRemoved,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String modelFile, String note) {}
 
   /** {@code POST /v1/recommend/batch}. */
   record BatchRequest(List<String> users, Integer k, Boolean excludeSeen) {}

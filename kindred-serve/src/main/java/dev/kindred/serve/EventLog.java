@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class EventLog implements AutoCloseable {
   public record Event(String user, String item, float value, long timestampMillis) {}
 
   private final Path path;
-  private final FileChannel channel;
+  private FileChannel channel; // replaced (under this object's lock) when removeUser rewrites the file
   private final Sync sync;
 
   private EventLog(Path path, FileChannel channel, Sync sync) {
@@ -207,6 +208,80 @@ public final class EventLog implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
     while (buf.hasRemaining()) channel.write(buf);
     if (sync == Sync.ALWAYS) channel.force(false);
+  }
+
+  /**
+   * Removes every event of {@code user} from this open log (see {@link #removeUser(Path, String)})
+   * and reopens it for appending; serialised with {@link #append}. Returns the number of lines cut.
+   */
+  public synchronized int removeUser(String user) throws IOException {
+    int removed = removeUser(path, user);
+    if (removed > 0) {
+      channel.close();
+      channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+    return removed;
+  }
+
+  /**
+   * Compacts the log at {@code path} without the events of {@code user}: every line whose user
+   * field is that id is cut, so is a malformed line or torn tail that contains the id's bytes at
+   * all (erasure errs on the side of removal); other lines are kept byte for byte, in order. The
+   * new content goes to a temporary file in the same directory, which is forced to disk and
+   * renamed over the log, and the directory is forced, so the log is at every moment either the old
+   * one or the new one. Nothing is written when no line is cut. Not safe while another process
+   * appends to the log: a running server compacts its own log ({@link #removeUser(String)}).
+   *
+   * @return the number of lines cut
+   */
+  public static int removeUser(Path path, String user) throws IOException {
+    if (!Files.exists(path)) return 0;
+    byte[] id = user.getBytes(StandardCharsets.UTF_8);
+    byte[] all = Files.readAllBytes(path);
+    java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(all.length);
+    int removed = 0;
+    for (int from = 0; from < all.length; ) {
+      int nl = from;
+      while (nl < all.length && all[nl] != '\n') nl++;
+      boolean complete = nl < all.length;
+      int tab = from;
+      while (tab < nl && all[tab] != '\t') tab++;
+      boolean wellFormed = complete && parse(new String(all, from, nl - from, StandardCharsets.UTF_8)) != null;
+      boolean theirs = wellFormed ? Arrays.equals(all, from, tab, id, 0, id.length) : contains(all, from, nl, id);
+      if (theirs) {
+        removed++;
+      } else {
+        kept.write(all, from, Math.min(all.length, nl + 1) - from);
+      }
+      from = nl + 1;
+    }
+    if (removed == 0) return 0;
+    Path abs = path.toAbsolutePath();
+    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".compact." + ProcessHandle.current().pid() + ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(kept.toByteArray());
+        while (buf.hasRemaining()) ch.write(buf);
+        ch.force(true);
+      }
+      Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    try (FileChannel dir = FileChannel.open(abs.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      LOG.debug("{}: directory cannot be forced on this file system: {}", abs.getParent(), e.toString());
+    }
+    LOG.info("{}: compacted, {} lines of one user removed", path, removed);
+    return removed;
+  }
+
+  private static boolean contains(byte[] a, int from, int to, byte[] needle) {
+    for (int i = from; i + needle.length <= to; i++) {
+      if (Arrays.equals(a, i, i + needle.length, needle, 0, needle.length)) return true;
+    }
+    return false;
   }
 
   public Path path() {

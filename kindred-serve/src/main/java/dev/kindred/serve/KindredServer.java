@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   GET  /healthz                                    {"status":"ok"}
  *   GET  /readyz                                     model kind, algorithm, sizes
- *   GET  /v1/users/{user}/recommendations?k=10       one user's list (seen items excluded when known)
+ *   GET  /v1/users/{user}/recommendations?k=10       one user's list (seen items excluded when known);
+ *                                                    &explain=true[&explain_top=3]: top contributors per item
+ *   DELETE /v1/users/{user}                          forget the user: model, seen set, event log (admin token)
  *   POST /v1/recommend       {"user": id | "history": [items], "k", "exclude", "candidates", "exclude_seen"}
  *   POST /v1/recommend/batch {"users": [ids], "k", "exclude_seen"}
  *   GET  /v1/items/{item}/similar?k=10               similar items
@@ -139,7 +141,11 @@ public final class KindredServer implements AutoCloseable {
         .get("/v1/users/{user}/recommendations", admitted("/v1/users/{user}/recommendations",
             req -> handle(() -> service.recommend(new Api.RecommendRequest(
                 req.path().pathParameters().get("user"), null, intParam(req, "k", 10), null, null,
-                req.query().first("exclude_seen").map(Boolean::parseBoolean).orElse(null))))))
+                req.query().first("exclude_seen").map(Boolean::parseBoolean).orElse(null),
+                req.query().first("explain").map(Boolean::parseBoolean).orElse(null),
+                req.query().first("explain_top").isPresent() ? intParam(req, "explain_top", 3) : null)))))
+        .delete("/v1/users/{user}", admin("/v1/users/{user}",
+            req -> handle(() -> service.forget(req.path().pathParameters().get("user")))))
         .post("/v1/recommend", admitted("/v1/recommend",
             req -> handleBody(req, Api.RecommendRequest.class, service::recommend)))
         .post("/v1/recommend/batch", admitted("/v1/recommend/batch",

@@ -1,5 +1,8 @@
 package dev.kindred.serve;
 
+import dev.kindred.core.Explainer;
+import dev.kindred.core.Explanation;
+import dev.kindred.core.Forgetting;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
@@ -36,6 +39,9 @@ public final class RecommendationService {
   private final Object ingestLock = new Object();
   private final Object swapLock = new Object(); // one swap at a time
   private final java.util.concurrent.atomic.LongAdder eventsIngested = new java.util.concurrent.atomic.LongAdder();
+  /** Ids forgotten since start-up: answered 404 rather than the popularity fallback, until they send events again. */
+  private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile java.nio.file.Path startupModelFile; // the file the first state was read from, if any
 
   /** A read-only service: no event log. */
   public RecommendationService(Model model, Interactions seen, ServeConfig config) {
@@ -229,9 +235,11 @@ public final class RecommendationService {
     int known = cu.index();
     ScoredItems s;
     String source;
+    Explainer.History explainFrom = null; // the history the list was scored from, for explanations
     if (cu.folded() && history == null) {
       s = foldIn(st, cu.history(), cu.values(), k, new RecommendOptions(null, exclude, candidates));
       source = "fold-in";
+      explainFrom = new Explainer.History(cu.history(), cu.values());
     } else if (known >= 0) {
       boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
       s = st.recommender.recommend(known, k, new RecommendOptions(excludeSeen ? st.seen : null, exclude, candidates));
@@ -243,6 +251,9 @@ public final class RecommendationService {
       }
       s = foldIn(st, hist, null, k, new RecommendOptions(null, exclude, candidates));
       source = "fold-in";
+      explainFrom = new Explainer.History(hist, null);
+    } else if (user != null && forgotten.contains(user)) {
+      throw new ApiException(404, "unknown user '" + user + "': forgotten on request");
     } else if (user != null && st.popular != null) {
       s = popularFallback(st, k, exclude, candidates);
       source = "popularity-fallback";
@@ -252,7 +263,44 @@ public final class RecommendationService {
       throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
     }
     String retrieval = source.equals("popularity-fallback") ? "popularity" : st.retrieval.servedBy(candidates != null);
-    return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown);
+    List<Api.ExplainedItem> explanations = null;
+    if (Boolean.TRUE.equals(req.explain())) {
+      int top = req.explainTop() == null ? DEFAULT_EXPLAIN_TOP : req.explainTop();
+      if (top < 0 || top > config.maxK()) {
+        throw new ApiException(400, "\"explain_top\" must be in [0, " + config.maxK() + "], got " + top);
+      }
+      if (source.equals("model")) explainFrom = st.explainer.history(known, st.seen);
+      explanations = explain(st, explainFrom, s, top);
+    }
+    return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown, explanations);
+  }
+
+  /** Contributors listed per item when a request asks for explanations without saying how many. */
+  static final int DEFAULT_EXPLAIN_TOP = 3;
+
+  /**
+   * The explanations of a list scored from history {@code h} (null for the popularity fallback,
+   * which no history explains).
+   */
+  private static List<Api.ExplainedItem> explain(ServingState st, Explainer.History h, ScoredItems s, int top) {
+    IdIndex items = st.model.itemIndex();
+    List<Api.ExplainedItem> out = new ArrayList<>(s.size());
+    if (h == null) {
+      for (int j = 0; j < s.size(); j++) {
+        out.add(new Api.ExplainedItem(items.externalId(s.items()[j]), s.scores()[j], List.of(), s.scores()[j],
+            "none"));
+      }
+      return out;
+    }
+    for (Explanation e : st.explainer.explain(h, s.items(), s.scores(), top)) {
+      List<Api.Contributor> cs = new ArrayList<>(e.contributors().size());
+      for (Explanation.Contribution c : e.contributors()) {
+        cs.add(new Api.Contributor(items.externalId(c.item()), c.contribution(), c.share()));
+      }
+      out.add(new Api.ExplainedItem(items.externalId(e.item()), e.score(), cs, e.remainder(),
+          e.method().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return out;
   }
 
   /**
@@ -357,6 +405,7 @@ public final class RecommendationService {
         throw new ApiException(503, "event log write failed: " + e.getMessage());
       }
       for (int j = 0; j < accepted.size(); j++) {
+        forgotten.remove(accepted.get(j).user());
         st.events.computeIfAbsent(accepted.get(j).user(), x -> new UserEvents())
             .add(itemIdx.get(j), accepted.get(j).value());
       }
@@ -369,6 +418,74 @@ public final class RecommendationService {
   private static void checkId(String field, String id) {
     String problem = EventLog.idProblem(id);
     if (problem != null) throw new ApiException(400, "\"" + field + "\" " + problem);
+  }
+
+  /**
+   * The model file the serving model was read from at start-up, rewritten when a user is forgotten
+   * (a swapped-in model's own file is used after a swap). Unset: forgetting changes the serving
+   * process and the event log only.
+   */
+  public void modelFile(java.nio.file.Path file) {
+    this.startupModelFile = file;
+  }
+
+  /**
+   * Forgets {@code user} (the right to erasure): their events are cut from the event log by an
+   * atomic compaction, the model file the server reads (when known) is rewritten without them, and
+   * the new state (model without the user's factors, seen set and id; events re-applied from the
+   * compacted log) is published. Serialised with swaps and event ingestion; requests in flight
+   * finish on the old state. Afterwards the user is a 404 (until they send events again).
+   *
+   * @throws ApiException 404 if neither the model nor the event log knows the user; 503 if a file
+   *     could not be rewritten (the log and model file are each either old or new, never torn)
+   */
+  Api.Forgotten forget(String user) {
+    if (user == null || user.isEmpty()) throw new ApiException(400, "give the user id to forget");
+    synchronized (swapLock) {
+      synchronized (ingestLock) {
+        ServingState old = state;
+        int u = old.model.userIndex().indexOf(user);
+        if (u < 0 && !old.events.containsKey(user) && !logHas(user)) {
+          throw new ApiException(404, "unknown user '" + user + "'");
+        }
+        Model next = u < 0 ? old.model : Forgetting.withoutUser(old.model, u);
+        java.nio.file.Path file = !"in-process".equals(old.source) ? java.nio.file.Path.of(old.source) : startupModelFile;
+        int removed;
+        try {
+          if (u >= 0 && file != null) dev.kindred.core.ModelFile.write(next, file);
+          removed = log == null ? 0 : log.removeUser(user);
+        } catch (IOException e) {
+          throw new ApiException(503, "could not forget '" + user + "': " + e.getMessage());
+        }
+        ServingState fresh = new ServingState(next, ServingState.onModel(old.seen, next), old.source, retrievalConfig);
+        try {
+          if (log != null) fresh.apply(EventLog.replay(log.path()), config);
+        } catch (IOException e) {
+          throw new ApiException(503, "forgot '" + user + "' on disk but could not re-read the event log: "
+              + e.getMessage());
+        }
+        forgotten.add(user);
+        state = fresh;
+        LOG.info("forgot a user: {} events removed from the log; model {}", removed,
+            u < 0 ? "did not know them" : file == null ? "changed in memory only" : "file " + file + " rewritten");
+        String note = u >= 0 && file == null
+            ? "the model file was not rewritten (the server does not know it): run kindred forget on it before a restart; "
+            : "";
+        return new Api.Forgotten(user, u >= 0, removed, u >= 0 && file != null ? file.toString() : null, note
+            + "item-side parameters still carry the user's aggregate influence until a retrain; the --train data file "
+            + "still holds their rows: run kindred forget --data on it");
+      }
+    }
+  }
+
+  /** Whether the event log holds an event of {@code user}. */
+  private boolean logHas(String user) {
+    if (log == null) return false;
+    try {
+      return EventLog.replay(log.path()).stream().anyMatch(e -> e.user().equals(user));
+    } catch (IOException e) {
+      throw new ApiException(503, "event log unreadable: " + e.getMessage());
+    }
   }
 
   /** Lists for several users: {@code users}, {@code k}, {@code exclude_seen}. */

@@ -31,6 +31,7 @@ final class ServingState {
   final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
   final int[] popular; // items by training popularity, for unknown users; null without seen
   final ConcurrentHashMap<String, RecommendationService.UserEvents> events = new ConcurrentHashMap<>();
+  final dev.kindred.core.Explainer explainer; // splits this model's scores over a user's history
   final String version;
   final String source; // where the model came from: a file path, or "in-process"
   final long loadedAtMillis;
@@ -46,6 +47,7 @@ final class ServingState {
     this.recommender = retrieval.recommender();
     this.seen = seen;
     this.popular = seen == null ? null : byPopularity(seen);
+    this.explainer = dev.kindred.core.Explainer.of(model);
     this.version = versionOf(model);
     this.source = source;
     this.loadedAtMillis = System.currentTimeMillis();

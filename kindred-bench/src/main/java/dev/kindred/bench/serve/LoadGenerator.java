@@ -99,14 +99,19 @@ public final class LoadGenerator {
       if (connection == null) {
         if (event) return client.events(List.of(new KindredClient.Event(work.user(rng), work.item(rng), 1f))).status();
         if (o.endpoint().equals("healthz")) return client.healthz().status();
-        return client.recommend(work.user(rng), o.k()).status();
+        if (o.endpoint().equals("recommend")) return client.recommend(work.user(rng), o.k()).status();
+      }
+      if (connection == null) {
+        return client.get("/v1/users/" + KindredClient.encode(work.user(rng)) + "/recommendations?k=" + o.k()
+            + "&explain=true").status();
       }
       if (event) {
         byte[] body = KindredClient.JSON.writeValueAsBytes(Map.of("user", work.user(rng), "item", work.item(rng)));
         return connection.post("/v1/events", body);
       }
       if (o.endpoint().equals("healthz")) return connection.get("/healthz");
-      return connection.get("/v1/users/" + KindredClient.encode(work.user(rng)) + "/recommendations?k=" + o.k());
+      return connection.get("/v1/users/" + KindredClient.encode(work.user(rng)) + "/recommendations?k=" + o.k()
+          + (o.endpoint().equals("recommend-explain") ? "&explain=true" : ""));
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param url server base URI
  * @param mode {@code load} (open-loop load) or {@code reflect} (event-reflection probe)
- * @param endpoint {@code recommend} (GET a user's list) or {@code healthz} (trivial endpoint, to
+ * @param endpoint {@code recommend} (GET a user's list), {@code recommend-explain} (the same with
+ *     {@code explain=true}: each item's top contributors) or {@code healthz} (trivial endpoint, to
  *     measure the generator's own overhead)
  * @param rate target requests per second (the schedule is fixed in advance: open loop)
  * @param warmupSeconds seconds of load sent first and not recorded
@@ -36,7 +37,7 @@ public record LoadOptions(URI url, String mode, String endpoint, double rate, do
     int reflectUsers, int reflectWarmup, long seed, String transport, boolean json) {
 
   private static final Set<String> MODES = Set.of("load", "reflect");
-  private static final Set<String> ENDPOINTS = Set.of("recommend", "healthz");
+  private static final Set<String> ENDPOINTS = Set.of("recommend", "recommend-explain", "healthz");
   private static final Set<String> TRANSPORTS = Set.of("socket", "jdk");
 
   public static final LoadOptions DEFAULTS = new LoadOptions(URI.create("http://127.0.0.1:8080"), "load",
