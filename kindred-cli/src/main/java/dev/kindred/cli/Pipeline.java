@@ -11,6 +11,7 @@ import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
+import dev.kindred.math.FactorPrecision;
 import dev.kindred.train.registry.ModelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +56,12 @@ final class Pipeline {
   }
 
   static void save(Model model, Path out) throws IOException {
-    ModelFile.write(model, out);
+    save(model, out, FactorPrecision.FP32);
+  }
+
+  /** Writes the model with its latent factors stored in {@code precision}. */
+  static void save(Model model, Path out, FactorPrecision precision) throws IOException {
+    ModelFile.write(model, out, precision);
   }
 
   static void summarizeLoad(LoadResult r, PrintWriter err, boolean quiet) {
