@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
 /**
@@ -50,10 +51,13 @@ import java.util.zip.CRC32C;
  * ids (none for mode 2).
  *
  * <p>Reading maps the file; factor sections stay in the mapping as {@link MappedFactors} (no heap,
- * no copy, files over 2 GiB), the stream is parsed onto the heap. Every section's checksum is
- * verified and every factor checked finite when the file is opened (a sequential pass over the
+ * no copy, files over 2 GiB), the stream is parsed onto the heap. {@link #read} verifies every
+ * section's checksum and checks every factor finite before it returns (a sequential pass over the
  * mapping; docs/benchmarks.md has the cost on multi-GB files), so a corrupt or non-finite file is
- * refused with a message naming the file and the section.
+ * refused with a message naming the file and the section. {@link #open} with
+ * {@link Verification#DEFERRED} leaves the latent-factor sections to a background thread, for a
+ * server that must answer before it has read a multi-GB file once; a failure is reported through
+ * {@link Opened#verified()}.
  *
  * <p>Version 1 (still read): the header, then the stream with factor matrices inline as
  * {@code rows * dim} floats, then a trailer of total length (int64), CRC32C of every byte before
@@ -74,6 +78,7 @@ public final class ModelFile {
   /** Factor sections start at multiples of this (the common page size), so they can be mapped. */
   public static final int ALIGNMENT = 4096;
   static final int STREAM = 0;
+  private static final System.Logger LOG = System.getLogger(ModelFile.class.getName());
   private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -138,13 +143,45 @@ public final class ModelFile {
     out.finish();
   }
 
+  /** When the factor sections of a version 2 file are checked (checksum and finiteness). */
+  public enum Verification {
+    /** Before the model is returned: a sequential pass over every mapped byte. */
+    AT_OPEN,
+    /**
+     * The header, table, model stream and small matrices at open; the latent-factor sections by a
+     * background thread afterwards, whose outcome {@link Opened#verified()} reports. For a server
+     * that must start on a multi-GB model without first reading all of it.
+     */
+    DEFERRED
+  }
+
   /**
-   * Reads a model file: version 2 by mapping its factor sections, version 1 onto the heap.
+   * An opened model file.
+   *
+   * @param verified completes when every section has been checked (at once for
+   *     {@link Verification#AT_OPEN}); completes exceptionally with an
+   *     {@link InvalidModelFileException} naming the file and section if a deferred check fails
+   */
+  public record Opened(Model model, CompletableFuture<Void> verified) {}
+
+  /**
+   * Reads a model file, verifying it entirely: version 2 by mapping its factor sections, version 1
+   * onto the heap.
    *
    * @throws InvalidModelFileException if the file is not a Kindred model, is truncated, fails a
    *     checksum, holds non-finite parameters, or has a version or kind this build does not read
    */
   public static Model read(Path path) throws IOException {
+    return open(path, Verification.AT_OPEN).model();
+  }
+
+  /**
+   * Opens a model file, verifying its factor sections as {@code verification} says (version 1
+   * files are always verified at open).
+   *
+   * @throws InvalidModelFileException as {@link #read}, for what is checked at open
+   */
+  public static Opened open(Path path, Verification verification) throws IOException {
     if (Files.isDirectory(path)) throw new InvalidModelFileException(path + ": is a directory, not a model file");
     long size = Files.size(path);
     if (size < HEADER + TRAILER_V1) {
@@ -168,7 +205,7 @@ public final class ModelFile {
       int version = file.get(I32, MAGIC.length);
       Input in = switch (version) {
         case VERSION_1 -> Input.version1(file, path);
-        case FORMAT_VERSION -> Input.version2(file, path);
+        case FORMAT_VERSION -> Input.version2(file, path, verification == Verification.DEFERRED);
         default -> throw new InvalidModelFileException(path + ": model format version " + version
             + " is not readable by this build (reads versions " + VERSION_1 + " and " + FORMAT_VERSION + ")");
       };
@@ -186,7 +223,7 @@ public final class ModelFile {
       if (in.remaining() != 0) {
         throw new InvalidModelFileException(path + ": " + in.remaining() + " unexpected bytes after the model");
       }
-      return m;
+      return new Opened(m, in.verifyDeferred());
     } catch (ModelFitException e) {
       throw new InvalidModelFileException(path + ": bad model file: " + e.getMessage());
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
@@ -491,12 +528,50 @@ public final class ModelFile {
     private final Path path;
     private final MemorySegment file; // null in version 1
     private final List<Section> sections; // empty in version 1
+    private final boolean deferred;
+    private final List<Runnable> deferredChecks = new ArrayList<>();
 
-    private Input(ByteBuffer buf, Path path, MemorySegment file, List<Section> sections) {
+    private Input(ByteBuffer buf, Path path, MemorySegment file, List<Section> sections, boolean deferred) {
       this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
       this.path = path;
       this.file = file;
       this.sections = sections;
+      this.deferred = deferred;
+    }
+
+    /** Runs the checks left for later on a daemon thread; a completed future when there are none. */
+    CompletableFuture<Void> verifyDeferred() {
+      if (deferredChecks.isEmpty()) return CompletableFuture.completedFuture(null);
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      List<Runnable> checks = List.copyOf(deferredChecks);
+      Thread.ofPlatform().daemon().name("kindred-model-verify").start(() -> {
+        long t0 = System.nanoTime();
+        try {
+          checks.forEach(Runnable::run);
+          LOG.log(System.Logger.Level.INFO, "{0}: factor sections verified in {1} ms", path,
+              (System.nanoTime() - t0) / 1_000_000);
+          done.complete(null);
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+      return done;
+    }
+
+    /** Checks a section's CRC32C. */
+    private static void verify(MemorySegment file, Section sec, Path path) {
+      if (crc32c(file.asSlice(sec.offset(), sec.length())) != sec.crc()) {
+        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch in section '"
+            + sec.name() + "'");
+      }
+    }
+
+    private void checkFinite(FactorStore m, String label) {
+      int bad = m.firstNonFiniteRow();
+      if (bad >= 0) {
+        throw new InvalidModelFileException(path + ": bad model file: section '" + label + "' holds a NaN or"
+            + " infinite value in row " + bad + " (the checksum matches: the model was written that way)");
+      }
     }
 
     /** Checks a version 1 file's length and checksum; the stream starts after the header. */
@@ -515,11 +590,14 @@ public final class ModelFile {
       if (crc32c(file.asSlice(0, size - TRAILER_V1)) != crcStored) {
         throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch");
       }
-      return new Input(file.asSlice(HEADER, size - TRAILER_V1 - HEADER).asByteBuffer(), path, null, List.of());
+      return new Input(file.asSlice(HEADER, size - TRAILER_V1 - HEADER).asByteBuffer(), path, null, List.of(), false);
     }
 
-    /** Checks a version 2 file's trailer, table and every section's checksum; the stream is section 0. */
-    static Input version2(MemorySegment file, Path path) {
+    /**
+     * Checks a version 2 file's trailer, table and section checksums (with {@code deferred}, only the
+     * stream's at once, the others queued); the stream is section 0.
+     */
+    static Input version2(MemorySegment file, Path path, boolean deferred) {
       long size = file.byteSize();
       if (size < HEADER + TRAILER) {
         throw new InvalidModelFileException(path + ": truncated model file (only " + size + " bytes)");
@@ -540,7 +618,7 @@ public final class ModelFile {
       if ((int) headerAndTable.getValue() != file.get(I32, size - TRAILER + 16)) {
         throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch in the section table");
       }
-      Input t = new Input(table.asByteBuffer(), path, null, List.of());
+      Input t = new Input(table.asByteBuffer(), path, null, List.of(), false);
       int count = t.i32();
       t.checkCount(count, 36);
       List<Section> sections = new ArrayList<>(count);
@@ -553,18 +631,22 @@ public final class ModelFile {
         throw new InvalidModelFileException(path + ": malformed model file: no model stream section");
       }
       checkPadding(file, sections, tableOffset, path);
-      for (Section sec : sections) {
-        if (crc32c(file.asSlice(sec.offset(), sec.length())) != sec.crc()) {
-          throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch in section '"
-              + sec.name() + "'");
-        }
-      }
       Section stream = sections.get(0);
+      verify(file, stream, path);
       if (stream.length() > Integer.MAX_VALUE) {
         throw new InvalidModelFileException(path + ": model stream of " + stream.length()
             + " bytes exceeds 2 GiB (ids and other non-factor data must fit 2 GiB)");
       }
-      return new Input(file.asSlice(stream.offset(), stream.length()).asByteBuffer(), path, file, sections);
+      Input in = new Input(file.asSlice(stream.offset(), stream.length()).asByteBuffer(), path, file, sections,
+          deferred);
+      for (Section sec : sections.subList(1, sections.size())) {
+        if (deferred) {
+          in.deferredChecks.add(() -> verify(file, sec, path));
+        } else {
+          verify(file, sec, path);
+        }
+      }
+      return in;
     }
 
     /** Sections follow each other in order; the alignment padding between them, which no checksum covers, must be zero. */
@@ -671,9 +753,9 @@ public final class ModelFile {
       return new InvalidModelFileException(path + ": malformed model file: " + what);
     }
 
-    /** Reads what {@link Output#matrix} wrote, onto the heap. */
+    /** Reads what {@link Output#matrix} wrote, onto the heap (checked now: it is read in full anyway). */
     public FactorMatrix matrix() {
-      return factors("matrix").toHeap();
+      return table("matrix", false).toHeap();
     }
 
     /**
@@ -681,6 +763,10 @@ public final class ModelFile {
      * 1 an on-heap matrix. Refuses a table holding a NaN or infinity, naming the file and the section.
      */
     public FactorStore factors(String name) {
+      return table(name, deferred);
+    }
+
+    private FactorStore table(String name, boolean checkLater) {
       int rows = i32();
       int dim = i32();
       if (dim <= 0) throw new InvalidModelFileException(path + ": malformed model file: factor dim " + dim);
@@ -705,10 +791,12 @@ public final class ModelFile {
         }
         m = new MappedFactors(file.asSlice(sec.offset(), sec.length()), rows, dim, sec.precision());
       }
-      int bad = m.firstNonFiniteRow();
-      if (bad >= 0) {
-        throw new InvalidModelFileException(path + ": bad model file: section '" + label + "' holds a NaN or"
-            + " infinite value in row " + bad + " (the checksum matches: the model was written that way)");
+      if (checkLater && m instanceof MappedFactors) {
+        FactorStore later = m;
+        String what = label;
+        deferredChecks.add(() -> checkFinite(later, what));
+      } else {
+        checkFinite(m, label);
       }
       return m;
     }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -239,7 +238,23 @@ class ModelFileVersion2Test {
         .hasMessage(file + ": corrupted model file: checksum mismatch in section 'item-factors'");
   }
 
-  static float littleEndianFloat(byte[] b, int at) {
-    return java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getFloat(at);
+  /** Deferred verification opens a corrupt file, then reports the bad section through the future. */
+  @Test
+  void deferredVerificationReportsTheBadSectionLater() throws Exception {
+    Path file = dir.resolve("model.kindred");
+    LatentFactorModel m = ModelFileTest.numericModel();
+    ModelFile.write(m, file);
+    ModelFile.Opened good = ModelFile.open(file, ModelFile.Verification.DEFERRED);
+    good.verified().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    ModelFileTest.assertSameModel(good.model(), m);
+
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[ModelFile.ALIGNMENT + 3] ^= 8;
+    Files.write(file, bytes);
+    ModelFile.Opened bad = ModelFile.open(file, ModelFile.Verification.DEFERRED);
+    assertThat(bad.model().numUsers()).isEqualTo(4);
+    assertThatThrownBy(() -> bad.verified().get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(InvalidModelFileException.class)
+        .cause().hasMessage(file + ": corrupted model file: checksum mismatch in section 'user-factors'");
   }
 }
