@@ -50,8 +50,9 @@ import java.util.zip.CRC32C;
  * id index is a mode (int32: 0 longs, 1 strings, 2 the identity {@code 0..n-1}), a count and the
  * ids (none for mode 2).
  *
- * <p>Reading maps the file; factor sections stay in the mapping as {@link MappedFactors} (no heap,
- * no copy, files over 2 GiB), the stream is parsed onto the heap. {@link #read} verifies every
+ * <p>Reading maps the file (above {@value #MAP_THRESHOLD} bytes; a smaller one is copied off heap,
+ * see {@link #load}); factor sections stay there as {@link MappedFactors} (no heap, no copy, files
+ * over 2 GiB), the stream is parsed onto the heap. {@link #read} verifies every
  * section's checksum and checks every factor finite before it returns (a sequential pass over the
  * mapping; docs/benchmarks.md has the cost on multi-GB files), so a corrupt or non-finite file is
  * refused with a message naming the file and the section. {@link #open} with
@@ -77,6 +78,8 @@ public final class ModelFile {
   static final int HEADER = 8 + 4;
   /** Factor sections start at multiples of this (the common page size), so they can be mapped. */
   public static final int ALIGNMENT = 4096;
+  /** Files up to this size (64 MiB) are copied off heap rather than mapped: see {@link #load}. */
+  public static final long MAP_THRESHOLD = 64L << 20;
   static final int STREAM = 0;
   private static final System.Logger LOG = System.getLogger(ModelFile.class.getName());
   private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -188,10 +191,7 @@ public final class ModelFile {
       String what = startsWithMagic(path, size) ? "truncated model file" : "not a Kindred model file";
       throw new InvalidModelFileException(path + ": " + what + " (only " + size + " bytes)");
     }
-    MemorySegment file;
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
-    }
+    MemorySegment file = load(path, size);
     try {
       byte[] magic = file.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
       if (!Arrays.equals(magic, MAGIC)) {
@@ -229,6 +229,25 @@ public final class ModelFile {
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
       if (e instanceof InvalidModelFileException ie) throw ie;
       throw new InvalidModelFileException(path + ": malformed model file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The file's bytes: mapped when larger than {@link #MAP_THRESHOLD}, else copied into page-aligned
+   * off-heap memory. A mapping reads the file's pages as they are now, so a file overwritten in place
+   * (not replaced by a rename, as {@link #write} does) would change, or on truncation fault, under a
+   * model that is serving; a small model pays one copy to be immune, a large one must be replaced by
+   * rename.
+   */
+  private static MemorySegment load(Path path, long size) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      if (size > MAP_THRESHOLD) return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
+      MemorySegment copy = Arena.ofAuto().allocate(size, ALIGNMENT);
+      ByteBuffer buf = copy.asByteBuffer();
+      while (buf.hasRemaining()) {
+        if (ch.read(buf) < 0) throw new InvalidModelFileException(path + ": truncated model file while reading it");
+      }
+      return copy;
     }
   }
 
