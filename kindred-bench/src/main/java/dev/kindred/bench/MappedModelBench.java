@@ -24,8 +24,10 @@ import java.util.SplittableRandom;
  *
  * <p>Usage: {@code MappedModelBench --mode write --out FILE --users N --items M --dim K
  * [--precision fp32|bf16|fp16] [--seed 1]} then {@code MappedModelBench --mode open --model FILE
- * [--queries 2000] [--seed 7]}. Open prints the wall time of {@code ModelFile.read} (which
- * verifies every section's CRC32C and scans the factors for non-finite values), the heap in use
+ * [--queries 2000] [--seed 7] [--verify at-open|deferred]}. Open prints the wall time of
+ * {@code ModelFile.open} (at-open verifies every section's CRC32C and scans the factors for
+ * non-finite values first; deferred leaves that to a background thread, as {@code kindred serve}
+ * does, and the time it finished is printed last), the heap in use
  * after it, the first request's latency (pages touched for the first time) and then the
  * p50 / p99 / max latency of {@code --queries} requests for random users, each a full scan of the
  * item factors (exact top-10, nothing excluded), plus the first batched call
@@ -102,14 +104,17 @@ public final class MappedModelBench {
     Path file = Path.of(f.get("model"));
     int queries = Integer.parseInt(f.getOrDefault("queries", "2000"));
     SplittableRandom rng = new SplittableRandom(Long.parseLong(f.getOrDefault("seed", "7")));
+    ModelFile.Verification verification = "deferred".equals(f.get("verify"))
+        ? ModelFile.Verification.DEFERRED : ModelFile.Verification.AT_OPEN;
     long t0 = System.nanoTime();
-    LatentFactorModel model = (LatentFactorModel) ModelFile.read(file);
+    ModelFile.Opened handle = ModelFile.open(file, verification);
+    LatentFactorModel model = (LatentFactorModel) handle.model();
     long opened = System.nanoTime();
     System.gc();
     Runtime rt = Runtime.getRuntime();
-    System.out.printf(Locale.ROOT, "opened %s (%,d bytes, %,d users x %,d items x %d %s) in %.0f ms; heap in use %.0f MB%n",
-        file, Files.size(file), model.numUsers(), model.numItems(), model.dim(), model.itemStore().precision().label(),
-        (opened - t0) / 1e6, (rt.totalMemory() - rt.freeMemory()) / 1e6);
+    System.out.printf(Locale.ROOT, "opened %s (%,d bytes, %,d users x %,d items x %d %s, verification %s) in %.0f ms;"
+        + " heap in use %.0f MB%n", file, Files.size(file), model.numUsers(), model.numItems(), model.dim(),
+        model.itemStore().precision().label(), verification, (opened - t0) / 1e6, (rt.totalMemory() - rt.freeMemory()) / 1e6);
     FactorRecommender rec = new FactorRecommender(model);
     long[] nanos = new long[queries];
     for (int j = 0; j < queries; j++) {
@@ -133,6 +138,8 @@ public final class MappedModelBench {
     long b2 = System.nanoTime();
     System.out.printf(Locale.ROOT, "batched top-10 of 8 users: first call %.0f ms (packs item panels on the heap),"
         + " second %.2f ms; peak heap %.0f MB%n", (b1 - b0) / 1e6, (b2 - b1) / 1e6, GraphFilterGowalla.peakHeap() / 1e6);
+    handle.verified().join();
+    System.out.printf(Locale.ROOT, "every section verified %.0f ms after the open started%n", (System.nanoTime() - t0) / 1e6);
   }
 
   private static double pct(long[] sorted, double p) {

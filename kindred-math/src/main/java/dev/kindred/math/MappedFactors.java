@@ -86,8 +86,15 @@ public final class MappedFactors implements FactorStore {
 
   @Override
   public int firstNonFiniteRow() {
-    long j = SegmentScoring.kernels().firstNonFinite(segment, 0, precision, (long) rows * dim);
-    return j < 0 ? -1 : (int) (j / dim);
+    // Rows in chunks of ~1M elements: int-indexed kernel loops, each short enough not to delay a safepoint.
+    int chunkRows = Math.max(1, (1 << 20) / dim);
+    SegmentKernels kern = SegmentScoring.kernels();
+    for (int from = 0; from < rows; from += chunkRows) {
+      int n = Math.min(chunkRows, rows - from);
+      long j = kern.firstNonFinite(segment, from * rowBytes, precision, (long) n * dim);
+      if (j >= 0) return from + (int) (j / dim);
+    }
+    return -1;
   }
 
   /** An on-heap fp32 copy ({@code rows * dim * 4} bytes of heap). */
