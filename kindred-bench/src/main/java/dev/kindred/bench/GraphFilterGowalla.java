@@ -84,7 +84,7 @@ public final class GraphFilterGowalla {
         .getProcessCpuTime();
   }
 
-  private static long peakHeap() {
+  static long peakHeap() {
     long sum = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP) {
@@ -94,7 +94,7 @@ public final class GraphFilterGowalla {
     return sum;
   }
 
-  private static Map<String, String> flags(String[] args) {
+  static Map<String, String> flags(String[] args) {
     Map<String, String> f = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {

@@ -13,6 +13,7 @@ import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
+import dev.kindred.math.FactorPrecision;
 import dev.kindred.train.registry.ModelSpec;
 import dev.kindred.train.registry.Models;
 import java.io.IOException;
@@ -102,7 +103,12 @@ final class Pipeline {
   }
 
   static void save(Model model, Path out) throws IOException {
-    ModelFile.write(model, out);
+    save(model, out, FactorPrecision.FP32);
+  }
+
+  /** Writes the model with its latent factors stored in {@code precision}. */
+  static void save(Model model, Path out, FactorPrecision precision) throws IOException {
+    ModelFile.write(model, out, precision);
   }
 
   static void summarizeLoad(LoadResult r, PrintWriter err, boolean quiet) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,7 +74,9 @@ final class ServeCommand implements Callable<Integer> {
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
         .withReadTimeoutMillis(readTimeoutMillis);
     OperationsConfig ops = operations.config();
-    Model model = ModelFile.read(modelFile);
+    // Factor sections are mapped, and checked in the background: a multi-GB model serves at once.
+    ModelFile.Opened opened = ModelFile.open(modelFile, ModelFile.Verification.DEFERRED);
+    Model model = opened.model();
     Interactions seen = seenFile == null ? null : ModelIds.onModel(data.read(seenFile).data(), model);
     EventLog.Sync sync = Flags.enumValue(EventLog.Sync.class, fsync, "--fsync");
     EventLog log = eventsFile == null ? null : EventLog.open(eventsFile, sync); // cuts a torn tail first
@@ -97,7 +100,15 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      AtomicReference<Throwable> badModel = new AtomicReference<>();
+      opened.verified().whenComplete((ok, e) -> {
+        if (e != null) {
+          badModel.set(e.getCause() != null ? e.getCause() : e);
+          stop.countDown();
+        }
+      });
       stop.await();
+      if (badModel.get() instanceof RuntimeException e) throw e; // the model file failed its deferred check
     } finally {
       if (log != null) log.close();
     }

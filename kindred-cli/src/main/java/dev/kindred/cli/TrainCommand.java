@@ -2,6 +2,8 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
+import dev.kindred.core.ModelFile;
+import dev.kindred.math.FactorPrecision;
 import dev.kindred.data.LoadResult;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
@@ -30,6 +32,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (atomically).")
   Path out;
 
+  @Option(names = "--factor-precision", paramLabel = "P", defaultValue = "fp32",
+      description = "Element type of the factors in --out: fp32, bf16 (half the size, rounded to nearest even) or"
+          + " fp16 (half the size, range +-65504). With --test the model read back from --out is evaluated."
+          + " Default: ${DEFAULT-VALUE}.")
+  String factorPrecision;
+
   @Mixin
   OutputFlags output;
 
@@ -47,6 +55,10 @@ final class TrainCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var outW = spec.commandLine().getOut();
     ModelSpec.Configured<?> configured = modelOptions.configured(); // validates flags before any I/O
+    FactorPrecision precision = FactorPrecision.parse(factorPrecision);
+    if (precision != FactorPrecision.FP32 && out == null) {
+      throw new IllegalArgumentException("--factor-precision " + precision.label() + " needs --out");
+    }
     int k = output.k();
     long t0 = System.nanoTime();
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
@@ -66,20 +78,25 @@ final class TrainCommand implements Callable<Integer> {
     Pipeline.Trained trained = Pipeline.train(configured, train, modelOptions.seed != null ? modelOptions.seed : 42L,
         output.quiet || output.json);
     Model model = trained.model();
+    double trainSeconds = model.provenance().trainSeconds();
+    if (out != null) {
+      Pipeline.save(model, out, precision);
+      if (precision != FactorPrecision.FP32) model = ModelFile.read(out); // evaluate what was written
+    }
     Report report = new Report();
     report.put("model", configured.name());
     trained.describe(report);
     if (test != null) {
       report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train), evalFlags.threshold()));
     }
-    report.put("train_seconds", model.provenance().trainSeconds());
+    report.put("train_seconds", trainSeconds);
     report.put("load_seconds", loadSeconds);
     report.put("users", train.activeUsers());
     report.put("items", train.activeItems());
     report.put("interactions", train.size());
     if (out != null) {
-      Pipeline.save(model, out);
       report.put("model_file", out.toString());
+      report.put("factor_precision", precision.label());
     }
     report.print(outW, output.json);
     return KindredCli.EXIT_OK;

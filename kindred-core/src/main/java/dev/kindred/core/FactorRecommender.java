@@ -1,8 +1,8 @@
 package dev.kindred.core;
 
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.FactorStore;
 import dev.kindred.math.ItemPanels;
-import dev.kindred.math.Kernels;
 import dev.kindred.math.PanelKernels;
 import dev.kindred.math.PanelScoring;
 import dev.kindred.math.TopKSelector;
@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * evenly over the threads (blocks of 32 / 64 / 128 users reached 46 / 49 / 52% of the FMA peak in one
  * back-to-back comparison at 40,000 items, k=64; docs/benchmarks.md has the JMH figures). Single-user
  * calls use the factor matrices directly. Thread-safe.
+ *
+ * <p>Either factor store may be a mapped model file section ({@link LatentFactorModel#itemStore()}):
+ * single-user calls then scan the mapping with the segment kernels (bf16 / fp16 widened to fp32),
+ * a user's row is read alone; the batch path packs its panels from the mapping into the heap, as
+ * above.
  */
 public final class FactorRecommender implements Recommender {
 
@@ -90,8 +95,11 @@ public final class FactorRecommender implements Recommender {
   /** The query of a known user (its trained factors). */
   public Query queryForUser(int user, int k, RecommendOptions options) {
     checkUser(user);
-    FactorMatrix p = model.userFactors();
-    return new Query(p.page(user), p.offset(user), model.globalMean() + model.userBias(user), user, k, options);
+    float constant = model.globalMean() + model.userBias(user);
+    if (model.userStore() instanceof FactorMatrix p) {
+      return new Query(p.page(user), p.offset(user), constant, user, k, options);
+    }
+    return new Query(model.userStore().row(user), 0, constant, user, k, options); // one row read from the mapping
   }
 
   /**
@@ -182,9 +190,8 @@ public final class FactorRecommender implements Recommender {
   private void scoreAndSelect(float[] vec, int off, int user, RecommendOptions options, TopKSelector top, float[] scores) {
     int n = model.numItems();
     int dim = model.dim();
-    FactorMatrix q = model.itemFactors();
+    FactorStore q = model.itemStore();
     float[] itemBias = model.itemBiases();
-    Kernels kern = VectorOps.kernels();
     if (options.candidates() != null) {
       // Sorted copy: a candidate listed twice is scored once, and ids arrive in increasing order.
       int[] candidates = options.candidates().clone();
@@ -195,33 +202,19 @@ public final class FactorRecommender implements Recommender {
           throw new IllegalArgumentException("candidate item index " + item + " outside [0, " + n + ")");
         }
         if ((c > 0 && item == candidates[c - 1]) || isExcluded(user, item, options)) continue;
-        float s = kern.dot(vec, off, q.page(item), q.offset(item), dim) + (itemBias == null ? 0f : itemBias[item]);
+        float s = q.dot(item, vec, off) + (itemBias == null ? 0f : itemBias[item]);
         top.offer(item, s);
       }
       return;
     }
     for (int from = 0; from < n; from += scores.length) {
       int len = Math.min(scores.length, n - from);
-      scoreTile(kern, q, from, len, vec, off, scores);
+      q.scoreRows(from, len, vec, off, scores, 0);
       if (itemBias != null) {
         for (int j = 0; j < len; j++) scores[j] += itemBias[from + j];
       }
       mask(user, options, from, len, scores, 0);
       top.offerAll(scores, 0, len, from);
-    }
-  }
-
-  /** scores[0..len) = q[from..from+len) . vec, crossing page boundaries if needed. */
-  private static void scoreTile(Kernels kern, FactorMatrix q, int from, int len, float[] vec, int off, float[] scores) {
-    int dim = q.dim();
-    int j = 0;
-    while (j < len) {
-      int row = from + j;
-      float[] page = q.page(row);
-      int pageOff = q.offset(row);
-      int rowsInPage = Math.min(len - j, (page.length - pageOff) / dim);
-      kern.gemv(page, pageOff, rowsInPage, dim, vec, off, scores, j);
-      j += rowsInPage;
     }
   }
 
@@ -312,7 +305,7 @@ public final class FactorRecommender implements Recommender {
    */
   private void scoreBlock(ItemPanels panels, int[] users, int from, int to, RecommendOptions options,
       TopKSelector[] tops, float[] userRows, float[] scores) {
-    FactorMatrix p = model.userFactors();
+    FactorStore p = model.userStore();
     int dim = model.dim();
     int nu = to - from;
     int stride = panels.tileItems();
@@ -371,7 +364,7 @@ public final class FactorRecommender implements Recommender {
         p = itemPanels;
         if (p == null) {
           int width = PanelScoring.panelWidth();
-          p = new ItemPanels(model.itemFactors(), model.itemBiases(), width, Math.max(1, ITEM_TILE / width));
+          p = new ItemPanels(model.itemStore(), model.itemBiases(), width, Math.max(1, ITEM_TILE / width));
           itemPanels = p;
         }
       }
@@ -389,15 +382,14 @@ public final class FactorRecommender implements Recommender {
       throw new IllegalArgumentException("k must be positive, got " + k);
     }
     float[] norms = norms();
-    FactorMatrix q = model.itemFactors();
+    FactorStore q = model.itemStore();
     float[] vec = q.row(item);
     float[] scores = new float[Math.min(ITEM_TILE, n)];
     TopKSelector top = new TopKSelector(Math.min(k, n));
-    Kernels kern = VectorOps.kernels();
     float selfNorm = norms[item];
     for (int t = 0; t < n; t += scores.length) {
       int len = Math.min(scores.length, n - t);
-      scoreTile(kern, q, t, len, vec, 0, scores);
+      q.scoreRows(t, len, vec, 0, scores, 0);
       for (int x = 0; x < len; x++) {
         float d = norms[t + x] * selfNorm;
         scores[x] = d > 0 ? scores[x] / d : 0f;
@@ -411,10 +403,12 @@ public final class FactorRecommender implements Recommender {
   private float[] norms() {
     float[] n = itemNorms;
     if (n == null) {
-      FactorMatrix q = model.itemFactors();
+      FactorStore q = model.itemStore();
       n = new float[q.rows()];
+      float[] row = new float[q.dim()];
       for (int i = 0; i < n.length; i++) {
-        n[i] = (float) Math.sqrt(VectorOps.kernels().dot(q.page(i), q.offset(i), q.page(i), q.offset(i), q.dim()));
+        q.copyRow(i, row, 0);
+        n[i] = (float) Math.sqrt(VectorOps.kernels().dot(row, 0, row, 0, row.length));
       }
       itemNorms = n;
     }

@@ -5,6 +5,7 @@ import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Maps external ids (strings, or longs when every id is an integer) to dense indices
@@ -12,7 +13,9 @@ import java.util.List;
  * {@link Builder}; immutable afterwards and safe to share between threads.
  *
  * <p>Ids that all parse as canonical decimal longs ("42", "-7", not "007" or "+1") are kept as a
- * {@code long[]} with a primitive hash map; any other id switches the index to strings.
+ * {@code long[]} with a primitive hash map; any other id switches the index to strings. The
+ * identity index ({@link #identity}) stores nothing but its size, so a model of tens of millions
+ * of generated users opens without building a map.
  */
 public final class IdIndex {
 
@@ -20,8 +23,18 @@ public final class IdIndex {
   private final String[] stringIds; // non-null in string mode
   private final Long2IntOpenHashMap longMap;
   private final Object2IntOpenHashMap<String> stringMap;
+  private final int identitySize; // >= 0 for the identity index, which holds no arrays; else -1
+
+  private IdIndex(int identitySize) {
+    this.identitySize = identitySize;
+    this.longIds = null;
+    this.stringIds = null;
+    this.longMap = null;
+    this.stringMap = null;
+  }
 
   private IdIndex(long[] longIds, String[] stringIds) {
+    this.identitySize = -1;
     this.longIds = longIds;
     this.stringIds = stringIds;
     if (longIds != null) {
@@ -57,24 +70,29 @@ public final class IdIndex {
 
   /** The identity index {@code 0..n-1} (ids are the decimal indices). */
   public static IdIndex identity(int n) {
-    long[] ids = new long[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i;
-    }
-    return new IdIndex(ids, null);
+    if (n < 0) throw new IllegalArgumentException("identity index size must be >= 0, got " + n);
+    return new IdIndex(n);
+  }
+
+  /** True for an {@link #identity} index (ids are the decimal indices), which stores no ids. */
+  public boolean isIdentity() {
+    return identitySize >= 0;
   }
 
   public int size() {
-    return longIds != null ? longIds.length : stringIds.length;
+    return identitySize >= 0 ? identitySize : longIds != null ? longIds.length : stringIds.length;
   }
 
   /** True when every id is a long. */
   public boolean isNumeric() {
-    return longIds != null;
+    return identitySize >= 0 || longIds != null;
   }
 
   /** Dense index of an external id, or -1 if unknown. */
   public int indexOf(String id) {
+    if (identitySize >= 0) {
+      return indexOf(parseCanonicalLong(id));
+    }
     if (longIds != null) {
       long v = parseCanonicalLong(id);
       // The sentinel is also a valid id: ofLongs may hold Long.MIN_VALUE.
@@ -88,6 +106,9 @@ public final class IdIndex {
 
   /** Dense index of a numeric external id, or -1 if unknown. */
   public int indexOf(long id) {
+    if (identitySize >= 0) {
+      return id >= 0 && id < identitySize ? (int) id : -1;
+    }
     if (longIds != null) {
       return longMap.get(id);
     }
@@ -96,6 +117,9 @@ public final class IdIndex {
 
   /** The external id of dense index {@code i}, as a string. */
   public String externalId(int i) {
+    if (identitySize >= 0) {
+      return Long.toString(Objects.checkIndex(i, identitySize));
+    }
     return longIds != null ? Long.toString(longIds[i]) : stringIds[i];
   }
 
@@ -119,6 +143,9 @@ public final class IdIndex {
 
   /** The numeric external id of dense index {@code i}; only in numeric mode. */
   public long longId(int i) {
+    if (identitySize >= 0) {
+      return Objects.checkIndex(i, identitySize);
+    }
     if (longIds == null) {
       throw new IllegalStateException("ids are strings, not longs");
     }
@@ -127,6 +154,11 @@ public final class IdIndex {
 
   /** Copy of the numeric ids (numeric mode) for serialisation. */
   public long[] longIds() {
+    if (identitySize >= 0) {
+      long[] ids = new long[identitySize];
+      Arrays.setAll(ids, i -> i);
+      return ids;
+    }
     return longIds == null ? null : longIds.clone();
   }
 
@@ -137,11 +169,20 @@ public final class IdIndex {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IdIndex x && Arrays.equals(x.longIds, longIds) && Arrays.equals(x.stringIds, stringIds);
+    if (!(o instanceof IdIndex x)) return false;
+    if (identitySize >= 0 && x.identitySize >= 0) return identitySize == x.identitySize;
+    if (identitySize >= 0 || x.identitySize >= 0) return Arrays.equals(x.longIds(), longIds());
+    return Arrays.equals(x.longIds, longIds) && Arrays.equals(x.stringIds, stringIds);
   }
 
+  /** As {@code Arrays.hashCode} of the ids, so an identity index hashes like the explicit ids 0..n-1. */
   @Override
   public int hashCode() {
+    if (identitySize >= 0) {
+      int h = 1;
+      for (long i = 0; i < identitySize; i++) h = 31 * h + Long.hashCode(i);
+      return 31 * h;
+    }
     return 31 * Arrays.hashCode(longIds) + Arrays.hashCode(stringIds);
   }
 
@@ -213,7 +254,7 @@ public final class IdIndex {
     public Builder(IdIndex base) {
       this();
       if (base.isNumeric()) {
-        for (long id : base.longIds) {
+        for (long id : base.longIds()) {
           add(id);
         }
       } else {

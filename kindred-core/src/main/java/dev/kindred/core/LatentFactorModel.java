@@ -1,13 +1,21 @@
 package dev.kindred.core;
 
 import dev.kindred.math.FactorMatrix;
-import dev.kindred.math.VectorOps;
+import dev.kindred.math.FactorStore;
+import dev.kindred.math.MappedFactors;
 import java.util.Objects;
 
 /**
  * A model that scores by {@code mu + b_u + b_i + p_u . q_i}: biased matrix factorisation, and with
  * zero biases and mean the ALS / BPR family. Immutable once built (the factor matrices must not be
  * modified after construction); thread-safe.
+ *
+ * <p>Factors are read through {@link FactorStore}: trainers build on-heap {@link FactorMatrix}es; a
+ * model read from a version 2 file keeps them in the file's mapping ({@link MappedFactors}, fp32,
+ * bf16 or fp16), and scoring ({@link #score}, {@link FactorRecommender}) reads either without a
+ * copy. {@link #userFactors()} / {@link #itemFactors()} give on-heap fp32 matrices for code that
+ * needs arrays (trainers warm-starting, fold-in): for a mapped model that is a copy made on first
+ * call and kept.
  *
  * <p>Invariants: {@code userFactors.rows() == userIndex.size()},
  * {@code itemFactors.rows() == itemIndex.size()}, both of the same dimension; bias arrays, when
@@ -23,22 +31,24 @@ public final class LatentFactorModel implements Model {
   private final float globalMean;
   private final float[] userBias; // null when the model has no biases
   private final float[] itemBias;
-  private final FactorMatrix userFactors;
-  private final FactorMatrix itemFactors;
+  private final FactorStore userFactors;
+  private final FactorStore itemFactors;
+  private volatile FactorMatrix userHeap; // on-heap copies of mapped factors, made on demand
+  private volatile FactorMatrix itemHeap;
   private final float scoreMin;
   private final float scoreMax;
   private final FoldInRule foldIn;
 
   /** A model whose {@link #score} is not clipped. */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
-      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors) {
+      float[] userBias, float[] itemBias, FactorStore userFactors, FactorStore itemFactors) {
     this(provenance, users, items, globalMean, userBias, itemBias, userFactors, itemFactors,
         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, FoldInRule.NONE);
   }
 
   /** A model with a score clip range and no fold-in rule. */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
-      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors, float scoreMin,
+      float[] userBias, float[] itemBias, FactorStore userFactors, FactorStore itemFactors, float scoreMin,
       float scoreMax) {
     this(provenance, users, items, globalMean, userBias, itemBias, userFactors, itemFactors, scoreMin, scoreMax,
         FoldInRule.NONE);
@@ -50,7 +60,7 @@ public final class LatentFactorModel implements Model {
    * Ranking ({@link FactorRecommender}) uses the unclipped scores, so clipping never creates ties.
    */
   public LatentFactorModel(Provenance provenance, IdIndex users, IdIndex items, float globalMean,
-      float[] userBias, float[] itemBias, FactorMatrix userFactors, FactorMatrix itemFactors, float scoreMin,
+      float[] userBias, float[] itemBias, FactorStore userFactors, FactorStore itemFactors, float scoreMin,
       float scoreMax, FoldInRule foldIn) {
     this.foldIn = Objects.requireNonNull(foldIn, "foldIn");
     if (!(scoreMin <= scoreMax)) {
@@ -84,11 +94,16 @@ public final class LatentFactorModel implements Model {
     if (userBias != null && (userBias.length != users.size() || itemBias.length != items.size())) {
       throw new IllegalArgumentException("bias lengths do not match id indices");
     }
-    if (!Float.isFinite(globalMean) || !userFactors.allFinite() || !itemFactors.allFinite()
+    if (!Float.isFinite(globalMean) || !checkedFinite(userFactors) || !checkedFinite(itemFactors)
         || !allFinite(userBias) || !allFinite(itemBias)) {
       throw new ModelFitException("non-finite parameters in " + provenance.algorithm()
           + " model: the fit diverged (try a lower learning rate or more regularisation)");
     }
+  }
+
+  /** Mapped factors were checked by {@link ModelFile} as it opened them; a second pass would double the open time. */
+  private static boolean checkedFinite(FactorStore f) {
+    return f instanceof MappedFactors || f.allFinite();
   }
 
   private static boolean allFinite(float[] a) {
@@ -150,14 +165,38 @@ public final class LatentFactorModel implements Model {
     return itemBias;
   }
 
-  /** Shared; do not modify. */
-  public FactorMatrix userFactors() {
+  /** The user factors as stored (on heap, or mapped from the model file). */
+  public FactorStore userStore() {
     return userFactors;
   }
 
-  /** Shared; do not modify. */
-  public FactorMatrix itemFactors() {
+  /** The item factors as stored (on heap, or mapped from the model file). */
+  public FactorStore itemStore() {
     return itemFactors;
+  }
+
+  /**
+   * The user factors on the heap in fp32. Shared; do not modify. For a mapped model this copies
+   * every user row on first call ({@code users * dim * 4} bytes of heap): scoring code reads
+   * {@link #userStore()} instead.
+   */
+  public FactorMatrix userFactors() {
+    FactorMatrix m = userHeap;
+    if (m == null) {
+      m = userFactors.toHeap();
+      userHeap = m;
+    }
+    return m;
+  }
+
+  /** The item factors on the heap in fp32, as {@link #userFactors()}. Shared; do not modify. */
+  public FactorMatrix itemFactors() {
+    FactorMatrix m = itemHeap;
+    if (m == null) {
+      m = itemFactors.toHeap();
+      itemHeap = m;
+    }
+    return m;
   }
 
   /** How users are folded in from their interactions. */
@@ -178,15 +217,16 @@ public final class LatentFactorModel implements Model {
   /** {@code mu + b_u + b_i + p_u . q_i}, clipped to {@code [scoreMin, scoreMax]}. */
   @Override
   public float score(int user, int item) {
-    float dot = VectorOps.kernels().dot(userFactors.page(user), userFactors.offset(user),
-        itemFactors.page(item), itemFactors.offset(item), dim());
+    float dot = userFactors instanceof FactorMatrix p
+        ? itemFactors.dot(item, p.page(user), p.offset(user))
+        : itemFactors.dot(item, userFactors.row(user), 0);
     return clip(globalMean + userBias(user) + itemBias(item) + dot);
   }
 
   /** The clipped score of an item for a user vector that is not in the model (fold-in, cold start). */
   public float score(float[] userVector, float userBiasValue, int item) {
     return clip(globalMean + userBiasValue + itemBias(item)
-        + VectorOps.kernels().dot(userVector, 0, itemFactors.page(item), itemFactors.offset(item), dim()));
+        + itemFactors.dot(item, userVector, 0));
   }
 
   private float clip(float s) {
@@ -239,8 +279,8 @@ public final class LatentFactorModel implements Model {
         out.floats(m.userBiases());
         out.floats(m.itemBiases());
       }
-      out.matrix(m.userFactors());
-      out.matrix(m.itemFactors());
+      out.factors("user-factors", m.userStore());
+      out.factors("item-factors", m.itemStore());
     }
 
     @Override
@@ -261,8 +301,8 @@ public final class LatentFactorModel implements Model {
       boolean biases = in.i32() == 1;
       float[] ub = biases ? in.floats() : null;
       float[] ib = biases ? in.floats() : null;
-      FactorMatrix pu = in.matrix();
-      FactorMatrix qi = in.matrix();
+      FactorStore pu = in.factors("user-factors");
+      FactorStore qi = in.factors("item-factors");
       return new LatentFactorModel(p, users, items, mean, ub, ib, pu, qi, scoreMin, scoreMax, foldIn);
     }
   }

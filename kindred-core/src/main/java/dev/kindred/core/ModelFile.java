@@ -1,48 +1,89 @@
 package dev.kindred.core;
 
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.FactorPrecision;
+import dev.kindred.math.FactorStore;
+import dev.kindred.math.MappedFactors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
 /**
  * The one model file format, read by every consumer (CLI, server, Java API) whatever trained the
  * model.
  *
- * <p>Layout, little-endian:
+ * <p>Version 2 layout, little-endian:
  * <ol>
- *   <li>Header: magic {@code "KINDRED\n"} (8 bytes), format version (int32), model kind (string).
- *   <li>Provenance: count (int32) then that many (key, value) strings.
- *   <li>Body written by the kind's codec. For {@code latent-factor}: user and item id indices,
- *       global mean, score clip range (two floats), a bias flag (int32) with user and item bias
- *       arrays when set, user factors, item factors.
- *   <li>Trailer: total file length (int64), CRC32C of every byte before the trailer (int32), end
+ *   <li>Header: magic {@code "KINDRED\n"} (8 bytes), format version (int32).
+ *   <li>Section 0, the model stream: model kind (string); provenance: count (int32) then that many
+ *       (key, value) strings; the body written by the kind's codec. For {@code latent-factor}: user
+ *       and item id indices, global mean, score clip range (two floats), the fold-in rule, a bias
+ *       flag (int32) with user and item bias arrays when set, then references to the user and item
+ *       factor sections.
+ *   <li>Factor sections, each starting at a multiple of {@value #ALIGNMENT} bytes (zero padding
+ *       before it) so it can be memory-mapped: {@code rows * dim} elements row-major in the
+ *       section's precision (fp32, bf16 or fp16).
+ *   <li>Section table: count (int32), then per section its name (string), type (int32: 0 for the
+ *       stream, else {@link FactorPrecision#code()}), offset and length (int64), rows and dim (int32)
+ *       and CRC32C of its bytes (int32).
+ *   <li>Trailer: table offset (int64), total file length (int64), CRC32C of the table (int32), end
  *       marker {@code "KNDR-END"} (8 bytes).
  * </ol>
  * A string is an int32 byte length and UTF-8 bytes; a float array an int32 length and the floats;
- * a factor matrix int32 rows, int32 dim and {@code rows * dim} floats row-major. A file is written
- * to a temporary sibling and renamed into place, so readers never see a partial file; a truncated
- * or corrupted file is refused with a message that says which.
+ * in the stream, a factor matrix is int32 rows, int32 dim and the int32 number of its section. An
+ * id index is a mode (int32: 0 longs, 1 strings, 2 the identity {@code 0..n-1}), a count and the
+ * ids (none for mode 2).
+ *
+ * <p>Reading maps the file (above {@value #MAP_THRESHOLD} bytes; a smaller one is copied off heap,
+ * see {@link #load}); factor sections stay there as {@link MappedFactors} (no heap, no copy, files
+ * over 2 GiB), the stream is parsed onto the heap. {@link #read} verifies every
+ * section's checksum and checks every factor finite before it returns (a sequential pass over the
+ * mapping; docs/benchmarks.md has the cost on multi-GB files), so a corrupt or non-finite file is
+ * refused with a message naming the file and the section. {@link #open} with
+ * {@link Verification#DEFERRED} leaves the latent-factor sections to a background thread, for a
+ * server that must answer before it has read a multi-GB file once; a failure is reported through
+ * {@link Opened#verified()}.
+ *
+ * <p>Version 1 (still read): the header, then the stream with factor matrices inline as
+ * {@code rows * dim} floats, then a trailer of total length (int64), CRC32C of every byte before
+ * the trailer (int32) and the end marker; at most 2 GiB.
+ *
+ * <p>A file is written through {@link AtomicWrite} (temporary sibling, fsync, rename, directory
+ * fsync), so readers never see a partial file.
  */
 public final class ModelFile {
 
   static final byte[] MAGIC = "KINDRED\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] END = "KNDR-END".getBytes(StandardCharsets.US_ASCII);
-  public static final int FORMAT_VERSION = 1;
-  static final int TRAILER = 8 + 4 + 8;
+  public static final int FORMAT_VERSION = 2;
+  static final int VERSION_1 = 1;
+  static final int TRAILER_V1 = 8 + 4 + 8;
+  static final int TRAILER = 8 + 8 + 4 + 8;
+  static final int HEADER = 8 + 4;
+  /** Factor sections start at multiples of this (the common page size), so they can be mapped. */
+  public static final int ALIGNMENT = 4096;
+  /** Files up to this size (64 MiB) are copied off heap rather than mapped: see {@link #load}. */
+  public static final long MAP_THRESHOLD = 64L << 20;
+  static final int STREAM = 0;
+  private static final System.Logger LOG = System.getLogger(ModelFile.class.getName());
+  private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   /** Every model kind this build reads and writes; a new kind adds its codec here. */
   private static final Map<String, ModelCodec<?>> CODECS = registry(
@@ -65,84 +106,109 @@ public final class ModelFile {
     return c;
   }
 
-  /** Writes {@code model} to {@code path} atomically (temp file, then rename). */
+  /** Writes {@code model} to {@code path} atomically, factors in fp32. */
   public static void write(Model model, Path path) throws IOException {
-    Path abs = path.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      Output out = new Output(ch);
-      out.bytes(MAGIC);
-      out.i32(FORMAT_VERSION);
-      out.string(model.kind());
-      Map<String, String> prov = model.provenance().toMap();
-      out.i32(prov.size());
-      for (Map.Entry<String, String> e : prov.entrySet()) {
-        out.string(e.getKey());
-        out.string(e.getValue());
-      }
-      codecFor(model.kind()).writeUnchecked(model, out);
-      out.finish();
-      ch.force(true);
-      done = true;
-    } finally {
-      if (!done) Files.deleteIfExists(tmp);
-    }
-    try {
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-    }
+    write(model, path, FactorPrecision.FP32);
   }
 
   /**
-   * Reads a model file.
+   * Writes {@code model} to {@code path} atomically, in the current format version, with its
+   * latent factors stored in {@code precision} (bf16 rounds to nearest even; fp16 refuses values
+   * outside its range). Other matrices (a fold-in basis, graph-filter factors) stay fp32.
    *
-   * @throws InvalidModelFileException if the file is not a Kindred model, is truncated, fails its
-   *     checksum, or has a version or kind this build does not read
+   * @throws IllegalArgumentException if {@code path} exists and is not a regular file, or a factor
+   *     does not fit {@code precision}
+   */
+  public static void write(Model model, Path path, FactorPrecision precision) throws IOException {
+    Objects.requireNonNull(precision, "precision");
+    AtomicWrite.write(path, ch -> writeTo(model, ch, FORMAT_VERSION, precision));
+  }
+
+  /** The version 1 writer, kept so tests can make version 1 files with this build. */
+  static void writeVersion1(Model model, Path path) throws IOException {
+    AtomicWrite.write(path, ch -> writeTo(model, ch, VERSION_1, FactorPrecision.FP32));
+  }
+
+  private static void writeTo(Model model, FileChannel ch, int version, FactorPrecision precision)
+      throws IOException {
+    Output out = new Output(ch, version, precision);
+    out.bytes(MAGIC);
+    out.i32(version);
+    out.beginSection();
+    out.string(model.kind());
+    Map<String, String> prov = model.provenance().toMap();
+    out.i32(prov.size());
+    for (Map.Entry<String, String> e : prov.entrySet()) {
+      out.string(e.getKey());
+      out.string(e.getValue());
+    }
+    codecFor(model.kind()).writeUnchecked(model, out);
+    out.finish();
+  }
+
+  /** When the factor sections of a version 2 file are checked (checksum and finiteness). */
+  public enum Verification {
+    /** Before the model is returned: a sequential pass over every mapped byte. */
+    AT_OPEN,
+    /**
+     * The header, table, model stream and small matrices at open; the latent-factor sections by a
+     * background thread afterwards, whose outcome {@link Opened#verified()} reports. For a server
+     * that must start on a multi-GB model without first reading all of it.
+     */
+    DEFERRED
+  }
+
+  /**
+   * An opened model file.
+   *
+   * @param verified completes when every section has been checked (at once for
+   *     {@link Verification#AT_OPEN}); completes exceptionally with an
+   *     {@link InvalidModelFileException} naming the file and section if a deferred check fails
+   */
+  public record Opened(Model model, CompletableFuture<Void> verified) {}
+
+  /**
+   * Reads a model file, verifying it entirely: version 2 by mapping its factor sections, version 1
+   * onto the heap.
+   *
+   * @throws InvalidModelFileException if the file is not a Kindred model, is truncated, fails a
+   *     checksum, holds non-finite parameters, or has a version or kind this build does not read
    */
   public static Model read(Path path) throws IOException {
+    return open(path, Verification.AT_OPEN).model();
+  }
+
+  /**
+   * Opens a model file, verifying its factor sections as {@code verification} says (version 1
+   * files are always verified at open).
+   *
+   * @throws InvalidModelFileException as {@link #read}, for what is checked at open
+   */
+  public static Opened open(Path path, Verification verification) throws IOException {
+    if (Files.isDirectory(path)) throw new InvalidModelFileException(path + ": is a directory, not a model file");
     long size = Files.size(path);
-    if (size < MAGIC.length + 4 + TRAILER) {
+    if (size < HEADER + TRAILER_V1) {
       String what = startsWithMagic(path, size) ? "truncated model file" : "not a Kindred model file";
       throw new InvalidModelFileException(path + ": " + what + " (only " + size + " bytes)");
     }
-    if (size > Integer.MAX_VALUE) {
-      throw new InvalidModelFileException(path + ": model files over 2 GiB are not supported yet (" + size + " bytes)");
-    }
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
-      byte[] magic = new byte[MAGIC.length];
-      buf.get(0, magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
+    MemorySegment file = load(path, size);
+    try {
+      byte[] magic = file.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+      if (!Arrays.equals(magic, MAGIC)) {
         throw new InvalidModelFileException(path + ": not a Kindred model file (bad magic)");
       }
-      byte[] end = new byte[END.length];
-      buf.get((int) size - END.length, end);
-      if (!java.util.Arrays.equals(end, END)) {
+      byte[] end = file.asSlice(size - END.length, END.length).toArray(ValueLayout.JAVA_BYTE);
+      if (!Arrays.equals(end, END)) {
         throw new InvalidModelFileException(path + ": truncated or incomplete model file (no end marker; "
             + size + " bytes)");
       }
-      long declared = buf.getLong((int) size - TRAILER);
-      if (declared != size) {
-        throw new InvalidModelFileException(path + ": truncated model file: header says " + declared
-            + " bytes, file has " + size);
-      }
-      int crcStored = buf.getInt((int) size - TRAILER + 8);
-      CRC32C crc = new CRC32C();
-      crc.update(buf.slice(0, (int) size - TRAILER));
-      if ((int) crc.getValue() != crcStored) {
-        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch");
-      }
-      Input in = new Input(buf.slice(0, (int) size - TRAILER).order(ByteOrder.LITTLE_ENDIAN), path);
-      in.skip(MAGIC.length);
-      int version = in.i32();
-      if (version != FORMAT_VERSION) {
-        throw new InvalidModelFileException(path + ": model format version " + version
-            + " is not readable by this build (reads version " + FORMAT_VERSION + ")");
-      }
+      int version = file.get(I32, MAGIC.length);
+      Input in = switch (version) {
+        case VERSION_1 -> Input.version1(file, path);
+        case FORMAT_VERSION -> Input.version2(file, path, verification == Verification.DEFERRED);
+        default -> throw new InvalidModelFileException(path + ": model format version " + version
+            + " is not readable by this build (reads versions " + VERSION_1 + " and " + FORMAT_VERSION + ")");
+      };
       String kind = in.string();
       int n = in.i32();
       Map<String, String> prov = new LinkedHashMap<>();
@@ -157,11 +223,46 @@ public final class ModelFile {
       if (in.remaining() != 0) {
         throw new InvalidModelFileException(path + ": " + in.remaining() + " unexpected bytes after the model");
       }
-      return m;
+      return new Opened(m, in.verifyDeferred());
+    } catch (ModelFitException e) {
+      throw new InvalidModelFileException(path + ": bad model file: " + e.getMessage());
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
       if (e instanceof InvalidModelFileException ie) throw ie;
       throw new InvalidModelFileException(path + ": malformed model file: " + e.getMessage());
     }
+  }
+
+  /**
+   * The file's bytes: mapped when larger than {@link #MAP_THRESHOLD}, else copied into page-aligned
+   * off-heap memory. A mapping reads the file's pages as they are now, so a file overwritten in place
+   * (not replaced by a rename, as {@link #write} does) would change, or on truncation fault, under a
+   * model that is serving; a small model pays one copy to be immune, a large one must be replaced by
+   * rename.
+   */
+  private static MemorySegment load(Path path, long size) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      if (size > MAP_THRESHOLD) return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
+      MemorySegment copy = Arena.ofAuto().allocate(size, ALIGNMENT);
+      ByteBuffer buf = copy.asByteBuffer();
+      while (buf.hasRemaining()) {
+        if (ch.read(buf) < 0) throw new InvalidModelFileException(path + ": truncated model file while reading it");
+      }
+      return copy;
+    }
+  }
+
+  /**
+   * CRC32C of a segment of any size, 4 MiB at a time: the intrinsic reads mapped memory directly
+   * but cannot stop at a safepoint, so a larger chunk would hold up every other thread of the JVM
+   * (a server answering while a background check runs) for as long as one chunk takes.
+   */
+  static int crc32c(MemorySegment seg) {
+    CRC32C crc = new CRC32C();
+    long chunk = 4L << 20;
+    for (long off = 0; off < seg.byteSize(); off += chunk) {
+      crc.update(seg.asSlice(off, Math.min(chunk, seg.byteSize() - off)).asByteBuffer());
+    }
+    return (int) crc.getValue();
   }
 
   /** True if the file's first bytes (up to 8) are the magic: a model cut short, not another file. */
@@ -175,7 +276,10 @@ public final class ModelFile {
   }
 
   static void writeIndex(IdIndex idx, Output out) throws IOException {
-    if (idx.isNumeric()) {
+    if (idx.isIdentity() && out.version >= FORMAT_VERSION) {
+      out.i32(2);
+      out.i32(idx.size());
+    } else if (idx.isNumeric()) {
       out.i32(0);
       long[] ids = idx.longIds();
       out.i32(ids.length);
@@ -191,6 +295,10 @@ public final class ModelFile {
   static IdIndex readIndex(Input in) {
     int mode = in.i32();
     int n = in.i32();
+    if (mode == 2) {
+      if (n < 0) throw in.malformed("identity index of size " + n);
+      return IdIndex.identity(n);
+    }
     in.checkCount(n, mode == 0 ? 8 : 4);
     if (mode == 0) {
       long[] ids = new long[n];
@@ -204,15 +312,38 @@ public final class ModelFile {
     throw new IllegalArgumentException("unknown id index mode " + mode);
   }
 
-  /** Buffered little-endian writer that keeps a running CRC32C and length. */
+  /** One entry of the version 2 section table. */
+  record Section(String name, int type, long offset, long length, int rows, int dim, int crc) {
+
+    /** The element type of a factor section; null for the stream. */
+    FactorPrecision precision() {
+      return type == STREAM ? null : FactorPrecision.ofCode(type);
+    }
+  }
+
+  /** A factor table waiting to be written as its own section after the stream. */
+  private record PendingFactors(String name, FactorStore store, FactorPrecision precision) {}
+
+  /**
+   * Buffered little-endian writer. Version 2: keeps a CRC32C per section, queues factor tables
+   * met in the stream and writes them after it as aligned sections, then the table. Version 1: one
+   * CRC32C over the whole file, factors inline.
+   */
   public static final class Output {
     private final FileChannel ch;
+    private final int version;
+    private final FactorPrecision precision;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
+    private final List<Section> sections = new ArrayList<>();
+    private final List<PendingFactors> pending = new ArrayList<>();
     private long written;
+    private long sectionStart;
 
-    Output(FileChannel ch) {
+    Output(FileChannel ch, int version, FactorPrecision precision) {
       this.ch = ch;
+      this.version = version;
+      this.precision = precision;
     }
 
     private void ensure(int n) throws IOException {
@@ -225,6 +356,19 @@ public final class ModelFile {
       written += buf.remaining();
       while (buf.hasRemaining()) ch.write(buf);
       buf.clear();
+    }
+
+    /** Starts a section here (version 2; version 1 keeps one running checksum). */
+    void beginSection() throws IOException {
+      if (version == VERSION_1) return;
+      flush();
+      crc.reset();
+      sectionStart = written;
+    }
+
+    private void endSection(String name, int type, int rows, int dim) throws IOException {
+      flush();
+      sections.add(new Section(name, type, sectionStart, written - sectionStart, rows, dim, (int) crc.getValue()));
     }
 
     public void bytes(byte[] b) throws IOException {
@@ -299,43 +443,274 @@ public final class ModelFile {
       floats(d.values());
     }
 
+    /** A matrix kept in fp32 whatever the file's factor precision (a fold-in basis, graph-filter factors). */
     public void matrix(FactorMatrix m) throws IOException {
+      table("matrix-" + (pending.size() + 1), m, FactorPrecision.FP32);
+    }
+
+    /**
+     * A model's latent factors, named for error messages ({@code user-factors}), stored in the
+     * precision the file is written with; read back by {@link Input#factors}.
+     */
+    public void factors(String name, FactorStore m) throws IOException {
+      table(name, m, precision);
+    }
+
+    private void table(String name, FactorStore m, FactorPrecision p) throws IOException {
       i32(m.rows());
       i32(m.dim());
-      for (int p = 0; p < m.pageCount(); p++) {
-        float[] page = m.pageArray(p);
-        rawFloats(page, 0, page.length);
+      if (version == VERSION_1) {
+        float[] row = new float[m.dim()];
+        for (int r = 0; r < m.rows(); r++) {
+          m.copyRow(r, row, 0);
+          rawFloats(row, 0, row.length);
+        }
+      } else {
+        pending.add(new PendingFactors(name, m, p));
+        i32(pending.size()); // section number: the stream is section 0
       }
     }
 
-    void finish() throws IOException {
+    /** Rows encoded in the section's precision; a value the precision cannot hold is refused. */
+    private void encode(PendingFactors f) throws IOException {
+      FactorStore m = f.store();
+      FactorPrecision p = f.precision();
+      float[] row = new float[m.dim()];
+      for (int r = 0; r < m.rows(); r++) {
+        m.copyRow(r, row, 0);
+        if (p == FactorPrecision.FP32) {
+          rawFloats(row, 0, row.length);
+          continue;
+        }
+        for (float v : row) {
+          short h = p.encode16(v);
+          if (Float.isFinite(v) && !Float.isFinite(p.decode16(h))) {
+            throw new IllegalArgumentException(f.name() + " row " + r + ": value " + v + " does not fit "
+                + p.label() + " (largest finite " + (p == FactorPrecision.FP16 ? "65504" : "3.39e38")
+                + "); write fp32 or bf16");
+          }
+          ensure(2);
+          buf.putShort(h);
+        }
+      }
+    }
+
+    private void padTo(int alignment) throws IOException {
       flush();
-      long total = written + TRAILER;
-      int c = (int) crc.getValue();
-      buf.putLong(total);
-      buf.putInt(c);
+      int pad = (int) ((alignment - written % alignment) % alignment);
+      bytes(new byte[pad]);
+    }
+
+    void finish() throws IOException {
+      if (version == VERSION_1) {
+        flush();
+        long total = written + TRAILER_V1;
+        int c = (int) crc.getValue();
+        buf.putLong(total);
+        buf.putInt(c);
+        buf.put(END);
+        buf.flip();
+        while (buf.hasRemaining()) ch.write(buf);
+        return;
+      }
+      endSection("model", STREAM, 0, 0);
+      for (PendingFactors f : pending) {
+        padTo(ALIGNMENT);
+        beginSection();
+        encode(f);
+        endSection(f.name(), f.precision().code(), f.store().rows(), f.store().dim());
+      }
+      beginSection();
+      crc.update(MAGIC);
+      crc.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, version));
+      long tableOffset = written;
+      i32(sections.size());
+      for (Section sec : sections) {
+        string(sec.name());
+        i32(sec.type());
+        i64(sec.offset());
+        i64(sec.length());
+        i32(sec.rows());
+        i32(sec.dim());
+        i32(sec.crc());
+      }
+      flush();
+      int tableCrc = (int) crc.getValue();
+      buf.putLong(tableOffset);
+      buf.putLong(written + TRAILER);
+      buf.putInt(tableCrc);
       buf.put(END);
       buf.flip();
       while (buf.hasRemaining()) ch.write(buf);
     }
   }
 
-  /** Bounds-checked little-endian reader over the mapped body. */
+  /** Bounds-checked little-endian reader over the model stream, and the file's sections. */
   public static final class Input {
     private final ByteBuffer buf;
     private final Path path;
+    private final MemorySegment file; // null in version 1
+    private final List<Section> sections; // empty in version 1
+    private final boolean deferred;
+    private final List<Runnable> deferredChecks = new ArrayList<>();
 
-    Input(ByteBuffer buf, Path path) {
-      this.buf = buf;
+    private Input(ByteBuffer buf, Path path, MemorySegment file, List<Section> sections, boolean deferred) {
+      this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
       this.path = path;
+      this.file = file;
+      this.sections = sections;
+      this.deferred = deferred;
+    }
+
+    /** Runs the checks left for later on a daemon thread; a completed future when there are none. */
+    CompletableFuture<Void> verifyDeferred() {
+      if (deferredChecks.isEmpty()) return CompletableFuture.completedFuture(null);
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      List<Runnable> checks = List.copyOf(deferredChecks);
+      Thread.ofPlatform().daemon().name("kindred-model-verify").start(() -> {
+        long t0 = System.nanoTime();
+        try {
+          checks.forEach(Runnable::run);
+          LOG.log(System.Logger.Level.INFO, "{0}: factor sections verified in {1} ms", path,
+              (System.nanoTime() - t0) / 1_000_000);
+          done.complete(null);
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+      return done;
+    }
+
+    /** Checks a section's CRC32C. */
+    private static void verify(MemorySegment file, Section sec, Path path) {
+      if (crc32c(file.asSlice(sec.offset(), sec.length())) != sec.crc()) {
+        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch in section '"
+            + sec.name() + "'");
+      }
+    }
+
+    private void checkFinite(FactorStore m, String label) {
+      int bad = m.firstNonFiniteRow();
+      if (bad >= 0) {
+        throw new InvalidModelFileException(path + ": bad model file: section '" + label + "' holds a NaN or"
+            + " infinite value in row " + bad + " (the checksum matches: the model was written that way)");
+      }
+    }
+
+    /** Checks a version 1 file's length and checksum; the stream starts after the header. */
+    static Input version1(MemorySegment file, Path path) {
+      long size = file.byteSize();
+      if (size > Integer.MAX_VALUE) {
+        throw new InvalidModelFileException(path + ": version 1 model files over 2 GiB are not readable ("
+            + size + " bytes)");
+      }
+      long declared = file.get(I64, size - TRAILER_V1);
+      if (declared != size) {
+        throw new InvalidModelFileException(path + ": truncated model file: header says " + declared
+            + " bytes, file has " + size);
+      }
+      int crcStored = file.get(I32, size - TRAILER_V1 + 8);
+      if (crc32c(file.asSlice(0, size - TRAILER_V1)) != crcStored) {
+        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch");
+      }
+      return new Input(file.asSlice(HEADER, size - TRAILER_V1 - HEADER).asByteBuffer(), path, null, List.of(), false);
+    }
+
+    /**
+     * Checks a version 2 file's trailer, table and section checksums (with {@code deferred}, only the
+     * stream's at once, the others queued); the stream is section 0.
+     */
+    static Input version2(MemorySegment file, Path path, boolean deferred) {
+      long size = file.byteSize();
+      if (size < HEADER + TRAILER) {
+        throw new InvalidModelFileException(path + ": truncated model file (only " + size + " bytes)");
+      }
+      long tableOffset = file.get(I64, size - TRAILER);
+      long declared = file.get(I64, size - TRAILER + 8);
+      if (declared != size) {
+        throw new InvalidModelFileException(path + ": truncated model file: header says " + declared
+            + " bytes, file has " + size);
+      }
+      if (tableOffset < HEADER || tableOffset > size - TRAILER) {
+        throw new InvalidModelFileException(path + ": corrupted model file: section table at " + tableOffset);
+      }
+      MemorySegment table = file.asSlice(tableOffset, size - TRAILER - tableOffset);
+      CRC32C headerAndTable = new CRC32C();
+      headerAndTable.update(file.asSlice(0, HEADER).asByteBuffer());
+      headerAndTable.update(table.asByteBuffer());
+      if ((int) headerAndTable.getValue() != file.get(I32, size - TRAILER + 16)) {
+        throw new InvalidModelFileException(path + ": corrupted model file: checksum mismatch in the section table");
+      }
+      Input t = new Input(table.asByteBuffer(), path, null, List.of(), false);
+      int count = t.i32();
+      t.checkCount(count, 36);
+      List<Section> sections = new ArrayList<>(count);
+      for (int j = 0; j < count; j++) {
+        Section sec = new Section(t.string(), t.i32(), t.i64(), t.i64(), t.i32(), t.i32(), t.i32());
+        checkSection(sec, tableOffset, path);
+        sections.add(sec);
+      }
+      if (sections.isEmpty() || sections.get(0).type() != STREAM) {
+        throw new InvalidModelFileException(path + ": malformed model file: no model stream section");
+      }
+      checkPadding(file, sections, tableOffset, path);
+      Section stream = sections.get(0);
+      verify(file, stream, path);
+      if (stream.length() > Integer.MAX_VALUE) {
+        throw new InvalidModelFileException(path + ": model stream of " + stream.length()
+            + " bytes exceeds 2 GiB (ids and other non-factor data must fit 2 GiB)");
+      }
+      Input in = new Input(file.asSlice(stream.offset(), stream.length()).asByteBuffer(), path, file, sections,
+          deferred);
+      for (Section sec : sections.subList(1, sections.size())) {
+        if (deferred) {
+          in.deferredChecks.add(() -> verify(file, sec, path));
+        } else {
+          verify(file, sec, path);
+        }
+      }
+      return in;
+    }
+
+    /** Sections follow each other in order; the alignment padding between them, which no checksum covers, must be zero. */
+    private static void checkPadding(MemorySegment file, List<Section> sections, long tableOffset, Path path) {
+      long at = HEADER;
+      for (int j = 0; j <= sections.size(); j++) {
+        long next = j < sections.size() ? sections.get(j).offset() : tableOffset;
+        String before = j < sections.size() ? "section '" + sections.get(j).name() + "'" : "the section table";
+        if (next < at) {
+          throw new InvalidModelFileException(path + ": malformed model file: " + before + " overlaps the one before");
+        }
+        for (long b = at; b < next; b++) {
+          if (file.get(ValueLayout.JAVA_BYTE, b) != 0) {
+            throw new InvalidModelFileException(path + ": corrupted model file: padding byte " + b + " before "
+                + before + " is not zero");
+          }
+        }
+        if (j < sections.size()) at = next + sections.get(j).length();
+      }
+    }
+
+    private static void checkSection(Section sec, long tableOffset, Path path) {
+      String where = path + ": malformed model file: section '" + sec.name() + "' ";
+      if (sec.offset() < HEADER || sec.length() < 0 || sec.offset() > tableOffset - sec.length()) {
+        throw new InvalidModelFileException(where + "at " + sec.offset() + " (+" + sec.length()
+            + " bytes) lies outside the file");
+      }
+      if (sec.type() == STREAM) return;
+      FactorPrecision p = sec.precision();
+      if (p == null) throw new InvalidModelFileException(where + "has unknown element type " + sec.type());
+      if (sec.offset() % ALIGNMENT != 0) {
+        throw new InvalidModelFileException(where + "is not aligned to " + ALIGNMENT + " bytes");
+      }
+      if (sec.rows() < 0 || sec.dim() <= 0 || (long) sec.rows() * sec.dim() * p.bytes() != sec.length()) {
+        throw new InvalidModelFileException(where + "holds " + sec.length() + " bytes, not " + sec.rows() + " x "
+            + sec.dim() + " " + p.label());
+      }
     }
 
     public int remaining() {
       return buf.remaining();
-    }
-
-    void skip(int n) {
-      buf.position(buf.position() + n);
     }
 
     public int i32() {
@@ -401,16 +776,50 @@ public final class ModelFile {
       return new InvalidModelFileException(path + ": malformed model file: " + what);
     }
 
+    /** Reads what {@link Output#matrix} wrote, onto the heap (checked now: it is read in full anyway). */
     public FactorMatrix matrix() {
+      return table("matrix", false).toHeap();
+    }
+
+    /**
+     * Reads what {@link Output#factors} wrote: in version 2 the mapped section (no copy), in version
+     * 1 an on-heap matrix. Refuses a table holding a NaN or infinity, naming the file and the section.
+     */
+    public FactorStore factors(String name) {
+      return table(name, deferred);
+    }
+
+    private FactorStore table(String name, boolean checkLater) {
       int rows = i32();
       int dim = i32();
       if (dim <= 0) throw new InvalidModelFileException(path + ": malformed model file: factor dim " + dim);
-      checkCount((long) rows * dim, 4);
-      FactorMatrix m = new FactorMatrix(rows, dim);
-      for (int p = 0; p < m.pageCount(); p++) {
-        float[] page = m.pageArray(p);
-        buf.asFloatBuffer().get(page);
-        buf.position(buf.position() + 4 * page.length);
+      FactorStore m;
+      String label = name;
+      if (file == null) {
+        checkCount((long) rows * dim, 4);
+        FactorMatrix heap = new FactorMatrix(rows, dim);
+        for (int p = 0; p < heap.pageCount(); p++) {
+          float[] page = heap.pageArray(p);
+          buf.asFloatBuffer().get(page);
+          buf.position(buf.position() + 4 * page.length);
+        }
+        m = heap;
+      } else {
+        int number = i32();
+        if (number <= 0 || number >= sections.size()) throw malformed(name + " refers to section " + number);
+        Section sec = sections.get(number);
+        label = sec.name();
+        if (sec.type() == STREAM || sec.rows() != rows || sec.dim() != dim) {
+          throw malformed("section '" + sec.name() + "' is not the " + rows + " x " + dim + " factors the model expects");
+        }
+        m = new MappedFactors(file.asSlice(sec.offset(), sec.length()), rows, dim, sec.precision());
+      }
+      if (checkLater && m instanceof MappedFactors) {
+        FactorStore later = m;
+        String what = label;
+        deferredChecks.add(() -> checkFinite(later, what));
+      } else {
+        checkFinite(m, label);
       }
       return m;
     }

@@ -88,7 +88,7 @@ class ModelFileTest {
     assertThat(Arrays.copyOf(bytes, 8)).isEqualTo("KINDRED\n".getBytes(StandardCharsets.US_ASCII));
     assertThat(Arrays.copyOfRange(bytes, bytes.length - 8, bytes.length))
         .isEqualTo("KNDR-END".getBytes(StandardCharsets.US_ASCII));
-    assertThat(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(bytes.length - ModelFile.TRAILER))
+    assertThat(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(bytes.length - ModelFile.TRAILER + 8))
         .as("declared length").isEqualTo(bytes.length);
   }
 
@@ -145,16 +145,22 @@ class ModelFileTest {
     ModelFile.write(numericModel(), file);
     byte[] bytes = Files.readAllBytes(file);
     int n = bytes.length;
-    // Version, kind, provenance, id indices, factors, the last body byte.
-    for (int pos : new int[] {9, 14, 60, 400, n / 2, n - ModelFile.TRAILER - 1}) {
+    // Kind, provenance, id indices, padding, user and item factors, the section table.
+    for (int pos : new int[] {14, 60, 400, 2000, 4096 + 10, 2 * 4096 + 10, n - ModelFile.TRAILER - 1}) {
       byte[] bad = bytes.clone();
       bad[pos] ^= 0x10;
       Path badFile = dir.resolve("flip-" + pos + ".kindred");
       Files.write(badFile, bad);
       assertThatThrownBy(() -> ModelFile.read(badFile)).as("byte %d of %d flipped", pos, n)
           .isInstanceOf(InvalidModelFileException.class)
-          .hasMessageContaining("checksum");
+          .hasMessageStartingWith(badFile + ": corrupted model file: ");
     }
+    byte[] badVersion = bytes.clone();
+    badVersion[9] ^= 0x10;
+    Path badVersionFile = dir.resolve("flip-version.kindred");
+    Files.write(badVersionFile, badVersion);
+    assertThatThrownBy(() -> ModelFile.read(badVersionFile)).isInstanceOf(InvalidModelFileException.class)
+        .hasMessageContaining("model format version 4098 is not readable");
     byte[] badCrc = bytes.clone();
     badCrc[n - 12] ^= 1;
     Path badCrcFile = dir.resolve("flip-crc.kindred");
@@ -179,31 +185,32 @@ class ModelFileTest {
         .hasMessageContaining("not a Kindred model");
   }
 
-  /** A file whose body is {@code body} with a valid trailer (length, CRC32C, end marker). */
+  /** A version 1 file whose body is {@code body} with a valid trailer (length, CRC32C, end marker). */
   static byte[] withTrailer(byte[] body) {
     CRC32C crc = new CRC32C();
     crc.update(body);
-    ByteBuffer b = ByteBuffer.allocate(body.length + ModelFile.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(body).putLong(body.length + ModelFile.TRAILER).putInt((int) crc.getValue()).put(ModelFile.END);
+    ByteBuffer b = ByteBuffer.allocate(body.length + ModelFile.TRAILER_V1).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(body).putLong(body.length + ModelFile.TRAILER_V1).putInt((int) crc.getValue()).put(ModelFile.END);
     return b.array();
   }
 
   static byte[] body(byte[] file) {
-    return Arrays.copyOf(file, file.length - ModelFile.TRAILER);
+    return Arrays.copyOf(file, file.length - ModelFile.TRAILER_V1);
   }
 
+  /** Version 1 files (written by the retained version 1 writer), edited and given a valid trailer. */
   @Test
   void wellFormedButUnreadableFilesSayWhy() throws IOException {
     Path file = dir.resolve("model.kindred");
-    ModelFile.write(stringModel(), file);
+    ModelFile.writeVersion1(stringModel(), file);
     byte[] body = body(Files.readAllBytes(file));
 
-    byte[] v2 = body.clone();
-    ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
-    Path v2File = dir.resolve("v2.kindred");
-    Files.write(v2File, withTrailer(v2));
-    assertThatThrownBy(() -> ModelFile.read(v2File)).isInstanceOf(InvalidModelFileException.class)
-        .hasMessage(v2File + ": model format version 2 is not readable by this build (reads version 1)");
+    byte[] v3 = body.clone();
+    ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
+    Path v3File = dir.resolve("v3.kindred");
+    Files.write(v3File, withTrailer(v3));
+    assertThatThrownBy(() -> ModelFile.read(v3File)).isInstanceOf(InvalidModelFileException.class)
+        .hasMessage(v3File + ": model format version 3 is not readable by this build (reads versions 1 and 2)");
 
     // The kind string follows the version: int32 length, then "latent-factor".
     byte[] kind = body.clone();

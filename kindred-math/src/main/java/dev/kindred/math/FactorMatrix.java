@@ -15,12 +15,13 @@ import java.util.SplittableRandom;
  *   <li>Every page but the last holds exactly {@code 2^pageShift} rows.
  * </ol>
  * Algorithms reach the floats through {@link #page(int)} and {@link #offset(int)} so that kernels
- * run on plain arrays; an off-heap or memory-mapped variant can later provide the same two calls.
+ * run on plain arrays. Scoring code that must also read a memory-mapped model file reads through
+ * {@link FactorStore} instead, which {@link MappedFactors} implements as well.
  *
  * <p>Not thread-safe for concurrent writes to the same row; disjoint rows may be written by
  * different threads.
  */
-public final class FactorMatrix {
+public final class FactorMatrix implements FactorStore {
 
   /** Largest page: 2^30 floats (4 GiB), well under the JVM array limit. */
   public static final int MAX_PAGE_FLOATS = 1 << 30;
@@ -73,10 +74,12 @@ public final class FactorMatrix {
     }
   }
 
+  @Override
   public int rows() {
     return rows;
   }
 
+  @Override
   public int dim() {
     return dim;
   }
@@ -112,11 +115,13 @@ public final class FactorMatrix {
   }
 
   /** Copies row {@code r} into {@code dst[dstOff ..]}. */
+  @Override
   public void copyRow(int r, float[] dst, int dstOff) {
     System.arraycopy(page(r), offset(r), dst, dstOff, dim);
   }
 
   /** A fresh copy of row {@code r}. */
+  @Override
   public float[] row(int r) {
     float[] out = new float[dim];
     copyRow(r, out, 0);
@@ -153,15 +158,53 @@ public final class FactorMatrix {
   }
 
   /** True if every entry is finite. */
+  @Override
   public boolean allFinite() {
-    for (float[] page : pages) {
-      for (float v : page) {
-        if (!Float.isFinite(v)) {
-          return false;
+    return firstNonFiniteRow() < 0;
+  }
+
+  @Override
+  public int firstNonFiniteRow() {
+    for (int p = 0; p < pages.length; p++) {
+      float[] page = pages[p];
+      for (int j = 0; j < page.length; j++) {
+        if (!Float.isFinite(page[j])) {
+          return (int) (((long) p << pageShift) + j / dim);
         }
       }
     }
-    return true;
+    return -1;
+  }
+
+  @Override
+  public FactorPrecision precision() {
+    return FactorPrecision.FP32;
+  }
+
+  @Override
+  public float dot(int r, float[] x, int xo) {
+    return VectorOps.kernels().dot(page(r), offset(r), x, xo, dim);
+  }
+
+  /** Scores rows {@code [from, from + count)} with one gemv per page they span. */
+  @Override
+  public void scoreRows(int from, int count, float[] x, int xo, float[] out, int oo) {
+    Kernels kern = VectorOps.kernels();
+    int j = 0;
+    while (j < count) {
+      int row = from + j;
+      float[] page = page(row);
+      int pageOff = offset(row);
+      int rowsInPage = Math.min(count - j, (page.length - pageOff) / dim);
+      kern.gemv(page, pageOff, rowsInPage, dim, x, xo, out, oo + j);
+      j += rowsInPage;
+    }
+  }
+
+  /** This matrix itself. */
+  @Override
+  public FactorMatrix toHeap() {
+    return this;
   }
 
   /** Number of pages; page {@code p} holds rows {@code [p << pageShift, ...)}. */

@@ -39,7 +39,7 @@ public final class ItemPanels {
    * @param panelsPerTile panels per tile (one array); a tile is the unit a block of users is scored
    *     against, so size it to stay in the L2 cache
    */
-  public ItemPanels(FactorMatrix q, float[] bias, int width, int panelsPerTile) {
+  public ItemPanels(FactorStore q, float[] bias, int width, int panelsPerTile) {
     Objects.requireNonNull(q, "q");
     if (width <= 0 || panelsPerTile <= 0) {
       throw new IllegalArgumentException(
@@ -60,26 +60,26 @@ public final class ItemPanels {
     int panels = (int) (((long) items + width - 1) / width);
     int nTiles = (panels + panelsPerTile - 1) / panelsPerTile;
     this.tiles = new float[nTiles][];
+    float[] row = new float[dim];
     for (int t = 0; t < nTiles; t++) {
       int inTile = Math.min(panelsPerTile, panels - t * panelsPerTile);
       float[] tile = new float[(int) (inTile * panelFloats)];
       for (int p = 0; p < inTile; p++) {
-        packPanel(q, bias, (t * panelsPerTile + p) * width, tile, (int) (p * panelFloats));
+        packPanel(q, bias, (t * panelsPerTile + p) * width, tile, (int) (p * panelFloats), row);
       }
       tiles[t] = tile;
     }
     checkInvariants(panels);
   }
 
-  private void packPanel(FactorMatrix q, float[] bias, int firstItem, float[] dst, int off) {
+  private void packPanel(FactorStore q, float[] bias, int firstItem, float[] dst, int off, float[] row) {
     int n = Math.min(width, items - firstItem);
     for (int j = 0; j < n; j++) {
       int item = firstItem + j;
-      float[] page = q.page(item);
-      int row = q.offset(item);
+      q.copyRow(item, row, 0);
       dst[off + j] = bias == null ? 0f : bias[item];
       for (int d = 0; d < dim; d++) {
-        dst[off + (d + 1) * width + j] = page[row + d];
+        dst[off + (d + 1) * width + j] = row[d];
       }
     }
   }

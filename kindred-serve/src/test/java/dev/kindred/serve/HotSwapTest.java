@@ -8,7 +8,12 @@ import dev.kindred.core.ModelFile;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
+import dev.kindred.math.FactorPrecision;
+import dev.kindred.math.MappedFactors;
 import java.net.http.HttpResponse;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -193,21 +198,46 @@ class HotSwapTest {
     Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 3));
     Path wrongDim = dir.resolve("dim4.kdm").toAbsolutePath();
     ModelFile.write(Fixture.model(5, 3_000, 4), wrongDim);
+    Path nonFinite = dir.resolve("nan.kdm").toAbsolutePath();
+    ModelFile.write(withNaNItemFactor(Fixture.model(6, 3_000, 8)), nonFinite);
 
-    for (Path bad : List.of(corrupt, truncated, wrongDim)) {
+    for (Path bad : List.of(corrupt, truncated, wrongDim, nonFinite)) {
       HttpResponse<String> r = swapTo(bad);
       assertThat(r.statusCode()).as(bad.toString()).isEqualTo(422);
       String error = Fixture.JSON.readTree(r.body()).get("error").asText();
       assertThat(error).startsWith("model refused, the old one keeps serving: ").contains(bad.toString());
       if (bad == wrongDim) assertThat(error).contains("latent dimension 4 does not match the serving model's 8");
       if (bad == corrupt) assertThat(error).containsIgnoringCase("checksum");
+      if (bad == nonFinite) {
+        assertThat(error).contains(nonFinite + ": bad model file: section 'item-factors' holds a NaN or infinite value"
+            + " in row 7");
+      }
       assertThat(version()).isEqualTo(versionA);
       assertThat(Fixture.items(Fixture.get(server, "/v1/users/u5/recommendations?k=6").body()))
           .isEqualTo(expectedTop(modelA, "u5", 6));
     }
     String metrics = OperationsTest.send(server, "GET", "/metrics", null, null).body();
-    assertThat(OperationsTest.sample(metrics, "kindred_model_swaps_total", "result=\"refused\"")).isEqualTo(3.0);
+    assertThat(OperationsTest.sample(metrics, "kindred_model_swaps_total", "result=\"refused\"")).isEqualTo(4.0);
     assertThat(Fixture.JSON.readTree(admin("GET", null).body()).get("last_swap").get("ok").asBoolean()).isFalse();
+  }
+
+  /**
+   * The model with a NaN in item 7's factors, which a trainer never returns (its constructor refuses
+   * non-finite on-heap factors), so the item factors are given as a mapped copy: the file is written
+   * with valid checksums, as a buggy external writer would.
+   */
+  static LatentFactorModel withNaNItemFactor(LatentFactorModel m) {
+    int dim = m.dim();
+    MemorySegment seg = Arena.ofAuto().allocate((long) m.numItems() * dim * 4);
+    for (int i = 0; i < m.numItems(); i++) {
+      float[] row = m.itemStore().row(i);
+      for (int d = 0; d < dim; d++) {
+        seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * dim + d, i == 7 && d == 2 ? Float.NaN : row[d]);
+      }
+    }
+    return new LatentFactorModel(m.provenance(), m.userIndex(), m.itemIndex(), m.globalMean(), null, null,
+        m.userStore(), new MappedFactors(seg, m.numItems(), dim, FactorPrecision.FP32), m.scoreMin(), m.scoreMax(),
+        m.foldInRule());
   }
 
   /** Two client threads hammer the recommend routes while the model is swapped back and forth: no request fails. */

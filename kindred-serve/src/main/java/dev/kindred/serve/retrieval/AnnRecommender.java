@@ -69,9 +69,9 @@ public final class AnnRecommender implements Recommender {
     if (user < 0 || user >= model.numUsers()) {
       throw new IllegalArgumentException("user index " + user + " outside [0, " + model.numUsers() + ")");
     }
-    FactorMatrix p = model.userFactors();
+    FactorRecommender.Query q = exact.queryForUser(user, k, options); // reads one row of mapped user factors
     int[] excluded = excluded(options.exclude(), user, options.excludeItems(), null);
-    return search(p.page(user), p.offset(user), model.globalMean() + model.userBias(user), k, excluded);
+    return search(q.vector(), q.offset(), q.constant(), k, excluded);
   }
 
   @Override
