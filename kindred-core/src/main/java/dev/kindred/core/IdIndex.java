@@ -129,10 +129,11 @@ public final class IdIndex {
    */
   public IdIndex without(int i) {
     java.util.Objects.checkIndex(i, size());
-    if (longIds != null) {
-      long[] a = new long[longIds.length - 1];
-      System.arraycopy(longIds, 0, a, 0, i);
-      System.arraycopy(longIds, i + 1, a, i, a.length - i);
+    if (identitySize >= 0 || longIds != null) {
+      long[] all = longIds();
+      long[] a = new long[all.length - 1];
+      System.arraycopy(all, 0, a, 0, i);
+      System.arraycopy(all, i + 1, a, i, a.length - i);
       return new IdIndex(a, null);
     }
     String[] a = new String[stringIds.length - 1];
