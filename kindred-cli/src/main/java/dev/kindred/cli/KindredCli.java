@@ -62,7 +62,7 @@ public final class KindredCli implements Runnable {
   static int exitCodeOf(Throwable ex) {
     if (ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException
         || ex instanceof java.nio.file.NoSuchFileException || ex instanceof java.nio.file.AccessDeniedException
-        || ex instanceof java.io.FileNotFoundException) {
+        || ex instanceof java.io.FileNotFoundException || ex instanceof java.util.zip.ZipException) {
       return EXIT_BAD_INPUT;
     }
     if (ex instanceof java.io.UncheckedIOException u) return exitCodeOf(u.getCause());

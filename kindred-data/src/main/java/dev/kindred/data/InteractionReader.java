@@ -114,8 +114,9 @@ public final class InteractionReader {
   }
 
   /**
-   * {@link #parseFile}, with the file named in what can go wrong with the file itself: a directory,
-   * or gzip data that is corrupt or cut short (bad input, so an {@link IllegalArgumentException}).
+   * {@link #parseFile}, with the file named in what can go wrong with the file itself: a directory
+   * ({@link IllegalArgumentException}), or gzip data that is corrupt or cut short (a
+   * {@link java.util.zip.ZipException} naming the file).
    */
   private static Parsed parseNamed(Path file, Dialect base, ReadOptions opts, WorkerPool workers, Tuning tuning)
       throws IOException {
@@ -123,7 +124,10 @@ public final class InteractionReader {
     try {
       return parseFile(file, base, opts, workers, tuning);
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new IllegalArgumentException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+      java.util.zip.ZipException named = new java.util.zip.ZipException(file + ": corrupt or truncated gzip data ("
+          + e.getMessage() + ")");
+      named.initCause(e);
+      throw named;
     }
   }
 
