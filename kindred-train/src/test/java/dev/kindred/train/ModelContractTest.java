@@ -2,7 +2,12 @@ package dev.kindred.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindred.core.Explainer;
+import dev.kindred.core.Explanation;
+import dev.kindred.core.Forgetting;
+import dev.kindred.core.GraphFilterModel;
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
 import dev.kindred.core.RecommendOptions;
@@ -46,7 +51,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one contract every model passes, whatever trained it: recommend (single and batch),
- * exclude seen, exclude list, candidate set, similar items, save and load, fold-in.
+ * exclude seen, exclude list, candidate set, similar items, save and load, fold-in, explanations,
+ * forgetting a user.
  */
 class ModelContractTest {
 
@@ -181,5 +187,59 @@ class ModelContractTest {
     // Folding a user in from the same history lands near the trained user: at least 3 of 10 shared
     // on average (exact solvers share nearly all; SGD fold-in from zero shares fewer).
     assertThat(overlap).isGreaterThanOrEqualTo(3 * users);
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void explanationsAddUpAndAreExactWhereTheModelIsLinearInTheHistory(String name) {
+    Model m = MODELS.get(name);
+    Explainer ex = Explainer.of(m);
+    int u = activeUser(1);
+    Explainer.History h = ex.history(u, train);
+    // A folded-in user's list: for the exact methods its scores are exactly what the history explains.
+    float[] values = h.values();
+    ScoredItems s = rec(name).recommendFromHistory(h.items(), values, 10, RecommendOptions.ALL);
+    Explanation[] got = ex.explain(h, s.items(), s.scores(), Integer.MAX_VALUE);
+    for (Explanation e : got) {
+      double listed = e.contributors().stream().mapToDouble(Explanation.Contribution::contribution).sum();
+      assertThat(listed + e.remainder()).as(name).isCloseTo(e.score(), org.assertj.core.data.Offset.offset(1e-4));
+      // What the history cannot explain: nothing, the global mean (als), or everything (pop).
+      double unexplained = switch (ex.method()) {
+        case EXACT -> m instanceof LatentFactorModel lf ? lf.globalMean() : 0.0;
+        case NONE -> e.score();
+        case SIMILARITY -> e.contributors().stream().allMatch(c -> c.share() == 0f) ? e.score() : 0.0;
+      };
+      // Tolerance: float solves and sums over a history of a few dozen items.
+      assertThat((double) e.remainder()).as("%s item %d", name, e.item())
+          .isCloseTo(unexplained, org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(e.score()))));
+    }
+    Explanation.Method expected = switch (name) {
+      case "mf-sgd", "bpr" -> Explanation.Method.SIMILARITY;
+      case "pop" -> Explanation.Method.NONE;
+      default -> Explanation.Method.EXACT;
+    };
+    assertThat(ex.method()).as(name).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void forgettingAUserRemovesTheIdAndLeavesTheOthersListsAlone(String name, @TempDir Path dir) throws Exception {
+    Model m = MODELS.get(name);
+    int gone = activeUser(2);
+    String id = m.userIndex().externalId(gone);
+    Model f = Forgetting.withoutUser(m, gone);
+    assertThat(f.userIndex().indexOf(id)).isEqualTo(-1);
+    Path file = dir.resolve("forgotten.kdm");
+    ModelFile.write(f, file);
+    Model back = ModelFile.read(file);
+    assertThat(back.numUsers()).isEqualTo(m.numUsers() - 1);
+    if (m instanceof GraphFilterModel) return; // its linear term reads the rows at query time: others may move
+    for (int n = 0; n < 6; n++) {
+      int u = activeUser(n);
+      if (u == gone) continue;
+      int w = back.userIndex().indexOf(m.userIndex().externalId(u));
+      assertThat(Recommenders.of(back).recommend(w, 10, RecommendOptions.ALL).items()).as("%s user %d", name, u)
+          .containsExactly(rec(name).recommend(u, 10, RecommendOptions.ALL).items());
+    }
   }
 }
