@@ -8,8 +8,7 @@ package dev.kindred.serve;
  * @param model the new model's algorithm
  * @param source where the new model came from (its file)
  * @param eventsReapplied logged events applied to the new model
- * @param eventsCutoffMillis the new model's training cut-off, or null when it records no training time
  * @param eventsRule which logged events were re-applied, in words
  */
 public record ModelSwap(String previousVersion, String version, String model, String source, int eventsReapplied,
-    Long eventsCutoffMillis, String eventsRule) {}
+    String eventsRule) {}

@@ -49,9 +49,8 @@ public final class RecommendationService {
   }
 
   /**
-   * A service that takes events: the events of {@code replay} (the log's content at start-up)
-   * logged since the model's training cut-off ({@link ServingState#cutoffMillis()}) are applied
-   * first, then every accepted event is appended to {@code log} before it is acknowledged and folds
+   * A service that takes events: the events of {@code replay} (the log's content at start-up) are
+   * applied first ({@link ServingState#apply}), then every accepted event is appended to {@code log} before it is acknowledged and folds
    * its user in at once.
    */
   public RecommendationService(Model model, Interactions seen, ServeConfig config, EventLog log,
@@ -72,16 +71,14 @@ public final class RecommendationService {
     ServingState s = new ServingState(model, seen, "in-process", retrievalConfig);
     int applied = s.apply(replay, config);
     if (!replay.isEmpty()) {
-      LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), cutoffNote(s));
+      LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), EVENTS_RULE);
     }
     this.state = s;
   }
 
-  private static String cutoffNote(ServingState s) {
-    return s.cutoffMillis() == Long.MIN_VALUE
-        ? "the model records no training time, so every logged event was re-applied"
-        : "events from " + java.time.Instant.ofEpochMilli(s.cutoffMillis()) + " on, the model's training cut-off";
-  }
+  /** Which logged events a model gets, in words (the swap answer's {@code events_rule}). */
+  static final String EVENTS_RULE = "every logged event on an item the model knows: a model does not record which "
+      + "events its training data held, and re-applying one it learned only repeats a history entry";
 
   /** A user's events since the model was trained: item indices and values, in arrival order. */
   static final class UserEvents {
@@ -156,7 +153,7 @@ public final class RecommendationService {
    * Replaces the serving model with {@code next} (already read and checksummed, e.g. by
    * {@link dev.kindred.core.ModelFile#read}). Off the request path: builds the new state, checks it
    * (same kind and latent dimension as the serving model, one recommendation computed), re-applies
-   * the event log from the new model's training cut-off, then, holding the ingest lock only to
+   * every logged event ({@link ServingState#apply}), then, holding the ingest lock only to
    * catch up on events logged meanwhile, publishes it. Requests in flight finish on the old state.
    *
    * @return what was swapped: versions and how many events were re-applied
@@ -183,9 +180,8 @@ public final class RecommendationService {
       }
       LOG.info("model swapped: {} ({}) -> {} ({}) from {}; {} logged events re-applied ({})", old.version,
           old.model.provenance().algorithm(), fresh.version, next.provenance().algorithm(), source, applied,
-          cutoffNote(fresh));
-      return new ModelSwap(old.version, fresh.version, next.provenance().algorithm(), source, applied,
-          fresh.cutoffMillis() == Long.MIN_VALUE ? null : fresh.cutoffMillis(), cutoffNote(fresh));
+          EVENTS_RULE);
+      return new ModelSwap(old.version, fresh.version, next.provenance().algorithm(), source, applied, EVENTS_RULE);
     }
   }
 

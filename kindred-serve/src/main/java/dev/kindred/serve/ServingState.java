@@ -54,28 +54,19 @@ final class ServingState {
   }
 
   /**
-   * The training cut-off: events logged at or after it are re-applied to this model. Training
-   * start ({@code createdAtMillis - trainSeconds}), because data exported while training ran may
-   * or may not be in the model; re-applying an event the model already saw only repeats a history
-   * entry, while skipping one it never saw loses it. {@link Long#MIN_VALUE} (re-apply everything)
-   * when the provenance records no creation time.
-   */
-  long cutoffMillis() {
-    long created = model.provenance().createdAtMillis();
-    if (created <= 0) return Long.MIN_VALUE;
-    return created - Math.round(model.provenance().trainSeconds() * 1000);
-  }
-
-  /**
-   * Applies logged events at or after the cut-off whose items this model knows and whose values
-   * {@code limits} accepts (a log written before the bound may hold larger ones); returns how many.
+   * Applies the logged events whose items this model knows and whose values {@code limits} accepts
+   * (a log written before the bound may hold larger ones); returns how many. Every logged event is
+   * applied, whenever it was logged: a model file does not record which events its training data
+   * held (a model trained after an event is not necessarily trained on it), and re-applying an event
+   * the model did learn only repeats an entry of the user's history (the fold-in merges history and
+   * events, later values winning), while skipping one it never saw would show the user items they
+   * already used.
    */
   int apply(Iterable<EventLog.Event> log, ServeConfig limits) {
-    long cutoff = cutoffMillis();
     IdIndex items = model.itemIndex();
     int applied = 0;
     for (EventLog.Event e : log) {
-      if (e.timestampMillis() < cutoff || !limits.acceptsValue(e.value())) continue;
+      if (!limits.acceptsValue(e.value())) continue;
       int i = items.indexOf(e.item());
       if (i < 0) continue;
       events.computeIfAbsent(e.user(), u -> new RecommendationService.UserEvents()).add(i, e.value());
