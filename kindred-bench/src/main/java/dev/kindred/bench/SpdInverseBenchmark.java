@@ -26,9 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * EASE's dense part: {@link SpdInverse} on an {@code n x n} SPD matrix, and the
  * {@link MatrixProduct} kernel it is built on, with 1 and 2 worker threads.
  *
- * <p>Flops counted: {@code inverse} {@code n^3} ({@code n^3 / 3} each for the Cholesky factor, the
- * triangular inverse and {@code U^-1 U^-T}); {@code product} {@code 2 n^3} (a full square
- * {@code C += A B}). The {@code flops} column (an {@link AuxCounters} rate, ns time unit) is
+ * <p>Flops counted: {@code inverse} {@code n^3} (what any symmetric inverse needs: {@code n^3 / 3}
+ * each for a Cholesky factor, its triangular inverse and {@code U^-1 U^-T}; the block sweeps of
+ * {@link SpdInverse} do {@code n^3} in the rank-256 updates plus {@code 2 * 256 * n^2} for the
+ * scaled block rows, which are not counted); {@code product} {@code 2 n^3} (a full square
+ * {@code C += A B}); {@code rankUpdate} {@code 256 n^2}, one sweep's update shape (the upper
+ * triangle of {@code C -= R^T T} with {@code R}, {@code T} of {@code 256 x n}), where the
+ * inverse's flops are. The {@code flops} column (an {@link AuxCounters} rate, ns time unit) is
  * GFLOP/s directly; divide by {@code PeakFlopsBenchmark}'s number for the same thread count, run
  * beside it. The input is {@code X^T X / users + I} for a random binary {@code X} (condition number
  * about 10), restored before every inversion by an {@code n^2} copy that is included in the time
@@ -104,6 +108,14 @@ public class SpdInverseBenchmark {
     SpdInverse.invert(work, n, threads);
     counter.flops += (long) n * n * n;
     return work[n + 1];
+  }
+
+  @Benchmark
+  public float rankUpdate(Flops counter) {
+    int k = 256;
+    product.multiplyAdd(n, n, k, -1f, Operand.of(a, 0, n).transpose(), Operand.of(b, 0, n), c, 0, n, Triangle.UPPER);
+    counter.flops += (long) k * n * n;
+    return c[n + 1];
   }
 
   @Benchmark

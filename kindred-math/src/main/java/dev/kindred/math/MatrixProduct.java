@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * Blocked, multi-threaded {@code C += alpha * op(A) op(B)} on row-major {@code float} arrays (an
  * SGEMM in the style of Goto and van de Geijn, "Anatomy of high-performance matrix multiplication",
- * ACM TOMS 34(3), 2008, doi:10.1145/1356052.1356053), with the triangle shortcuts that a blocked
- * Cholesky inverse needs. The building block of {@link SpdInverse}.
+ * ACM TOMS 34(3), 2008, doi:10.1145/1356052.1356053), with triangle shortcuts (triangular operands,
+ * an upper-triangular {@code C}). The building block of {@link SpdInverse}, whose sweeps update an
+ * upper-triangular {@code C}.
  *
  * <p>Loops, outermost first (the paper's names; sizes from the constructor):
  * <ol>

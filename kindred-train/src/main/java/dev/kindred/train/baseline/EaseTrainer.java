@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * item rows), {@code n^3} flops for the inverse (blocked Vector API kernels, see {@link SpdInverse}),
  * {@code n^2} to scale; memory one {@code n x n} float array ({@code 4 n^2} bytes, 5.1 GB at
  * 35,648 items; inverted and turned into {@code B} in place and kept by the model) plus
- * {@link SpdInverse#scratchBytes} ({@code 256 n} floats and a few MB of packing buffers). Before
+ * {@link SpdInverse#scratchBytes} ({@code 3 * 256 n} floats: two block rows and the packed panel,
+ * and about a MB of packing buffers per thread). Before
  * anything is allocated, catalogs above {@link EaseConfig#maxItems} are refused, and so are fits
  * that would not fit in the heap next to the data, with the largest catalogue that does
  * ({@link #checkMemory}). Time and heap at 20,000 and 35,648 items: docs/benchmarks.md. Immutable
