@@ -1,8 +1,10 @@
 package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
@@ -11,6 +13,7 @@ import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
+import dev.kindred.eval.UserMetrics;
 import dev.kindred.train.registry.ModelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,9 +29,19 @@ final class Pipeline {
 
   /** Trains a registry model with a progress bar; {@code heldOut} is passed on when the model uses validation. */
   static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet) {
+    return train(model, train, heldOut, quiet, ProgressListener.NONE);
+  }
+
+  /** As {@link #train(ModelSpec.Configured, Interactions, Interactions, boolean)}, also telling {@code epochs} each epoch. */
+  static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet,
+      ProgressListener epochs) {
     Trainer<?> trainer = model.trainer();
     try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
-      return trainer.fit(train, model.usesValidation() ? heldOut : null, progress);
+      ProgressListener both = r -> {
+        progress.onEpoch(r);
+        epochs.onEpoch(r);
+      };
+      return trainer.fit(train, model.usesValidation() ? heldOut : null, both);
     }
   }
 
@@ -45,6 +58,31 @@ final class Pipeline {
     out.putAll(Evaluator.rankingMetrics(recommender(model), train, test, new int[] {k},
         EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold)));
     return out;
+  }
+
+  /**
+   * A model's evaluation with the beyond-accuracy metrics.
+   *
+   * @param metrics rating metrics (explicit data only), then every metric of {@link UserMetrics#means()}
+   * @param perUser the per-user values behind them; null when the test set is empty
+   */
+  record Evaluation(Map<String, Double> metrics, UserMetrics perUser) {}
+
+  /**
+   * Rating metrics (explicit data only), ranking metrics at {@code k} and the beyond-accuracy
+   * metrics of {@link Evaluator#perUserMetrics} (coverage, Gini, novelty, average popularity,
+   * long-tail share, ILD for latent-factor models, AUC when {@code auc}).
+   */
+  static Evaluation evaluateAll(Model model, Interactions train, Interactions test, int k, int threads,
+      boolean ratings, double relevanceThreshold, boolean auc) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (test.size() == 0) return new Evaluation(out, null);
+    if (ratings) out.putAll(Evaluator.ratingMetrics(model, test));
+    UserMetrics perUser = Evaluator.perUserMetrics(recommender(model), train, test, new int[] {k},
+        EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold),
+        model instanceof LatentFactorModel lf ? lf.itemFactors() : null, auc);
+    out.putAll(perUser.means());
+    return new Evaluation(out, perUser);
   }
 
   /** True when values carry ratings (more than one distinct value), so RMSE / MAE mean something. */

@@ -156,7 +156,7 @@ class KindredCliTest {
     Run d = run("demo", "--users", "300", "--items", "200", "--interactions", "15000", "--epochs", "5", "--factors", "8",
         "--out", out.toString(), "--quiet");
     assertThat(d.code()).as(d.err()).isZero();
-    assertThat(d.out()).contains("rmse").contains("ndcg@10").contains("user ");
+    assertThat(d.out()).contains("ndcg@10").contains("lift").contains("user ").contains("history");
     assertThat(out).exists();
   }
 
