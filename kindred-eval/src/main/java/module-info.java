@@ -6,4 +6,5 @@ module dev.kindred.eval {
 
   exports dev.kindred.eval;
   exports dev.kindred.eval.report;
+  exports dev.kindred.eval.tune;
 }
