@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *       null) falls back to random search.
  *   <li>A trial already in {@code finished} (resumed state, keyed by {@link Trial#key}) is not
  *       run again; its recorded score is used. A NaN score (a fit that diverged) ranks last.
- *   <li>With a time budget, no trial starts once the budget is spent; the result says so.
+ *   <li>With a time budget, no trial starts once the budget is spent (except the first, so that
+ *       there is a best); the result says so.
  *   <li>The best trial is the highest-scoring one among those with the largest resource reached
  *       (for random search: among all).
  * </ol>
@@ -125,7 +126,7 @@ public final class Tuner {
         Trial done = finished.get(Trial.key(c, k));
         boolean resumed = done != null;
         if (!resumed) {
-          if (config.timeBudgetNanos() > 0 && System.nanoTime() - start > config.timeBudgetNanos()) {
+          if (best != null && config.timeBudgetNanos() > 0 && System.nanoTime() - start > config.timeBudgetNanos()) {
             outOfTime = true;
             break search;
           }
