@@ -167,10 +167,10 @@ final class TuneCommand implements Callable<Integer> {
               }
             }
             if (!quiet) {
-              err.printf(Locale.ROOT, "trial %d/%d%s %s: %s %s (best %s) %.1fs%n", done, planned,
+              err.printf(Locale.ROOT, "trial %d/%d%s %s: %s %s (best %s) %.1fs%s%n", done, planned,
                   trial.resource() > 0 ? " [" + trial.resource() + " " + resourceFlag.substring(2) + "]" : "",
                   flagText(trial.flags()), metricKey, Report.format(trial.score()), Report.format(best.score()),
-                  trial.seconds());
+                  trial.seconds(), resumed ? " (resumed)" : "");
               err.flush();
             }
           });
