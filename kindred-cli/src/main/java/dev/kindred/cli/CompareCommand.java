@@ -80,8 +80,8 @@ final class CompareCommand implements Callable<Integer> {
       description = "Also write an HTML report with plots (of the first fold) and the intervals to DIR/index.html.")
   Path reportDir;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads for training and evaluation (default: available cores).")
-  Integer threads;
+  @Mixin
+  ThreadsFlag threads;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
       description = "Seed of the split, the models and the bootstrap. Default: ${DEFAULT-VALUE}.")
@@ -98,8 +98,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    if (t <= 0) throw new IllegalArgumentException("--threads must be positive, got " + t);
+    int t = threads.get();
     if (!split.equals("per-user")) throw new IllegalArgumentException("unknown --split '" + split + "': expected per-user");
     if (folds < 1) throw new IllegalArgumentException("--folds must be >= 1, got " + folds);
     BootstrapConfig bootstrap = new BootstrapConfig(resamples, confidence, seed);

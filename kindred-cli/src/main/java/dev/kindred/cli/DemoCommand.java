@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * ({@link SyntheticConfig#taste()}), or reads {@code --data}; holds out a per-user fraction;
  * trains the model (implicit ALS unless {@code --model} says otherwise) and the popularity
  * baseline; prints both side by side with the lift, a few users' histories next to their
- * recommendations, and writes the model file (and with {@code --report} an HTML report).
+ * recommendations, and writes the model file and an HTML report ({@code --report DIR}).
  */
 @Command(name = "demo", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
     description = {"Generate (or read --data), split per user, train a personalised model and the popularity baseline,",
@@ -76,8 +76,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", defaultValue = "kindred-demo.model", description = "Model file to write. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report with plots to DIR/index.html.")
+  @Option(names = "--report", paramLabel = "DIR", defaultValue = "kindred-demo-report",
+      description = "Directory of the HTML report with plots (DIR/index.html). Default: ${DEFAULT-VALUE}.")
   Path reportDir;
+
+  @Option(names = "--no-report", description = "Write no HTML report.")
+  boolean noReport;
 
   @Mixin
   OutputFlags output;
@@ -148,12 +152,12 @@ final class DemoCommand implements Callable<Integer> {
       o.println("next: ./kindred recommend --model-file " + out + " --user "
           + model.userIndex().externalId(DemoUsers.sample(split.train(), 1)[0]));
     }
-    if (reportDir != null) {
+    if (!noReport) {
       Path page = EvaluationPages.write(reportDir, "Kindred demo: " + configured.name() + " against " + base.name(),
           source + "; " + protocol, split.train(), split.test(), k, threads, evalFlags.threshold(),
           List.of(new EvaluationPages.Run(configured.name(), model, mine, epochs),
               new EvaluationPages.Run(base.name(), baseModel, theirs, List.of())));
-      if (!quiet) err.println("report: " + page);
+      if (!output.json) o.println("report: " + page + " (open it in a browser)");
     }
     o.flush();
     return KindredCli.EXIT_OK;

@@ -95,8 +95,8 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report (tuning history; with --test the best and the defaults) to DIR/index.html.")
   Path reportDir;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads for training and evaluation (default: available cores).")
-  Integer threads;
+  @Mixin
+  ThreadsFlag threads;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of the validation split, the draws and the models. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -112,8 +112,7 @@ final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    if (t <= 0) throw new IllegalArgumentException("--threads must be positive, got " + t);
+    int t = threads.get();
     int k = output.k();
     if (!METRICS.contains(metric)) {
       throw new IllegalArgumentException("unknown --metric '" + metric + "': expected one of " + String.join(", ", METRICS));
