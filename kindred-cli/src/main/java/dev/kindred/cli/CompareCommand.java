@@ -3,6 +3,7 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
@@ -11,6 +12,7 @@ import dev.kindred.eval.Comparison;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.eval.UserMetrics;
+import dev.kindred.eval.report.HtmlReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,8 +76,12 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--no-auc", description = "Skip AUC (it ranks the whole catalog for every user).")
   boolean noAuc;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads for training and evaluation (default: available cores).")
-  Integer threads;
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Also write an HTML report with plots (of the first fold) and the intervals to DIR/index.html.")
+  Path reportDir;
+
+  @Mixin
+  ThreadsFlag threads;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
       description = "Seed of the split, the models and the bootstrap. Default: ${DEFAULT-VALUE}.")
@@ -92,8 +98,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    if (t <= 0) throw new IllegalArgumentException("--threads must be positive, got " + t);
+    int t = threads.get();
     if (!split.equals("per-user")) throw new IllegalArgumentException("unknown --split '" + split + "': expected per-user");
     if (folds < 1) throw new IllegalArgumentException("--folds must be >= 1, got " + folds);
     BootstrapConfig bootstrap = new BootstrapConfig(resamples, confidence, seed);
@@ -117,16 +122,23 @@ final class CompareCommand implements Callable<Integer> {
 
     List<Comparison.ModelRun> runs = new ArrayList<>();
     Map<String, Double> trainSeconds = new LinkedHashMap<>();
+    List<EvaluationPages.Run> pageRuns = new ArrayList<>();
     for (ModelChoice c : choices) {
       List<UserMetrics> perFold = new ArrayList<>();
       double seconds = 0;
       for (int f = 0; f < splits.size(); f++) {
         if (!quiet) err.printf(Locale.ROOT, "%s: fold %d of %d%n", c.label(), f + 1, splits.size());
         Split s = splits.get(f);
-        Model model = Pipeline.train(c.configured(), s.train(), seed, quiet).model();
+        List<ProgressListener.EpochReport> epochs = new ArrayList<>();
+        Model model = Pipeline.train(c.configured(), s.train(), seed, quiet, epochs::add).model();
         seconds += model.provenance().trainSeconds();
-        perFold.add(Evaluator.perUserMetrics(Pipeline.recommender(model), s.train(), s.test(), new int[] {output.k()},
-            evalOptions, model instanceof LatentFactorModel lf ? lf.itemFactors() : null, !noAuc));
+        UserMetrics metrics = Evaluator.perUserMetrics(Pipeline.recommender(model), s.train(), s.test(),
+            new int[] {output.k()}, evalOptions, model instanceof LatentFactorModel lf ? lf.itemFactors() : null, !noAuc);
+        perFold.add(metrics);
+        if (reportDir != null && f == 0) {
+          pageRuns.add(new EvaluationPages.Run(c.label(), model, new Pipeline.Evaluation(metrics.means(), metrics),
+              epochs));
+        }
       }
       runs.add(new Comparison.ModelRun(c.label(), perFold));
       trainSeconds.put(c.label(), seconds / splits.size());
@@ -137,6 +149,16 @@ final class CompareCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "per-user stratified holdout %.2f (seed %d), full ranking over all items",
             testFraction, seed);
     CompareTable.print(result, protocol, trainSeconds, all, spec.commandLine().getOut(), output.json);
+    if (reportDir != null) {
+      HtmlReport page = EvaluationPages.page("Kindred compare: " + String.join(", ", result.models()),
+          protocol + (splits.size() > 1 ? "; plots from the first fold" : ""), splits.get(0).train(),
+          splits.get(0).test(), output.k(), t, evalFlags.threshold(), pageRuns);
+      page.heading(String.format(Locale.ROOT, "Every fold: mean [%.0f%% bootstrap interval over %d users], p against %s",
+          100 * confidence, result.users(), result.baseline()));
+      page.table(CompareTable.header(result), CompareTable.rows(result));
+      Path written = EvaluationPages.write(reportDir, page);
+      if (!quiet) err.println("report: " + written);
+    }
     return KindredCli.EXIT_OK;
   }
 

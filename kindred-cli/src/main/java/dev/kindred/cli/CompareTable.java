@@ -96,15 +96,9 @@ final class CompareTable {
         + "p: paired bootstrap against %s%n", r.users(), 100 * r.config().confidence(), r.config().resamples(),
         r.config().seed(), r.baseline());
     List<String[]> lines = new ArrayList<>();
-    List<String> header = new ArrayList<>(List.of("metric"));
-    header.addAll(r.models());
+    List<String> header = header(r);
     lines.add(header.toArray(String[]::new));
-    for (Comparison.Row row : r.rows()) {
-      String[] line = new String[r.models().size() + 1];
-      line[0] = row.metric();
-      for (int m = 0; m < r.models().size(); m++) line[m + 1] = cell(row.cells().get(m), row.versusBaseline().get(m));
-      lines.add(line);
-    }
+    for (List<String> row : rows(r)) lines.add(row.toArray(String[]::new));
     String[] seconds = new String[r.models().size() + 1];
     seconds[0] = "train_seconds";
     for (int m = 0; m < r.models().size(); m++) {
@@ -121,6 +115,24 @@ final class CompareTable {
       }
       out.println(sb.toString().stripTrailing());
     }
+  }
+
+  /** The table's column names: {@code metric}, then the models. */
+  static List<String> header(Comparison.Result r) {
+    List<String> header = new ArrayList<>(List.of("metric"));
+    header.addAll(r.models());
+    return header;
+  }
+
+  /** A row per metric: its name, then each model's {@code mean [lo, hi]} and p against the baseline. */
+  static List<List<String>> rows(Comparison.Result r) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Comparison.Row row : r.rows()) {
+      List<String> line = new ArrayList<>(List.of(row.metric()));
+      for (int m = 0; m < r.models().size(); m++) line.add(cell(row.cells().get(m), row.versusBaseline().get(m)));
+      rows.add(line);
+    }
+    return rows;
   }
 
   private static String cell(Bootstrap.Interval i, Bootstrap.Paired p) {

@@ -2,15 +2,23 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.train.baseline.PopularityTrainer;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
+import dev.kindred.train.registry.Models;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,13 +26,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kindred demo}: the whole path in one command. Generates a realistic synthetic data set
- * (or reads {@code --data}), holds out a per-user fraction, trains, evaluates, prints a metrics
- * table and a few users' recommendations, and writes the model file.
+ * {@code kindred demo}: the whole path in one command, and what a recommender is for. Generates
+ * implicit events whose items are chosen by planted taste and popularity together
+ * ({@link SyntheticConfig#taste()}), or reads {@code --data}; holds out a per-user fraction;
+ * trains the model (implicit ALS unless {@code --model} says otherwise) and the popularity
+ * baseline; prints both side by side with the lift, a few users' histories next to their
+ * recommendations, and writes the model file and an HTML report ({@code --report DIR}).
  */
 @Command(name = "demo", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
-    description = "Generate (or read --data), split per user, train, evaluate, show recommendations, write a model file.")
+    description = {"Generate (or read --data), split per user, train a personalised model and the popularity baseline,",
+        "print both side by side with the lift, show a few users' histories and recommendations, write a model file."})
 final class DemoCommand implements Callable<Integer> {
+
+  /** The model when {@code --model} is not given: the data are implicit events ranked top-K. */
+  static final String DEFAULT_MODEL = "ials";
+
+  /** Taste of the generated data: strong enough that personalisation clearly pays. */
+  static final double DEFAULT_TASTE = 5.0;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -41,11 +59,29 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--interactions", paramLabel = "X", defaultValue = "500000", description = "Synthetic interactions. Default: ${DEFAULT-VALUE}.")
   long interactions;
 
+  @Option(names = "--taste", paramLabel = "T", defaultValue = "" + DEFAULT_TASTE,
+      description = "How strongly planted taste (not only popularity) picks each user's items; 0: popularity alone. Default: ${DEFAULT-VALUE}.")
+  double taste;
+
+  @Option(names = "--explicit", description = "Synthetic ratings in [1, 5] instead of implicit events.")
+  boolean explicit;
+
+  @Option(names = "--baseline", paramLabel = "MODEL", defaultValue = PopularityTrainer.NAME,
+      description = "The model shown beside --model. Default: ${DEFAULT-VALUE}.")
+  String baseline;
+
   @Option(names = "--test-fraction", paramLabel = "P", defaultValue = "0.2", description = "Per-user held-out fraction. Default: ${DEFAULT-VALUE}.")
   double testFraction;
 
   @Option(names = "--out", paramLabel = "FILE", defaultValue = "kindred-demo.model", description = "Model file to write. Default: ${DEFAULT-VALUE}.")
   Path out;
+
+  @Option(names = "--report", paramLabel = "DIR", defaultValue = "kindred-demo-report",
+      description = "Directory of the HTML report with plots (DIR/index.html). Default: ${DEFAULT-VALUE}.")
+  Path reportDir;
+
+  @Option(names = "--no-report", description = "Write no HTML report.")
+  boolean noReport;
 
   @Mixin
   OutputFlags output;
@@ -61,59 +97,103 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var err = spec.commandLine().getErr();
-    var o = spec.commandLine().getOut();
-    ModelSpec.Configured<?> configured = modelOptions.configured();
-    int k = output.k();
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter o = spec.commandLine().getOut();
+    boolean quiet = output.quiet || output.json;
+    ModelSpec.Configured<?> configured = modelOptions.configured(DEFAULT_MODEL);
+    int threads = modelOptions.threadsOrDefault();
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
+    ModelSpec.Configured<?> base = Models.get(baseline).configure(Map.of(), threads, seed);
+    int k = output.k();
     Interactions all;
     String source;
     if (dataFile != null) {
       LoadResult r = data.read(dataFile);
-      Pipeline.summarizeLoad(r, err, output.quiet || output.json);
+      Pipeline.summarizeLoad(r, err, quiet);
       all = data.training(r);
       source = dataFile.toString();
     } else {
-      SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed);
+      SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed).withImplicit(!explicit).withTaste(taste);
       all = new SyntheticGenerator(c).generateInMemory();
-      source = String.format(Locale.ROOT, "synthetic: %d users x %d items, %d ratings (rank %d, noise %.2f, seed %d)",
-          users, items, all.size(), c.rank(), c.noise(), seed);
-      if (!output.quiet && !output.json) err.println("generated " + source);
+      source = String.format(Locale.ROOT, "synthetic: %d users x %d items, %d %s (rank %d, taste %.1f in %d groups, "
+          + "popularity exponent %.1f, seed %d)", users, items, all.size(), explicit ? "ratings" : "events",
+          c.rank(), c.taste(), c.tasteGroups(), c.popularityExponent(), seed);
+      if (!quiet) err.println("generated " + source);
     }
     Split split = Splits.perUser(all, testFraction, seed);
-    Pipeline.Trained trained = Pipeline.train(configured, split.train(), seed, output.quiet || output.json);
+    boolean ratings = Pipeline.hasRatings(split.train());
+    List<ProgressListener.EpochReport> epochs = new ArrayList<>();
+    Pipeline.Trained trained = Pipeline.train(configured, split.train(), seed, quiet, epochs::add);
     Model model = trained.model();
-    Report report = new Report().put("data", source).put("model", configured.name());
-    trained.describe(report);
-    report.putAll(Pipeline.evaluate(model, split.train(), split.test(), k, modelOptions.threadsOrDefault(),
-        Pipeline.hasRatings(split.train()), evalFlags.threshold()));
-    report.put("train_seconds", model.provenance().trainSeconds());
-    report.put("users", split.train().activeUsers());
-    report.put("items", split.train().activeItems());
-    report.put("interactions", split.train().size());
+    Model baseModel = Pipeline.train(base, split.train(), seed, true).model();
+    Pipeline.Evaluation mine = Pipeline.evaluateAll(model, split.train(), split.test(), k, threads, ratings,
+        evalFlags.threshold(), true);
+    Pipeline.Evaluation theirs = Pipeline.evaluateAll(baseModel, split.train(), split.test(), k, threads, ratings,
+        evalFlags.threshold(), true);
     Pipeline.save(model, out);
-    report.put("model_file", out.toString());
+    String protocol = String.format(Locale.ROOT, "per-user holdout %.2f (seed %d), top-%d excludes training items",
+        testFraction, seed, k);
     if (output.json) {
+      Report report = new Report().put("data", source).put("protocol", protocol);
+      report.put("model", withModel(configured.name(), mine.metrics(), model));
+      report.put("baseline", withModel(base.name(), theirs.metrics(), baseModel));
+      report.put("lift", lift(mine.metrics(), theirs.metrics()));
+      report.put("users", split.train().activeUsers()).put("items", split.train().activeItems())
+          .put("interactions", split.train().size()).put("model_file", out.toString());
       report.print(o, true);
     } else {
-      o.println("== metrics (per-user holdout " + testFraction + ", top-" + k + " excludes training items)");
-      report.print(o, false);
+      o.println("== data: " + source);
+      o.println("== " + configured.name() + " against " + base.name() + " (" + protocol + ")");
+      printSideBySide(configured.name(), base.name(), mine.metrics(), theirs.metrics(), o);
       o.println();
-      o.println("== top-5 recommendations for three users (external ids, predicted score)");
-      int[] sample = sampleUsers(split.train(), 3);
-      Pipeline.showRecommendations(model, split.train(), sample, 5, o);
+      o.println("== three users: what they interacted with (training) and what " + configured.name() + " recommends");
+      DemoUsers.show(model, baseModel, split.train(), split.test(), 3, 5, o);
       o.println();
-      o.println("next: ./kindred recommend --model-file " + out + " --user " + model.userIndex().externalId(sample[0]));
+      o.println("model file: " + out + " (trained in " + Report.format(model.provenance().trainSeconds()) + " s)");
+      o.println("next: ./kindred recommend --model-file " + out + " --user "
+          + model.userIndex().externalId(DemoUsers.sample(split.train(), 1)[0]));
     }
+    if (!noReport) {
+      Path page = EvaluationPages.write(reportDir, "Kindred demo: " + configured.name() + " against " + base.name(),
+          source + "; " + protocol, split.train(), split.test(), k, threads, evalFlags.threshold(),
+          List.of(new EvaluationPages.Run(configured.name(), model, mine, epochs),
+              new EvaluationPages.Run(base.name(), baseModel, theirs, List.of())));
+      if (!output.json) o.println("report: " + page + " (open it in a browser)");
+    }
+    o.flush();
     return KindredCli.EXIT_OK;
   }
 
-  private static int[] sampleUsers(Interactions train, int n) {
-    int[] out = new int[Math.min(n, train.activeUsers())];
-    int w = 0;
-    for (int u = 0; u < train.numUsers() && w < out.length; u += Math.max(1, train.numUsers() / (n + 1))) {
-      if (train.userDegree(u) > 0) out[w++] = u;
+  private static Map<String, Object> withModel(String name, Map<String, Double> metrics, Model model) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", name);
+    m.putAll(metrics);
+    m.put("train_seconds", model.provenance().trainSeconds());
+    return m;
+  }
+
+  /** Each metric of both: model / baseline (null where the baseline's value is 0 or missing). */
+  static Map<String, Double> lift(Map<String, Double> model, Map<String, Double> baseline) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : model.entrySet()) {
+      Double b = baseline.get(e.getKey());
+      if (e.getKey().equals("users_evaluated") || b == null) continue;
+      out.put(e.getKey(), b == 0 || b.isNaN() || e.getValue().isNaN() ? null : e.getValue() / b);
     }
-    return java.util.Arrays.copyOf(out, w);
+    return out;
+  }
+
+  private static void printSideBySide(String modelName, String baseName, Map<String, Double> model,
+      Map<String, Double> baseline, PrintWriter o) {
+    Map<String, Double> lift = lift(model, baseline);
+    int w = model.keySet().stream().mapToInt(String::length).max().orElse(6);
+    String row = "%-" + w + "s  %12s  %12s  %8s%n";
+    o.printf(Locale.ROOT, row, "metric", modelName, baseName, "lift");
+    for (Map.Entry<String, Double> e : model.entrySet()) {
+      Double l = lift.get(e.getKey());
+      Double b = baseline.get(e.getKey());
+      o.printf(Locale.ROOT, row, e.getKey(), Report.format(e.getValue()), b == null ? "-" : Report.format(b),
+          l == null ? "-" : String.format(Locale.ROOT, "%.2fx", l));
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
@@ -10,6 +11,7 @@ import dev.kindred.eval.SampledEvaluator;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -58,6 +60,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--test-fraction", paramLabel = "P", defaultValue = "0.25", description = "per-user: held-out fraction of each user's interactions. Default: ${DEFAULT-VALUE}.")
   double testFraction;
 
+  @Option(names = "--no-auc", description = "Skip AUC (it ranks the whole catalog for every user).")
+  boolean noAuc;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report with plots to DIR/index.html.")
+  Path reportDir;
+
   @Option(names = "--negatives", paramLabel = "N", defaultValue = "99", description = "leave-one-out: sampled negatives per test item. Default: ${DEFAULT-VALUE}.")
   int negatives;
 
@@ -80,12 +88,16 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!List.of("given", "per-user", "leave-one-out").contains(proto)) {
       throw new IllegalArgumentException("unknown --protocol '" + proto + "': expected given, per-user or leave-one-out");
     }
+    if (reportDir != null && proto.equals("leave-one-out")) {
+      throw new IllegalArgumentException("--report needs a full-ranking protocol (given or per-user), not leave-one-out");
+    }
     int threads = modelOptions.threadsOrDefault();
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
     Model model;
     Interactions train;
     Interactions test;
     Report report = new Report();
+    List<ProgressListener.EpochReport> epochs = new ArrayList<>();
     if (source.modelFile != null) {
       if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
       data.refuseFilters("evaluate --model-file");
@@ -107,7 +119,7 @@ final class EvaluateCommand implements Callable<Integer> {
       train = split.train();
       test = split.test();
       ModelSpec.Configured<?> configured = modelOptions.configured();
-      Pipeline.Trained trained = Pipeline.train(configured, train, seed, output.quiet || output.json);
+      Pipeline.Trained trained = Pipeline.train(configured, train, seed, output.quiet || output.json, epochs::add);
       model = trained.model();
       report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());
       trained.describe(report);
@@ -119,7 +131,17 @@ final class EvaluateCommand implements Callable<Integer> {
     } else {
       report.put("protocol", proto.equals("given") ? "given test file, full ranking over all items"
           : String.format(Locale.ROOT, "per-user stratified holdout %.2f (seed %d), full ranking over all items", testFraction, seed));
-      report.putAll(Pipeline.evaluate(model, train, test, k, threads, Pipeline.hasRatings(test), evalFlags.threshold()));
+      Pipeline.Evaluation evaluation = Pipeline.evaluateAll(model, train, test, k, threads, Pipeline.hasRatings(test),
+          evalFlags.threshold(), !noAuc);
+      report.putAll(evaluation.metrics());
+      if (reportDir != null) {
+        String name = String.valueOf(report.values().get("model"));
+        Path page = EvaluationPages.write(reportDir, "Kindred evaluate: " + name,
+            report.values().get("protocol") + "; " + String.format(Locale.ROOT, "%,d training interactions",
+                train.size()), train, test, k, threads, evalFlags.threshold(),
+            List.of(new EvaluationPages.Run(name, model, evaluation, epochs)));
+        if (!output.quiet && !output.json) spec.commandLine().getErr().println("report: " + page);
+      }
     }
     report.put("users", train.activeUsers()).put("items", train.activeItems()).put("interactions", train.size());
     report.print(spec.commandLine().getOut(), output.json);

@@ -41,6 +41,14 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--popularity", paramLabel = "A", defaultValue = "" + SyntheticConfig.DEFAULT_POPULARITY_EXPONENT, description = "Zipf exponent of item popularity. Default: ${DEFAULT-VALUE}.")
   double popularity;
 
+  @Option(names = "--taste", paramLabel = "T", defaultValue = "" + SyntheticConfig.DEFAULT_TASTE,
+      description = "How strongly planted taste, beside popularity, picks each user's items (0: popularity alone). Default: ${DEFAULT-VALUE}.")
+  double taste;
+
+  @Option(names = "--taste-groups", paramLabel = "G", defaultValue = "" + SyntheticConfig.DEFAULT_TASTE_GROUPS,
+      description = "Planted taste groups (with --taste > 0). Default: ${DEFAULT-VALUE}.")
+  int tasteGroups;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -53,7 +61,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SyntheticConfig c = SyntheticConfig.of(users, items, interactions, seed).withRank(rank).withNoise(noise)
-        .withPopularityExponent(popularity).withImplicit(implicit);
+        .withPopularityExponent(popularity).withImplicit(implicit).withTaste(taste)
+        .withTasteGroups(tasteGroups);
     long t0 = System.nanoTime();
     SyntheticGenerator generator = new SyntheticGenerator(c);
     boolean parquet = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");

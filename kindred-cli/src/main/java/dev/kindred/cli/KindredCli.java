@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kindred", mixinStandardHelpOptions = true, versionProvider = KindredCli.Version.class,
     description = "Kindred: fast recommender training, evaluation and recommendation on the JVM.",
     subcommands = {DemoCommand.class, GenerateCommand.class, SplitCommand.class, TrainCommand.class, ModelsCommand.class,
-        EvaluateCommand.class, CompareCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
+        EvaluateCommand.class, CompareCommand.class, TuneCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
         dev.kindred.spark.SparkTrain.class,
         ExplainCommand.class, ForgetCommand.class,
         CommandLine.HelpCommand.class})

@@ -1,8 +1,10 @@
 package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
@@ -14,6 +16,7 @@ import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.math.FactorPrecision;
+import dev.kindred.eval.UserMetrics;
 import dev.kindred.train.registry.ModelSpec;
 import dev.kindred.train.registry.Models;
 import java.io.IOException;
@@ -49,6 +52,12 @@ final class Pipeline {
    * fit on the rest, so the test set never picks the model it then scores.
    */
   static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet) {
+    return train(model, train, seed, quiet, ProgressListener.NONE);
+  }
+
+  /** As {@link #train(ModelSpec.Configured, Interactions, long, boolean)}, also telling {@code epochs} each epoch. */
+  static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet,
+      ProgressListener epochs) {
     Trainer<?> trainer = model.trainer();
     model.warnAboutData(hasRatings(train)); // one line on stderr through the CLI's SLF4J
     Interactions fit = train;
@@ -62,7 +71,11 @@ final class Pipeline {
           + "to choose the epoch; the test set is not used for it", validation.size(), 100 * VALIDATION_FRACTION, seed);
     }
     try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
-      return new Trained(trainer.fit(fit, validation, progress), note);
+      ProgressListener both = r -> {
+        progress.onEpoch(r);
+        epochs.onEpoch(r);
+      };
+      return new Trained(trainer.fit(fit, validation, both), note);
     }
   }
 
@@ -93,6 +106,31 @@ final class Pipeline {
     String algorithm = model.provenance().algorithm();
     return Models.names().contains(algorithm)
         && Models.get(algorithm).valueUse() == ModelSpec.ValueUse.RATINGS;
+  }
+
+  /**
+   * A model's evaluation with the beyond-accuracy metrics.
+   *
+   * @param metrics rating metrics (explicit data, models that predict ratings), then every metric of {@link UserMetrics#means()}
+   * @param perUser the per-user values behind them; null when the test set is empty
+   */
+  record Evaluation(Map<String, Double> metrics, UserMetrics perUser) {}
+
+  /**
+   * Rating metrics (explicit data only), ranking metrics at {@code k} and the beyond-accuracy
+   * metrics of {@link Evaluator#perUserMetrics} (coverage, Gini, novelty, average popularity,
+   * long-tail share, ILD for latent-factor models, AUC when {@code auc}).
+   */
+  static Evaluation evaluateAll(Model model, Interactions train, Interactions test, int k, int threads,
+      boolean ratings, double relevanceThreshold, boolean auc) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (test.size() == 0) return new Evaluation(out, null);
+    if (ratings && predictsRatings(model)) out.putAll(Evaluator.ratingMetrics(model, test));
+    UserMetrics perUser = Evaluator.perUserMetrics(recommender(model), train, test, new int[] {k},
+        EvalOptions.defaults().withThreads(threads).withRelevanceThreshold(relevanceThreshold),
+        model instanceof LatentFactorModel lf ? lf.itemFactors() : null, auc);
+    out.putAll(perUser.means());
+    return new Evaluation(out, perUser);
   }
 
   /** True when values carry ratings (more than one distinct value), so RMSE / MAE mean something. */

@@ -75,10 +75,13 @@ class CompareCommandTest {
   }
 
   @Test
-  void tableHasAColumnPerModelAndFoldsRun() {
+  void tableHasAColumnPerModelAndFoldsRun() throws IOException {
+    Path report = dir.resolve("compare-report");
     Run r = compare("--implicit", "--folds", "3", "--no-auc", "--k", "5", "--model", "pop",
-        "--model", "bpr --factors 8 --epochs 5");
+        "--model", "bpr --factors 8 --epochs 5", "--report", report.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    assertThat(java.nio.file.Files.readString(report.resolve("index.html"))).contains("data-charts=\"6\"")
+        .contains("plots from the first fold").contains("bootstrap interval over 300 users");
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(0)).startsWith("3 per-user folds (seed 3)");
     assertThat(lines.get(2)).startsWith("metric").contains("pop").contains("bpr --factors 8 --epochs 5");

@@ -154,9 +154,10 @@ class KindredCliTest {
   void demoRunsTheWholePathOnSmallSyntheticData() throws IOException {
     Path out = dir.resolve("demo.model");
     Run d = run("demo", "--users", "300", "--items", "200", "--interactions", "15000", "--epochs", "5", "--factors", "8",
-        "--out", out.toString(), "--quiet");
+        "--out", out.toString(), "--quiet", "--report", dir.resolve("demo-report").toString());
     assertThat(d.code()).as(d.err()).isZero();
-    assertThat(d.out()).contains("rmse").contains("ndcg@10").contains("user ");
+    assertThat(d.out()).contains("ndcg@10").contains("lift").contains("user ").contains("history")
+        .contains("report: " + dir.resolve("demo-report").resolve("index.html"));
     assertThat(out).exists();
   }
 

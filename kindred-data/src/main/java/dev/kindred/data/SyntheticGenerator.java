@@ -6,8 +6,10 @@ import dev.kindred.core.Interactions;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Generates interaction data with known structure, for tests and benchmarks.
@@ -33,6 +35,20 @@ import java.util.SplittableRandom;
  *   <li>each user is active in a random window of the time span; their timestamps are sorted
  *       uniform times in it (non-decreasing in file order), in random item order.
  * </ul>
+ *
+ * <p><b>Taste</b> ({@link SyntheticConfig#taste()} {@code = tau > 0}): the planted preferences
+ * then decide which items a user interacts with, not only the rating values (a discrete-choice
+ * model as in Marlin and Zemel 2009, doi:10.1145/1639714.1639717, missing not at random). Each user
+ * belongs to one of {@code G = tasteGroups} groups drawn uniformly; {@code p_u = m_g + d_u} with a
+ * group centroid {@code m_g} carrying {@value #GROUP_SHARE} of the factor variance and an individual
+ * part {@code d_u} the rest, so {@code p_u . q_i} keeps its standard deviation. Items are drawn
+ * without replacement with probability proportional to
+ * {@code pop_i * exp(tau (b_i + m_g . q_i)) * sigmoid(tau d_u . q_i)}: an alias table per group
+ * gives the first two factors in O(1), and the last is an acceptance test (about half the draws
+ * pass). Implicit data then has no further acceptance step (the choice already follows the
+ * score); explicit ratings are drawn as above. With {@code tau = 0} the output is exactly that of
+ * the generator before taste existed. Extra cost: O(G x items) memory and O(G x items x rank) time
+ * to build the group samplers; still O(rank) per row.
  * Output rows are {@code user \t item \t rating \t timestamp} with user ids {@code 1..users}
  * and item ids {@code 1..items}, user by user in id order.
  *
@@ -54,6 +70,8 @@ public final class SyntheticGenerator {
   public static final double IMPLICIT_SLOPE = 2.0;
   public static final double MIN_RATING = 1;
   public static final double MAX_RATING = 5;
+  /** Share of a user's factor variance that comes from their taste group (taste > 0 only). */
+  public static final double GROUP_SHARE = 0.6;
 
   private final SyntheticConfig config;
   private final int rank;
@@ -65,6 +83,8 @@ public final class SyntheticGenerator {
   private final AliasSampler popularity; // over popularity ranks
   private final int[] counts; // pairs per user
   private final long userSeedBase;
+  private final float[] groupCentroids; // tasteGroups x rank, row-major; null without taste
+  private final AliasSampler[] groupSamplers; // over items, one per taste group; null without taste
 
   /** Draws the item side, the popularity permutation and the users' activity; O(items x rank + users). */
   public SyntheticGenerator(SyntheticConfig config) {
@@ -94,6 +114,42 @@ public final class SyntheticGenerator {
     }
     popularity = new AliasSampler(rankWeight);
     counts = activity(config, activityRandom);
+    if (config.taste() > 0) {
+      // Split after the seed base, so that taste = 0 leaves every earlier stream as it was.
+      SplittableRandom groupRandom = master.split();
+      int groups = config.tasteGroups();
+      double centroidStd = factorStd * Math.sqrt(GROUP_SHARE);
+      groupCentroids = new float[Math.multiplyExact(groups, rank)];
+      for (int j = 0; j < groupCentroids.length; j++) {
+        groupCentroids[j] = (float) (centroidStd * groupRandom.nextGaussian());
+      }
+      groupSamplers = new AliasSampler[groups];
+      double[] w = new double[items];
+      for (int g = 0; g < groups; g++) {
+        for (int i = 0; i < items; i++) {
+          w[i] = groupLogWeight(g, i);
+        }
+        double max = Arrays.stream(w).max().orElse(0);
+        for (int i = 0; i < items; i++) {
+          w[i] = Math.exp(w[i] - max);
+        }
+        groupSamplers[g] = new AliasSampler(w);
+      }
+    } else {
+      groupCentroids = null;
+      groupSamplers = null;
+    }
+  }
+
+  /** {@code log(pop_i) + tau (b_i + m_g . q_i)}: the log choice weight of item {@code i} for group {@code g}. */
+  private double groupLogWeight(int g, int i) {
+    double s = 0;
+    int off = i * rank;
+    int c = g * rank;
+    for (int k = 0; k < rank; k++) {
+      s += groupCentroids[c + k] * itemFactors[off + k];
+    }
+    return Math.log(itemWeight[i]) + config.taste() * (itemBias[i] + s);
   }
 
   public SyntheticConfig config() {
@@ -120,10 +176,28 @@ public final class SyntheticGenerator {
     SplittableRandom r = userRandom(u);
     double bu = USER_BIAS_STD * r.nextGaussian();
     float[] p = new float[rank];
-    for (int k = 0; k < rank; k++) {
-      p[k] = (float) (factorStd * r.nextGaussian());
-    }
+    drawUserFactors(r, p, new float[rank]);
     return GLOBAL_MEAN + bu + itemBias[i] + dot(p, i);
+  }
+
+  /**
+   * Draws a user's factors {@code p} after their bias; with taste, also their individual part
+   * {@code d} ({@code p = m_g + d}) and returns their group, else returns -1.
+   */
+  private int drawUserFactors(SplittableRandom r, float[] p, float[] d) {
+    if (groupCentroids == null) {
+      for (int k = 0; k < rank; k++) {
+        p[k] = (float) (factorStd * r.nextGaussian());
+      }
+      return -1;
+    }
+    int g = r.nextInt(groupSamplers.length);
+    double individualStd = factorStd * Math.sqrt(1 - GROUP_SHARE);
+    for (int k = 0; k < rank; k++) {
+      d[k] = (float) (individualStd * r.nextGaussian());
+      p[k] = groupCentroids[g * rank + k] + d[k];
+    }
+    return g;
   }
 
   /** The noise-free explicit rating: {@link #plantedScore} clipped to [1, 5]. */
@@ -221,6 +295,7 @@ public final class SyntheticGenerator {
     int[] chosen = new int[maxCount];
     double[] spacing = new double[maxCount + 1];
     float[] p = new float[rank];
+    float[] d = new float[rank];
     for (int u = 0; u < config.users(); u++) {
       int n = counts[u];
       if (n == 0) {
@@ -228,10 +303,12 @@ public final class SyntheticGenerator {
       }
       SplittableRandom r = userRandom(u);
       double bu = USER_BIAS_STD * r.nextGaussian();
-      for (int k = 0; k < rank; k++) {
-        p[k] = (float) (factorStd * r.nextGaussian());
+      int group = drawUserFactors(r, p, d);
+      if (group < 0) {
+        chooseItems(u, n, p, r, stamp, chosen);
+      } else {
+        chooseByTaste(u, n, group, d, r, stamp, chosen);
       }
-      chooseItems(u, n, p, r, stamp, chosen);
       for (int a = n - 1; a > 0; a--) { // random order, so time does not follow popularity
         int b = r.nextInt(a + 1);
         int x = chosen[a];
@@ -290,34 +367,116 @@ public final class SyntheticGenerator {
   }
 
   /**
+   * Fills {@code chosen[0, n)} with distinct items for user {@code u} of taste group {@code g}
+   * with individual factors {@code d}: a draw from the group's sampler, accepted with probability
+   * {@code sigmoid(tau d . q_i)}.
+   */
+  private void chooseByTaste(int u, int n, int g, float[] d, SplittableRandom r, int[] stamp, int[] chosen) {
+    int mark = u + 1;
+    int got = 0;
+    long budget = 20L * n + 1000;
+    AliasSampler sampler = groupSamplers[g];
+    double taste = config.taste();
+    while (got < n) {
+      if (--budget < 0) {
+        chooseRestByTaste(u, n, got, g, d, r, stamp, chosen);
+        return;
+      }
+      int item = sampler.sample(r);
+      if (stamp[item] == mark || r.nextDouble() >= sigmoid(taste * dot(d, item))) {
+        continue;
+      }
+      stamp[item] = mark;
+      chosen[got++] = item;
+    }
+  }
+
+  /** {@link #chooseRest} for a user of taste group {@code g}: the same weights as {@link #chooseByTaste}. */
+  private void chooseRestByTaste(int u, int n, int got, int g, float[] d, SplittableRandom r, int[] stamp,
+      int[] chosen) {
+    double taste = config.taste();
+    drawRest(u, n, got, r, stamp, chosen, i -> Math.exp(groupLogWeight(g, i)) * sigmoid(taste * dot(d, i)));
+  }
+
+  /**
    * Completes a user whose rejection sampling stalled (most of the popularity mass already
    * taken): a weighted draw without replacement over the remaining items by exponential keys
    * {@code log(U) / w} (Efraimidis and Spirakis 2006, doi:10.1016/j.ipl.2005.11.003).
    */
   private void chooseRest(int u, int n, int got, float[] p, SplittableRandom r, int[] stamp, int[] chosen) {
+    boolean implicit = config.implicit();
+    drawRest(u, n, got, r, stamp, chosen,
+        i -> implicit ? itemWeight[i] * sigmoid(IMPLICIT_SLOPE * (itemBias[i] + dot(p, i))) : itemWeight[i]);
+  }
+
+  /**
+   * The weighted draw without replacement of the items user {@code u} lacks, by exponential keys
+   * {@code log(U) / w_i}.
+   */
+  private void drawRest(int u, int n, int got, SplittableRandom r, int[] stamp, int[] chosen,
+      IntToDoubleFunction weight) {
     int mark = u + 1;
     int items = config.items();
-    int[] candidates = new int[items - got];
+    int need = n - got;
     double[] key = new double[items];
-    int m = 0;
+    // The need largest keys, in a min-heap on key (root: the smallest kept): O(items log need)
+    // instead of sorting every candidate; then those few in decreasing key order, the order a
+    // full sort would give them.
+    int[] heap = new int[need];
+    int size = 0;
     for (int i = 0; i < items; i++) {
       if (stamp[i] == mark) {
         continue;
       }
-      double w = itemWeight[i];
-      if (config.implicit()) {
-        w *= sigmoid(IMPLICIT_SLOPE * (itemBias[i] + dot(p, i)));
-      }
-      w = Math.max(w, Double.MIN_NORMAL);
+      double w = Math.max(weight.applyAsDouble(i), Double.MIN_NORMAL);
       key[i] = Math.log(1 - r.nextDouble()) / w;
-      candidates[m++] = i;
+      if (size < need) {
+        heap[size] = i;
+        siftUp(heap, size++, key);
+      } else if (key[i] > key[heap[0]]) {
+        heap[0] = i;
+        siftDown(heap, size, key);
+      }
     }
-    IntArrays.quickSort(candidates, 0, m, (a, b) -> Double.compare(key[b], key[a]));
+    IntArrays.quickSort(heap, 0, size, (a, b) -> Double.compare(key[b], key[a]));
     for (int k = 0; got < n; k++) {
-      int item = candidates[k];
+      int item = heap[k];
       stamp[item] = mark;
       chosen[got++] = item;
     }
+  }
+
+  private static void siftUp(int[] heap, int at, double[] key) {
+    int x = heap[at];
+    while (at > 0) {
+      int parent = (at - 1) >>> 1;
+      if (key[heap[parent]] <= key[x]) {
+        break;
+      }
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = x;
+  }
+
+  private static void siftDown(int[] heap, int size, double[] key) {
+    int x = heap[0];
+    int at = 0;
+    while (true) {
+      int child = 2 * at + 1;
+      if (child >= size) {
+        break;
+      }
+      if (child + 1 < size && key[heap[child + 1]] < key[heap[child]]) {
+        child++;
+      }
+      if (key[heap[child]] >= key[x]) {
+        break;
+      }
+      heap[at] = heap[child];
+      at = child;
+    }
+    heap[at] = x;
   }
 
   private double dot(float[] p, int item) {

@@ -135,7 +135,7 @@ class SyntheticGeneratorTest {
 
   @Test
   void denseUsersUseTheFallbackAndStillGetDistinctItems() {
-    SyntheticConfig dense = new SyntheticConfig(20, 50, 900, 4, 0.3, 3.0, true, 5, 1.0, 0, 1000);
+    SyntheticConfig dense = new SyntheticConfig(20, 50, 900, 4, 0.3, 3.0, true, 5, 1.0, 0, 1000, 0, 1);
     Interactions d = new SyntheticGenerator(dense).generateInMemory();
     assertThat(d.size()).isEqualTo(900);
     int full = 0;
@@ -143,7 +143,7 @@ class SyntheticGeneratorTest {
       full += d.userDegree(u) == 50 ? 1 : 0;
     }
     assertThat(full).as("the most active users take every item").isPositive();
-    assertThat(new SyntheticGenerator(new SyntheticConfig(3, 4, 12, 2, 0, 1, false, 1, 0, 0, 10))
+    assertThat(new SyntheticGenerator(new SyntheticConfig(3, 4, 12, 2, 0, 1, false, 1, 0, 0, 10, 0, 1))
         .generateInMemory().size()).isEqualTo(12);
     assertThat(new SyntheticGenerator(SyntheticConfig.of(5, 5, 0, 1)).generateInMemory().size()).isZero();
   }
@@ -158,6 +158,58 @@ class SyntheticGeneratorTest {
     assertThatThrownBy(() -> SMALL.withPopularityExponent(Double.NaN)).hasMessageContaining("popularityExponent");
     assertThatThrownBy(() -> new SyntheticGenerator(SMALL).expectedRating(0, 1)).hasMessageContaining("user id 0");
     assertThat(new SyntheticGenerator(SMALL).interactionsOf(1)).isPositive();
+  }
+
+  /** Mean over the first 50 users of (mean planted score of their items - mean over the catalogue). */
+  private static double preferenceGap(SyntheticGenerator g, Interactions d) {
+    double gap = 0;
+    for (int u = 0; u < 50; u++) {
+      long user = d.userIndex().longId(u);
+      for (int j = d.userPtr()[u]; j < d.userPtr()[u + 1]; j++) {
+        gap += g.plantedScore(user, d.itemIndex().longId(d.itemIdx()[j])) / d.userDegree(u);
+      }
+      for (long item = 1; item <= g.config().items(); item++) {
+        gap -= g.plantedScore(user, item) / g.config().items();
+      }
+    }
+    return gap / 50;
+  }
+
+  @Test
+  void tasteMakesPlantedPreferencesChooseTheItems() {
+    // Popularity alone: chosen items are as good as any (gap about 0: measured -0.01); with taste 4
+    // the choice follows the planted score (measured 1.0). Tolerances leave room for other seeds.
+    SyntheticGenerator blind = new SyntheticGenerator(SMALL);
+    SyntheticGenerator tasteful = new SyntheticGenerator(SMALL.withTaste(4));
+    double blindGap = preferenceGap(blind, blind.generateInMemory());
+    double tastefulGap = preferenceGap(tasteful, tasteful.generateInMemory());
+    assertThat(blindGap).isBetween(-0.15, 0.15);
+    assertThat(tastefulGap).isGreaterThan(0.6);
+  }
+
+  @Test
+  void tasteKeepsCountsDeterminismAndTheFileInMemoryEquality() throws IOException {
+    SyntheticConfig c = SMALL.withImplicit(true).withTaste(3).withTasteGroups(4);
+    Path a = dir.resolve("ta.tsv");
+    Path b = dir.resolve("tb.tsv");
+    new SyntheticGenerator(c).generate(a);
+    new SyntheticGenerator(c).generate(b);
+    assertThat(Files.mismatch(a, b)).isEqualTo(-1);
+    LoadResult read = InteractionReader.read(a, InteractionFormat.TSV, ReadOptions.DEFAULTS);
+    assertThat(identical(read.data(), new SyntheticGenerator(c).generateInMemory())).isTrue();
+    assertThat(read.rowsRead()).isEqualTo(20_000);
+    assertThat(SMALL.withTaste(0)).isEqualTo(SMALL);
+    // Dense users exhaust their group's mass and complete through the weighted fallback.
+    Interactions dense = new SyntheticGenerator(new SyntheticConfig(20, 50, 900, 4, 0.3, 3.0, true, 5, 1.0, 0, 1000,
+        6, 2)).generateInMemory();
+    assertThat(dense.size()).isEqualTo(900);
+  }
+
+  @Test
+  void tasteIsValidated() {
+    assertThatThrownBy(() -> SMALL.withTaste(-1)).hasMessageContaining("taste must be in [0, 20.0], got -1");
+    assertThatThrownBy(() -> SMALL.withTaste(Double.NaN)).hasMessageContaining("taste");
+    assertThatThrownBy(() -> SMALL.withTasteGroups(0)).hasMessageContaining("tasteGroups must be >= 1");
   }
 
   @Test
