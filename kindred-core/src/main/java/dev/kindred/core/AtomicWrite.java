@@ -2,6 +2,7 @@ package dev.kindred.core;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the temporary file is forced to disk, renamed over the target, and the directory is forced
  *       so the rename itself survives a power loss;
  *   <li>the temporary file is deleted when the body fails, the thread is interrupted, or the JVM
- *       shuts down (SIGINT, SIGTERM) mid-write; only SIGKILL or a crash can leave one behind.
+ *       shuts down (SIGINT, SIGTERM) mid-write; one left by SIGKILL or a crash (its name carries the
+ *       writer's process id) is deleted by the next write of the same file once that process is gone.
  * </ol>
  */
 public final class AtomicWrite {
@@ -56,6 +58,7 @@ public final class AtomicWrite {
     }
     Path dir = abs.getParent();
     Files.createDirectories(dir);
+    deleteOrphans(dir, abs.getFileName().toString());
     Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
         + COUNTER.incrementAndGet() + ".tmp");
     IN_PROGRESS.add(tmp);
@@ -75,6 +78,27 @@ public final class AtomicWrite {
     } finally {
       if (!moved) Files.deleteIfExists(tmp);
       IN_PROGRESS.remove(tmp);
+    }
+  }
+
+  /** Deletes {@code .NAME.PID.N.tmp} siblings whose writing process no longer runs. */
+  private static void deleteOrphans(Path dir, String name) throws IOException {
+    String prefix = "." + name + ".";
+    // A filter, not a glob: the file name may hold glob syntax ("model[1].kindred").
+    DirectoryStream.Filter<Path> ours = p -> {
+      String n = p.getFileName().toString();
+      return n.startsWith(prefix) && n.endsWith(".tmp");
+    };
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ours)) {
+      for (Path t : temps) {
+        String[] parts = t.getFileName().toString().substring(prefix.length()).split("\\.");
+        if (parts.length != 3) continue;
+        try {
+          if (ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) Files.deleteIfExists(t);
+        } catch (NumberFormatException e) {
+          // not one of ours: leave it
+        }
+      }
     }
   }
 

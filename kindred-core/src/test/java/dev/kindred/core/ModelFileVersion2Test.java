@@ -227,6 +227,21 @@ class ModelFileVersion2Test {
     assertThat(ModelFileTest.listing(dir)).isEmpty();
   }
 
+  /** A temporary file left by a killed writer (a process that no longer runs) goes with the next write; a live writer's stays. */
+  @Test
+  void theNextWriteDeletesTheTemporaryFileOfAKilledWriter() throws IOException {
+    Path orphan = Files.writeString(dir.resolve(".model.kindred.999999999.1.tmp"), "half a model");
+    Path live = Files.writeString(dir.resolve(".model.kindred." + ProcessHandle.current().pid() + ".999.tmp"), "busy");
+    Path other = Files.writeString(dir.resolve(".other.kindred.999999999.1.tmp"), "another file's");
+    ModelFile.write(ModelFileTest.stringModel(), dir.resolve("model.kindred"));
+    assertThat(orphan).doesNotExist();
+    assertThat(live).exists();
+    assertThat(other).exists();
+    Path globby = dir.resolve("model[1]{a,b}*.kindred");
+    ModelFile.write(ModelFileTest.stringModel(), globby);
+    ModelFileTest.assertSameModel(ModelFile.read(globby), ModelFileTest.stringModel());
+  }
+
   @Test
   void aFlippedFactorByteNamesItsSection() throws IOException {
     Path file = dir.resolve("model.kindred");

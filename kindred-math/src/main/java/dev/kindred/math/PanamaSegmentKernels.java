@@ -73,16 +73,6 @@ final class PanamaSegmentKernels implements SegmentKernels {
   }
 
   @Override
-  public void gemv(MemorySegment seg, long off, FactorPrecision p, int rows, int dim, float[] x, int xo, float[] out,
-      int oo) {
-    // Memory-bound: one row at a time streams the mapping; x stays in L1.
-    long rowBytes = (long) dim * p.bytes();
-    for (int r = 0; r < rows; r++) {
-      out[oo + r] = dot(seg, off + r * rowBytes, p, x, xo, dim);
-    }
-  }
-
-  @Override
   public void widen(MemorySegment seg, long off, FactorPrecision p, float[] dst, int dstOff, int n) {
     int j = 0;
     for (; j <= n - L; j += L) {

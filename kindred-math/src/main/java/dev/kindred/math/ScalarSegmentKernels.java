@@ -29,15 +29,6 @@ final class ScalarSegmentKernels implements SegmentKernels {
   }
 
   @Override
-  public void gemv(MemorySegment seg, long off, FactorPrecision p, int rows, int dim, float[] x, int xo, float[] out,
-      int oo) {
-    long rowBytes = (long) dim * p.bytes();
-    for (int r = 0; r < rows; r++) {
-      out[oo + r] = dot(seg, off + r * rowBytes, p, x, xo, dim);
-    }
-  }
-
-  @Override
   public void widen(MemorySegment seg, long off, FactorPrecision p, float[] dst, int dstOff, int n) {
     for (int d = 0; d < n; d++) {
       dst[dstOff + d] = get(seg, off, p, d);
