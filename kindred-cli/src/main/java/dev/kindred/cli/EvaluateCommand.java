@@ -3,9 +3,14 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.Recommender;
+import dev.kindred.data.ColdStartSplit;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
+import dev.kindred.eval.CandidateRecommender;
+import dev.kindred.eval.EvalOptions;
+import dev.kindred.eval.Evaluator;
 import dev.kindred.eval.SampledEvaluator;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
@@ -28,7 +33,9 @@ import picocli.CommandLine.Spec;
     description = {"Evaluate a saved model on --test (training items from --train are excluded from the candidates),",
         "or run a protocol on --data: split it (per-user stratified or leave-one-out), train --model, evaluate.",
         "Protocols: given (full ranking over all items on --test), per-user (stratified holdout, full ranking),",
-        "leave-one-out (one item per user, ranked among --negatives sampled unseen items; sampled metrics overstate quality)."})
+        "leave-one-out (one item per user, ranked among --negatives sampled unseen items; sampled metrics overstate quality),",
+        "cold-items / cold-users (--test-fraction of the items / users held out with all their interactions; cold items are",
+        "ranked only among themselves; a model scores them from --item-features / --user-features)."})
 final class EvaluateCommand implements Callable<Integer> {
 
   @Spec
@@ -52,7 +59,7 @@ final class EvaluateCommand implements Callable<Integer> {
   Path testFile;
 
   @Option(names = "--protocol", paramLabel = "NAME",
-      description = "given (default with --model-file), per-user (default with --data) or leave-one-out.")
+      description = "given (default with --model-file), per-user (default with --data), leave-one-out, cold-items or cold-users.")
   String protocol;
 
   @Option(names = "--test-fraction", paramLabel = "P", defaultValue = "0.25", description = "per-user: held-out fraction of each user's interactions. Default: ${DEFAULT-VALUE}.")
@@ -73,13 +80,19 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
+  @Mixin
+  FeatureOptions features;
+
   @Override
   public Integer call() throws Exception {
     int k = output.k();
     String proto = protocol != null ? protocol : source.modelFile != null ? "given" : "per-user";
-    if (!List.of("given", "per-user", "leave-one-out").contains(proto)) {
-      throw new IllegalArgumentException("unknown --protocol '" + proto + "': expected given, per-user or leave-one-out");
+    if (!List.of("given", "per-user", "leave-one-out", "cold-items", "cold-users").contains(proto)) {
+      throw new IllegalArgumentException("unknown --protocol '" + proto
+          + "': expected given, per-user, leave-one-out, cold-items or cold-users");
     }
+    boolean cold = proto.startsWith("cold-");
+    int[] candidates = null;
     int threads = modelOptions.threadsOrDefault();
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
     Model model;
@@ -88,7 +101,10 @@ final class EvaluateCommand implements Callable<Integer> {
     Report report = new Report();
     if (source.modelFile != null) {
       if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
-      if (proto.equals("per-user")) throw new IllegalArgumentException("--protocol per-user needs --data (it splits and trains)");
+      if (proto.equals("per-user") || cold) {
+        throw new IllegalArgumentException("--protocol " + proto + " needs --data (it splits and trains)");
+      }
+      if (features.given()) throw new IllegalArgumentException("--item-features/--user-features need --data or train");
       model = ModelFile.read(source.modelFile);
       List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
       for (LoadResult r : loaded) Pipeline.summarizeLoad(r, spec.commandLine().getErr(), true);
@@ -102,17 +118,34 @@ final class EvaluateCommand implements Callable<Integer> {
       LoadResult r = data.read(source.dataFile);
       Pipeline.summarizeLoad(r, spec.commandLine().getErr(), output.quiet || output.json);
       Interactions all = data.filter(r.data());
-      Split split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
+      Split split;
+      if (cold) {
+        ColdStartSplit c = proto.equals("cold-items") ? ColdStartSplit.items(all, testFraction, seed)
+            : ColdStartSplit.users(all, testFraction, seed);
+        split = c.split();
+        if (proto.equals("cold-items")) candidates = c.heldOut();
+      } else {
+        split = proto.equals("leave-one-out") ? leaveOneOut(all, seed) : Splits.perUser(all, testFraction, seed);
+      }
       train = split.train();
       test = split.test();
       ModelSpec.Configured<?> configured = modelOptions.configured();
-      model = Pipeline.train(configured, train, test, output.quiet || output.json);
+      var side = features.load(all, spec.commandLine().getErr(), output.quiet || output.json);
+      model = Pipeline.train(configured, train, test, side, output.quiet || output.json);
       report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());
     }
     if (proto.equals("leave-one-out")) {
       report.put("protocol", String.format(Locale.ROOT,
           "leave-one-out, %d sampled negatives per test item (sampled metrics overstate quality)", negatives));
       report.putAll(SampledEvaluator.evaluate(Pipeline.recommender(model), train, test, new int[] {k}, negatives, seed));
+    } else if (cold) {
+      report.put("protocol", String.format(Locale.ROOT, "%s: %.2f of the %s held out with all their interactions "
+          + "(seed %d), %s", proto, testFraction, proto.substring(5), seed,
+          candidates != null ? "ranked among the held-out items only" : "full ranking over all items"));
+      Recommender rec = Pipeline.recommender(model);
+      report.putAll(Evaluator.rankingMetrics(candidates != null ? new CandidateRecommender(rec, candidates) : rec,
+          train, test, new int[] {k}, EvalOptions.defaults().withThreads(threads)
+              .withRelevanceThreshold(evalFlags.threshold())));
     } else {
       report.put("protocol", proto.equals("given") ? "given test file, full ranking over all items"
           : String.format(Locale.ROOT, "per-user stratified holdout %.2f (seed %d), full ranking over all items", testFraction, seed));

@@ -1,5 +1,6 @@
 package dev.kindred.cli;
 
+import dev.kindred.core.FeatureTrainer;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFile;
@@ -7,6 +8,7 @@ import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
+import dev.kindred.core.SideFeatures;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.eval.EvalOptions;
@@ -26,9 +28,22 @@ final class Pipeline {
 
   /** Trains a registry model with a progress bar; {@code heldOut} is passed on when the model uses validation. */
   static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, boolean quiet) {
+    return train(model, train, heldOut, SideFeatures.NONE, quiet);
+  }
+
+  /** As above with side features, which only a {@link FeatureTrainer} takes. */
+  static Model train(ModelSpec.Configured<?> model, Interactions train, Interactions heldOut, SideFeatures features,
+      boolean quiet) {
     Trainer<?> trainer = model.trainer();
+    boolean withFeatures = features.users() != null || features.items() != null;
+    if (withFeatures && !(trainer instanceof FeatureTrainer<?>)) {
+      throw new IllegalArgumentException("--model " + trainer.name() + " takes no side features "
+          + "(--item-features, --user-features); --model hybrid does");
+    }
     try (Progress progress = Progress.start("train " + trainer.name(), model.plannedEpochs(), quiet)) {
-      return trainer.fit(train, model.usesValidation() ? heldOut : null, progress);
+      Interactions validation = model.usesValidation() ? heldOut : null;
+      return withFeatures ? ((FeatureTrainer<?>) trainer).fit(train, validation, features, progress)
+          : trainer.fit(train, validation, progress);
     }
   }
 

@@ -42,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
+  @Mixin
+  FeatureOptions features;
+
   @Override
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
@@ -57,7 +60,8 @@ final class TrainCommand implements Callable<Integer> {
     Interactions train = loaded.get(0).data();
     Interactions test = testFile == null ? null : loaded.get(1).data();
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
-    Model model = Pipeline.train(configured, train, test, output.quiet || output.json);
+    var side = features.load(train, err, output.quiet || output.json);
+    Model model = Pipeline.train(configured, train, test, side, output.quiet || output.json);
     Report report = new Report();
     report.put("model", configured.name());
     if (test != null) {
