@@ -101,9 +101,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Report report = new Report();
     if (source.modelFile != null) {
       if (testFile == null) throw new IllegalArgumentException("--model-file needs --test");
-      if (proto.equals("per-user") || cold) {
-        throw new IllegalArgumentException("--protocol " + proto + " needs --data (it splits and trains)");
-      }
+      if (proto.equals("per-user")) throw new IllegalArgumentException("--protocol per-user needs --data (it splits and trains)");
+      if (cold && trainFile == null) throw new IllegalArgumentException("--protocol " + proto + " with --model-file needs --train");
       if (features.given()) throw new IllegalArgumentException("--item-features/--user-features need --data or train");
       model = ModelFile.read(source.modelFile);
       List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
@@ -111,6 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
       test = ModelIds.onModel(loaded.get(loaded.size() - 1).data(), model);
       train = trainFile == null ? ModelIds.empty(model) : ModelIds.onModel(loaded.get(0).data(), model);
       report.put("model", model.provenance().algorithm());
+      if (proto.equals("cold-items")) candidates = coldItems(train, test);
     } else {
       if (trainFile != null || testFile != null) {
         throw new IllegalArgumentException("--data splits one file; use --model-file with --train/--test for given files");
@@ -139,9 +139,12 @@ final class EvaluateCommand implements Callable<Integer> {
           "leave-one-out, %d sampled negatives per test item (sampled metrics overstate quality)", negatives));
       report.putAll(SampledEvaluator.evaluate(Pipeline.recommender(model), train, test, new int[] {k}, negatives, seed));
     } else if (cold) {
-      report.put("protocol", String.format(Locale.ROOT, "%s: %.2f of the %s held out with all their interactions "
-          + "(seed %d), %s", proto, testFraction, proto.substring(5), seed,
-          candidates != null ? "ranked among the held-out items only" : "full ranking over all items"));
+      report.put("protocol", source.modelFile != null
+          ? proto + ": given files, " + (candidates != null ? "ranked among the test items without training interactions"
+              : "full ranking over all items")
+          : String.format(Locale.ROOT, "%s: %.2f of the %s held out with all their interactions (seed %d), %s", proto,
+              testFraction, proto.substring(5), seed,
+              candidates != null ? "ranked among the held-out items only" : "full ranking over all items"));
       Recommender rec = Pipeline.recommender(model);
       report.putAll(Evaluator.rankingMetrics(candidates != null ? new CandidateRecommender(rec, candidates) : rec,
           train, test, new int[] {k}, EvalOptions.defaults().withThreads(threads)
@@ -154,6 +157,12 @@ final class EvaluateCommand implements Callable<Integer> {
     report.put("users", train.activeUsers()).put("items", train.activeItems()).put("interactions", train.size());
     report.print(spec.commandLine().getOut(), output.json);
     return KindredCli.EXIT_OK;
+  }
+
+  /** Items with test interactions and none in training: the cold items of given files. */
+  static int[] coldItems(Interactions train, Interactions test) {
+    return java.util.stream.IntStream.range(0, test.numItems())
+        .filter(i -> test.itemDegree(i) > 0 && train.itemDegree(i) == 0).toArray();
   }
 
   /** The latest interaction of each user with at least two (by timestamp, else one at random) to test. */

@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param userAlpha L2 penalty on user feature embeddings (decay of the touched rows)
  * @param itemAlpha L2 penalty on item feature embeddings
  * @param identity each entity has its own indicator feature besides its side features
- *     (LightFM's {@code Dataset} default); without it an entity is its side features only
+ *     (LightFM's {@code Dataset} default); without it an entity of a side that has side features
+ *     is those features only (pure content: the usual choice for cold start), and a side without
+ *     side features keeps its indicators
  * @param threads Hogwild worker threads; only {@code threads == 1} is bit-for-bit reproducible
  * @param seed initialisation and sampling seed
  */

@@ -93,12 +93,15 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
     Objects.requireNonNull(features, "features");
     features.checkRows(train);
     long t0 = System.nanoTime();
-    if (!config.identity() && (features.users() == null || features.items() == null)) {
-      throw new IllegalArgumentException("hybrid without identity features needs both user and item features");
+    if (!config.identity() && features.users() == null && features.items() == null) {
+      throw new IllegalArgumentException("hybrid without identity features needs user or item features");
     }
     SplittableRandom root = new SplittableRandom(config.seed());
-    FeatureRows userRows = FeatureRows.of(train.numUsers(), features.users(), config.identity());
-    FeatureRows itemRows = FeatureRows.of(train.numItems(), features.items(), config.identity());
+    // A side without side features always keeps its identity features (else it would have no parameters).
+    FeatureRows userRows = FeatureRows.of(train.numUsers(), features.users(),
+        config.identity() || features.users() == null);
+    FeatureRows itemRows = FeatureRows.of(train.numItems(), features.items(),
+        config.identity() || features.items() == null);
     HybridModelState state = new HybridModelState(config, train, userRows, itemRows,
         new EmbeddingTable(userRows.features, config.factors(), config.schedule(), config.learningRate(),
             config.userAlpha(), root.split()),

@@ -17,6 +17,7 @@ import dev.kindred.train.graph.GraphFilterConfig;
 import dev.kindred.train.graph.GraphFilterTrainer;
 import dev.kindred.train.graph.LightGcnConfig;
 import dev.kindred.train.graph.LightGcnTrainer;
+import dev.kindred.train.hybrid.FeaturePopularityTrainer;
 import dev.kindred.train.hybrid.HybridConfig;
 import dev.kindred.train.hybrid.HybridTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
@@ -204,9 +205,13 @@ public final class Models {
               HybridConfig::withUserAlpha)
           .flag("--item-alpha", LAMBDA, "L2 penalty on item feature embeddings.", HybridConfig::itemAlpha,
               HybridConfig::withItemAlpha)
-          .flag("--no-identity", FlagType.SWITCH, "No per-user and per-item id feature: side features only.", null,
+          .flag("--no-identity", FlagType.SWITCH, "A side with side features uses them only (no per-entity id feature; for cold start).", null,
               (c, v) -> c.withIdentity(!v))
           .threads(HybridConfig::withThreads).seed(HybridConfig::withSeed).epochs(HybridConfig::epochs)
+          .build(),
+      ModelSpec.builder(FeaturePopularityTrainer.NAME, "cold-start baseline: items by the user's share of history "
+              + "with their features (e.g. genre), users by popularity within their segments",
+              FeaturePopularityTrainer.Config.DEFAULTS, FeaturePopularityTrainer::new)
           .build());
 
   private static final Map<String, ModelSpec<?>> BY_NAME = index(ALL);

@@ -211,7 +211,7 @@ class HybridTrainerTest {
     assertThatThrownBy(() -> new HybridTrainer(small()).fit(train, null, f, ProgressListener.NONE))
         .hasMessage("item features have 3 rows, the interactions 600 items");
     assertThatThrownBy(() -> new HybridTrainer(small().withIdentity(false)).fit(train))
-        .hasMessage("hybrid without identity features needs both user and item features");
+        .hasMessage("hybrid without identity features needs user or item features");
   }
 
   @Test
