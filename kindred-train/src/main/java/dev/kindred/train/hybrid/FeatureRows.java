@@ -9,9 +9,10 @@ import dev.kindred.math.CsrMatrix;
  *   <li>with identity features, feature {@code e} is entity {@code e}'s own indicator and side
  *       feature {@code f} is row {@code entities + f}; without them side feature {@code f} is row
  *       {@code f};
- *   <li>a row with an identity feature and at least one side feature is scaled to sum 1 (the
- *       identity weight 1 plus the side weights, which kindred-data's {@code FeatureSpace} already
- *       scales to sum 1: identity and side features get equal mass); other rows are kept as given;
+ *   <li>in a row with an identity feature and {@code n >= 1} side features the identity weighs
+ *       as much as the mean side feature, and the row is scaled to sum 1: with equal side weights
+ *       (kindred-data's {@code FeatureSpace}) every feature weighs {@code 1 / (n + 1)}, as in LightFM's
+ *       {@code Dataset} with identity features; other rows are kept as given;
  *   <li>{@code unit[e]} is the one feature of a row that is exactly one feature of weight 1 (the
  *       usual case without side features), else -1: such an entity's vector is that embedding row,
  *       read in place.
@@ -54,21 +55,24 @@ final class FeatureRows {
     float[] w = new float[ptr[entities]];
     for (int e = 0; e < entities; e++) {
       int p = ptr[e];
-      float sum = 0;
+      int n = side == null ? 0 : side.rowNnz(e);
+      float sideSum = 0;
       if (identity) {
         idx[p] = e;
         w[p++] = 1f;
-        sum = 1f;
       }
       if (side != null) {
         for (int q = side.rowPtr()[e]; q < side.rowPtr()[e + 1]; q++) {
           idx[p] = base + side.colIdx()[q];
           w[p] = side.values()[q];
-          sum += w[p++];
+          sideSum += w[p++];
         }
       }
-      if (identity && p - ptr[e] > 1 && sum > 0) {
-        for (int q = ptr[e]; q < p; q++) w[q] /= sum;
+      if (identity && n > 0 && sideSum > 0) {
+        float idWeight = sideSum / n;
+        float total = sideSum + idWeight;
+        w[ptr[e]] = idWeight / total;
+        for (int q = ptr[e] + 1; q < p; q++) w[q] /= total;
       }
     }
     return new FeatureRows(entities, base + sideCols, ptr, idx, w);

@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  *       interaction value and so needs explicit negatives); BPR and logistic redraw a negative
  *       that is a positive up to 32 times, then skip the pair.
  *   <li>Adam here has no bias correction and moves only the touched rows (lazy).
- *   <li>A row with side features and an identity feature is scaled to sum 1 ({@link FeatureRows}).
  * </ol>
  *
  * <p>The trained model is a {@link LatentFactorModel} whose user and item factors are the
