@@ -8,6 +8,7 @@ import dev.kindred.data.features.FeatureFormat;
 import dev.kindred.data.features.FeatureReader;
 import dev.kindred.data.features.FeatureSpace;
 import dev.kindred.data.features.FeatureSpaceConfig;
+import dev.kindred.data.features.FeatureTable;
 import dev.kindred.math.CsrMatrix;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +37,37 @@ final class FeatureOptions {
           + "Default: from the file names (u.item, u.user, movies.dat, ...), else generic.")
   List<String> formats = new ArrayList<>();
 
+  private FeatureTable items;
+  private FeatureTable users;
+
+  /**
+   * {@code data} on id indices that also hold every id of the feature files it lacks (appended
+   * after its own, with no interactions): such new items and users are scored from their features
+   * by a model trained on the result. {@code data} itself when no feature file is given.
+   */
+  Interactions withFeatureOnlyIds(Interactions data) throws IOException {
+    read();
+    if (items == null && users == null) return data;
+    IdIndex u = users == null ? data.userIndex() : extend(data.userIndex(), users);
+    IdIndex i = items == null ? data.itemIndex() : extend(data.itemIndex(), items);
+    return u == data.userIndex() && i == data.itemIndex() ? data : data.onto(u, i);
+  }
+
+  private static IdIndex extend(IdIndex base, FeatureTable table) {
+    IdIndex.Builder b = null;
+    for (String id : table.rows().keySet()) {
+      if (base.indexOf(id) >= 0) continue;
+      if (b == null) b = new IdIndex.Builder(base);
+      b.add(id);
+    }
+    return b == null ? base : b.build();
+  }
+
+  private void read() throws IOException {
+    if (itemFeatures != null && items == null) items = FeatureReader.read(itemFeatures, format(itemFeatures, true));
+    if (userFeatures != null && users == null) users = FeatureReader.read(userFeatures, format(userFeatures, false));
+  }
+
   boolean given() {
     return itemFeatures != null || userFeatures != null;
   }
@@ -46,17 +78,16 @@ final class FeatureOptions {
       if (!formats.isEmpty()) throw new IllegalArgumentException("--features-format needs --item-features or --user-features");
       return SideFeatures.NONE;
     }
-    CsrMatrix items = itemFeatures == null ? null : encode(itemFeatures, true, data.itemIndex(), err, quiet);
-    CsrMatrix users = userFeatures == null ? null : encode(userFeatures, false, data.userIndex(), err, quiet);
-    return new SideFeatures(users, items);
+    read();
+    CsrMatrix i = items == null ? null : encode(items, data.itemIndex(), err, quiet);
+    CsrMatrix u = users == null ? null : encode(users, data.userIndex(), err, quiet);
+    return new SideFeatures(u, i);
   }
 
-  private CsrMatrix encode(Path file, boolean itemSide, IdIndex index, PrintWriter err, boolean quiet)
-      throws IOException {
-    FeatureFormat format = format(file, itemSide);
-    EncodedFeatures enc = FeatureSpace.fitAndEncode(FeatureReader.read(file, format), index, FeatureSpaceConfig.DEFAULTS);
+  private static CsrMatrix encode(FeatureTable table, IdIndex index, PrintWriter err, boolean quiet) {
+    EncodedFeatures enc = FeatureSpace.fitAndEncode(table, index, FeatureSpaceConfig.DEFAULTS);
     if (!quiet) {
-      err.println("features (" + format + "): " + enc.summary());
+      err.println("features: " + enc.summary());
       err.flush();
     }
     return enc.matrix();

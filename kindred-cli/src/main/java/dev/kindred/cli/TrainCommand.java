@@ -57,8 +57,9 @@ final class TrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
     for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, output.quiet || output.json);
-    Interactions train = loaded.get(0).data();
-    Interactions test = testFile == null ? null : loaded.get(1).data();
+    // Ids only the feature files know become entities without interactions: scored from their features.
+    Interactions train = features.withFeatureOnlyIds(loaded.get(0).data());
+    Interactions test = testFile == null ? null : loaded.get(1).data().onto(train.userIndex(), train.itemIndex());
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     var side = features.load(train, err, output.quiet || output.json);
     Model model = Pipeline.train(configured, train, test, side, output.quiet || output.json);
