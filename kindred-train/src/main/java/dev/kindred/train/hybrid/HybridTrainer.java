@@ -9,6 +9,7 @@ import dev.kindred.core.ProgressListener.EpochReport;
 import dev.kindred.core.Provenance;
 import dev.kindred.core.SideFeatures;
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Shuffles;
 import dev.kindred.math.WorkerPool;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -116,7 +117,7 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
   private void runEpochs(HybridModelState state, SplittableRandom root, ProgressListener listener, long t0) {
     Interactions train = state.train;
     boolean perUser = config.loss() == HybridConfig.Loss.KOS_WARP;
-    int[] order = perUser ? activeUsers(train) : identityOrder(train.size());
+    int[] order = perUser ? activeUsers(train) : Shuffles.identity(train.size());
     int[] userOf = perUser ? null : userOfPair(train);
     int threads = config.threads();
     PairSteps[] workers = new PairSteps[threads];
@@ -126,7 +127,7 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
       for (int e = 1; e <= config.epochs(); e++) {
         long start = System.nanoTime();
         SplittableRandom epochRng = root.split();
-        shuffle(order, epochRng);
+        Shuffles.shuffle(order, epochRng);
         for (PairSteps w : workers) w.startEpoch(epochRng.split());
         pool.compute(threads, t -> {
           PairSteps w = workers[t];
@@ -174,12 +175,6 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
     return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, bu, bi, p, q);
   }
 
-  private static int[] identityOrder(int n) {
-    int[] o = new int[n];
-    for (int j = 0; j < n; j++) o[j] = j;
-    return o;
-  }
-
   private static int[] activeUsers(Interactions train) {
     int n = 0;
     for (int u = 0; u < train.numUsers(); u++) if (train.userDegree(u) > 0) n++;
@@ -196,15 +191,5 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
       for (int j = ptr[u]; j < ptr[u + 1]; j++) out[j] = u;
     }
     return out;
-  }
-
-  /** Fisher-Yates. */
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int j = a.length - 1; j > 0; j--) {
-      int r = rng.nextInt(j + 1);
-      int t = a[j];
-      a[j] = a[r];
-      a[r] = t;
-    }
   }
 }

@@ -64,6 +64,22 @@ class HybridTrainerTest {
   }
 
   /**
+   * One step of {@code loss} (lr 0.1, k 4) on the {@link #tiny} state: the state after it, the user
+   * and item embeddings before it, and the negative {@code j} the step drew (the one whose bias moved).
+   */
+  private record OneStep(HybridModelState state, float[] p, float[] q, int j, PairSteps steps) {
+    static OneStep of(HybridConfig.Loss loss) {
+      HybridModelState s = tiny(HybridConfig.DEFAULTS.withFactors(4).withLoss(loss).withLearningRate(0.1f));
+      float[] p = s.users.emb.clone();
+      float[] q = s.items.emb.clone();
+      PairSteps w = new PairSteps(s);
+      w.startEpoch(new SplittableRandom(9));
+      w.step(0, 0);
+      return new OneStep(s, p, q, s.items.bias[1] != 0 ? 1 : 2, w);
+    }
+  }
+
+  /**
    * From AdaGrad accumulators of 1 the first step is plain SGD with the loss's derivative
    * {@code g}: {@code p -= lr g (q_j - q_i)}, {@code q_i += lr g p}, {@code q_j -= lr g p},
    * {@code b_i += lr g}, {@code b_j -= lr g}. Tolerance 1e-6 (float rounding of a few products).
@@ -71,14 +87,11 @@ class HybridTrainerTest {
   @ParameterizedTest
   @EnumSource(value = HybridConfig.Loss.class, names = {"WARP", "KOS_WARP", "BPR"})
   void firstPairwiseStepIsTheWrittenOutUpdate(HybridConfig.Loss loss) {
-    HybridConfig c = HybridConfig.DEFAULTS.withFactors(4).withLoss(loss).withLearningRate(0.1f);
-    HybridModelState s = tiny(c);
-    float[] p = s.users.emb.clone();
-    float[] q = s.items.emb.clone();
-    PairSteps w = new PairSteps(s);
-    w.startEpoch(new SplittableRandom(9));
-    w.step(0, 0);
-    int j = s.items.bias[1] != 0 ? 1 : 2;
+    OneStep one = OneStep.of(loss);
+    HybridModelState s = one.state();
+    float[] p = one.p();
+    float[] q = one.q();
+    int j = one.j();
     assertThat(s.items.bias[3 - j]).as("the other negative is untouched").isZero();
     float x = dot(p, 0, q, 0) - dot(p, 0, q, 4 * j); // score(i) - score(j), biases 0
     // WARP and k-OS: the first draw violates the margin (initial scores are ~1e-2), rank weight ln(floor(2/1)).
@@ -91,20 +104,17 @@ class HybridTrainerTest {
     }
     assertThat(s.items.bias[0]).isCloseTo(lr * g, within(1e-6f));
     assertThat(s.items.bias[j]).isCloseTo(-lr * g, within(1e-6f));
-    assertThat(w.loss).isPositive();
+    assertThat(one.steps().loss).isPositive();
   }
 
   /** Logistic: the positive's score moves up by the derivative {@code sigma(s) - 1}, the negative's down by {@code sigma(s)}. */
   @Test
   void firstLogisticStepIsTheWrittenOutUpdate() {
-    HybridConfig c = HybridConfig.DEFAULTS.withFactors(4).withLoss(HybridConfig.Loss.LOGISTIC).withLearningRate(0.1f);
-    HybridModelState s = tiny(c);
-    float[] p = s.users.emb.clone();
-    float[] q = s.items.emb.clone();
-    PairSteps w = new PairSteps(s);
-    w.startEpoch(new SplittableRandom(9));
-    w.step(0, 0);
-    int j = s.items.bias[1] != 0 ? 1 : 2;
+    OneStep one = OneStep.of(HybridConfig.Loss.LOGISTIC);
+    HybridModelState s = one.state();
+    float[] p = one.p();
+    float[] q = one.q();
+    int j = one.j();
     float dp = (float) (1 / (1 + Math.exp(-dot(p, 0, q, 0)))) - 1f;
     float dn = (float) (1 / (1 + Math.exp(-dot(p, 0, q, 4 * j))));
     float lr = 0.1f;
