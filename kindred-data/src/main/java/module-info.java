@@ -5,4 +5,5 @@ module dev.kindred.data {
   requires org.slf4j;
 
   exports dev.kindred.data;
+  exports dev.kindred.data.features;
 }

@@ -15,6 +15,7 @@ module dev.kindred.train {
   exports dev.kindred.train.baseline;
   exports dev.kindred.train.bpr;
   exports dev.kindred.train.graph;
+  exports dev.kindred.train.hybrid;
   exports dev.kindred.train.mf;
   exports dev.kindred.train.nn;
   exports dev.kindred.train.registry;

@@ -1,5 +1,6 @@
 package dev.kindred.cli;
 
+import dev.kindred.core.FeatureTrainer;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
@@ -9,6 +10,7 @@ import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.core.Recommenders;
 import dev.kindred.core.ScoredItems;
+import dev.kindred.core.SideFeatures;
 import dev.kindred.core.Trainer;
 import dev.kindred.data.LoadResult;
 import dev.kindred.data.Split;
@@ -58,7 +60,18 @@ final class Pipeline {
   /** As {@link #train(ModelSpec.Configured, Interactions, long, boolean)}, also telling {@code epochs} each epoch. */
   static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, boolean quiet,
       ProgressListener epochs) {
+    return train(model, train, seed, SideFeatures.NONE, quiet, epochs);
+  }
+
+  /** As above with side features, which only a {@link FeatureTrainer} takes. */
+  static Trained train(ModelSpec.Configured<?> model, Interactions train, long seed, SideFeatures features,
+      boolean quiet, ProgressListener epochs) {
     Trainer<?> trainer = model.trainer();
+    boolean withFeatures = features.users() != null || features.items() != null;
+    if (withFeatures && !(trainer instanceof FeatureTrainer<?>)) {
+      throw new IllegalArgumentException("--model " + trainer.name() + " takes no side features "
+          + "(--item-features, --user-features); --model hybrid does");
+    }
     model.warnAboutData(hasRatings(train)); // one line on stderr through the CLI's SLF4J
     Interactions fit = train;
     Interactions validation = null;
@@ -75,7 +88,8 @@ final class Pipeline {
         progress.onEpoch(r);
         epochs.onEpoch(r);
       };
-      return new Trained(trainer.fit(fit, validation, both), note);
+      return new Trained(withFeatures ? ((FeatureTrainer<?>) trainer).fit(fit, validation, features, both)
+          : trainer.fit(fit, validation, both), note);
     }
   }
 

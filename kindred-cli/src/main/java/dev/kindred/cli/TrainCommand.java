@@ -2,6 +2,7 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
+import dev.kindred.core.ProgressListener;
 import dev.kindred.core.ModelFile;
 import dev.kindred.math.FactorPrecision;
 import dev.kindred.data.LoadResult;
@@ -50,6 +51,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
+  @Mixin
+  FeatureOptions features;
+
   @Override
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
@@ -64,19 +68,20 @@ final class TrainCommand implements Callable<Integer> {
     List<LoadResult> loaded = data.readShared(DataOptions.nonNull(trainFile, testFile));
     for (LoadResult r : loaded) Pipeline.summarizeLoad(r, err, output.quiet || output.json);
     Interactions read = loaded.get(0).data();
-    Interactions train = data.training(loaded.get(0));
+    Interactions filtered = data.training(loaded.get(0));
+    // Ids only the feature files know become entities without interactions: scored from their features.
+    Interactions train = features.withFeatureOnlyIds(filtered);
     Interactions test = testFile == null ? null : loaded.get(1).data();
-    if (train != read) {
-      // The k-core dropped ids from train's indices: the test pairs follow them; pairs of dropped ids go.
-      if (test != null) test = test.onto(train.userIndex(), train.itemIndex());
-      if (!output.quiet && !output.json) {
-        err.printf(java.util.Locale.ROOT, "k-core filter: %,d of %,d interactions kept, %,d users, %,d items%n",
-            train.size(), read.size(), train.activeUsers(), train.activeItems());
-      }
+    // The k-core dropped ids from train's indices, or features added some: the test pairs follow the indices.
+    if (train != read && test != null) test = test.onto(train.userIndex(), train.itemIndex());
+    if (filtered != read && !output.quiet && !output.json) {
+      err.printf(java.util.Locale.ROOT, "k-core filter: %,d of %,d interactions kept, %,d users, %,d items%n",
+          filtered.size(), read.size(), filtered.activeUsers(), filtered.activeItems());
     }
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    var side = features.load(train, err, output.quiet || output.json);
     Pipeline.Trained trained = Pipeline.train(configured, train, modelOptions.seed != null ? modelOptions.seed : 42L,
-        output.quiet || output.json);
+        side, output.quiet || output.json, ProgressListener.NONE);
     Model model = trained.model();
     double trainSeconds = model.provenance().trainSeconds();
     if (out != null) {

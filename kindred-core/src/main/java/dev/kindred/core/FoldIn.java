@@ -4,6 +4,7 @@ import dev.kindred.math.Cholesky;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Gram;
 import dev.kindred.math.Kernels;
+import dev.kindred.math.Shuffles;
 import dev.kindred.math.VectorOps;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -131,10 +132,10 @@ public final class FoldIn {
     float[] x = new float[k];
     float bu = 0f;
     boolean biases = model.hasBiases();
-    int[] order = identity(items.length);
+    int[] order = Shuffles.identity(items.length);
     SplittableRandom rng = new SplittableRandom(g.seed());
     for (int e = 0; e < g.epochs(); e++) {
-      shuffle(order, rng);
+      Shuffles.shuffle(order, rng);
       for (int j : order) {
         int i = items[j];
         float pred = model.globalMean() + bu + model.itemBias(i) + kern.dot(x, 0, q.page(i), q.offset(i), k);
@@ -159,10 +160,10 @@ public final class FoldIn {
     int[] sorted = items.clone();
     Arrays.sort(sorted);
     if (sorted.length >= n) return new UserVector(x, 0f);
-    int[] order = identity(items.length);
+    int[] order = Shuffles.identity(items.length);
     SplittableRandom rng = new SplittableRandom(g.seed());
     for (int e = 0; e < g.epochs(); e++) {
-      shuffle(order, rng);
+      Shuffles.shuffle(order, rng);
       for (int jj : order) {
         int i = items[jj];
         int neg;
@@ -193,18 +194,4 @@ public final class FoldIn {
     return x;
   }
 
-  private static int[] identity(int n) {
-    int[] a = new int[n];
-    for (int j = 0; j < n; j++) a[j] = j;
-    return a;
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int x = a.length - 1; x > 0; x--) {
-      int y = rng.nextInt(x + 1);
-      int t = a[x];
-      a[x] = a[y];
-      a[y] = t;
-    }
-  }
 }

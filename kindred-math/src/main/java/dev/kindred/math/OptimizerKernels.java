@@ -27,6 +27,21 @@ public interface OptimizerKernels {
   void adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, int n, float beta1, float beta2, float stepSize,
       float invSqrtBias2, float epsilon, float keep);
 
+  /**
+   * One AdaGrad step (Duchi, Hazan, Singer 2011, JMLR 12) on {@code n} parameters {@code w[wo ..]}
+   * with their accumulated squared gradients {@code acc[wo ..]} and the scaled gradient
+   * {@code scale * g[go ..]}, the rate taken before the accumulation (LightFM's order; start
+   * {@code acc} at 1, not 0):
+   * <pre>
+   *   gj = scale * g
+   *   w = keep * w - lr * gj / sqrt(acc)
+   *   acc = acc + gj * gj
+   * </pre>
+   * {@code scale} lets one gradient vector serve every feature row of a sum of embeddings (the
+   * feature's weight times the loss's derivative).
+   */
+  void adagrad(float[] w, int wo, float[] g, int go, float[] acc, int n, float scale, float lr, float keep);
+
   /** One SGD step: {@code w[wo + j] = keep * w[wo + j] - lr * g[go + j]} for {@code j < n}. */
   void sgd(float[] w, int wo, float[] g, int go, int n, float lr, float keep);
 }

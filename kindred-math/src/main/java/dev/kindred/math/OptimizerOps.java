@@ -49,6 +49,15 @@ public final class OptimizerOps {
     IMPL.adam(w, wo, g, go, m, v, n, beta1, beta2, stepSize, invSqrtBias2, epsilon, keep);
   }
 
+  /** Validated {@link OptimizerKernels#adagrad}. */
+  public static void adagrad(float[] w, int wo, float[] g, int go, float[] acc, int n, float scale, float lr,
+      float keep) {
+    check(w, wo, n, "w");
+    check(g, go, n, "g");
+    check(acc, wo, n, "acc");
+    IMPL.adagrad(w, wo, g, go, acc, n, scale, lr, keep);
+  }
+
   /** Validated {@link OptimizerKernels#sgd}. */
   public static void sgd(float[] w, int wo, float[] g, int go, int n, float lr, float keep) {
     check(w, wo, n, "w");

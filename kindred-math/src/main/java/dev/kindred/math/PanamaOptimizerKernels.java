@@ -44,6 +44,25 @@ final class PanamaOptimizerKernels implements OptimizerKernels {
   }
 
   @Override
+  public void adagrad(float[] w, int wo, float[] g, int go, float[] acc, int n, float scale, float lr, float keep) {
+    int j = 0;
+    int bound = S.loopBound(n);
+    for (; j < bound; j += L) {
+      FloatVector gj = FloatVector.fromArray(S, g, go + j).mul(scale);
+      FloatVector a = FloatVector.fromArray(S, acc, wo + j);
+      FloatVector wj = FloatVector.fromArray(S, w, wo + j).mul(keep).sub(gj.mul(lr).div(a.sqrt()));
+      wj.intoArray(w, wo + j);
+      a.add(gj.mul(gj)).intoArray(acc, wo + j);
+    }
+    for (; j < n; j++) {
+      float gs = scale * g[go + j];
+      float a = acc[wo + j];
+      w[wo + j] = keep * w[wo + j] - lr * gs / (float) Math.sqrt(a);
+      acc[wo + j] = a + gs * gs;
+    }
+  }
+
+  @Override
   public void sgd(float[] w, int wo, float[] g, int go, int n, float lr, float keep) {
     int j = 0;
     int bound = S.loopBound(n);

@@ -19,6 +19,16 @@ public final class ScalarOptimizerKernels implements OptimizerKernels {
   }
 
   @Override
+  public void adagrad(float[] w, int wo, float[] g, int go, float[] acc, int n, float scale, float lr, float keep) {
+    for (int j = 0; j < n; j++) {
+      float gj = scale * g[go + j];
+      float a = acc[wo + j];
+      w[wo + j] = keep * w[wo + j] - lr * gj / (float) Math.sqrt(a);
+      acc[wo + j] = a + gj * gj;
+    }
+  }
+
+  @Override
   public void sgd(float[] w, int wo, float[] g, int go, int n, float lr, float keep) {
     for (int j = 0; j < n; j++) {
       w[wo + j] = keep * w[wo + j] - lr * g[go + j];

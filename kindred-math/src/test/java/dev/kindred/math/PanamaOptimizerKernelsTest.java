@@ -64,6 +64,40 @@ class PanamaOptimizerKernelsTest {
 
   @ParameterizedTest
   @MethodSource("sizes")
+  void adagradAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(53 + n);
+    for (int[] offs : new int[][] {{0, 0}, {3, 5}, {17, 1}}) {
+      float[] w = PanamaKernelsTest.padded(rng, offs[0], n);
+      float[] acc = PanamaKernelsTest.padded(rng, offs[0], n);
+      for (int j = 0; j < acc.length; j++) acc[j] = Float.isNaN(acc[j]) ? acc[j] : 1f + Math.abs(acc[j]);
+      float[] g = PanamaKernelsTest.padded(rng, offs[1], n);
+      float[][] s = {w.clone(), acc.clone()};
+      float[][] p = {w.clone(), acc.clone()};
+      scalar.adagrad(s[0], offs[0], g, offs[1], s[1], n, -0.7f, 0.05f, 0.999f);
+      panama.adagrad(p[0], offs[0], g, offs[1], p[1], n, -0.7f, 0.05f, 0.999f);
+      assertClose(p[0], s[0], "adagrad w n=" + n + " offsets " + Arrays.toString(offs));
+      assertClose(p[1], s[1], "adagrad acc n=" + n);
+    }
+  }
+
+  /** From an accumulator of 1 the first step is {@code lr * scale * g}; the accumulator grows by its square. */
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void firstAdagradStepIsPlainSgd(int n) {
+    float[] w = new float[n];
+    float[] acc = new float[n];
+    float[] g = new float[n];
+    java.util.Arrays.fill(acc, 1f);
+    for (int j = 0; j < n; j++) g[j] = j % 3 - 1;
+    OptimizerOps.adagrad(w, 0, g, 0, acc, n, 2f, 0.1f, 1f);
+    for (int j = 0; j < n; j++) {
+      assertThat(w[j]).isEqualTo(-0.2f * g[j]);
+      assertThat(acc[j]).isEqualTo(1f + 4f * g[j] * g[j]);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
   void sgdAgreesWithScalar(int n) {
     SplittableRandom rng = new SplittableRandom(77 + n);
     for (int[] offs : new int[][] {{0, 0}, {3, 5}, {17, 1}}) {

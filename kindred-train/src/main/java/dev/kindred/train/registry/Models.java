@@ -17,6 +17,9 @@ import dev.kindred.train.graph.GraphFilterConfig;
 import dev.kindred.train.graph.GraphFilterTrainer;
 import dev.kindred.train.graph.LightGcnConfig;
 import dev.kindred.train.graph.LightGcnTrainer;
+import dev.kindred.train.hybrid.FeaturePopularityTrainer;
+import dev.kindred.train.hybrid.HybridConfig;
+import dev.kindred.train.hybrid.HybridTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import dev.kindred.train.nn.OptimizerConfig;
@@ -193,6 +196,34 @@ public final class Models {
           .flag("--pool-size", FlagType.INT, "Sampled negatives a batch shares under the softmax loss.",
               LightGcnConfig::poolSize, LightGcnConfig::withPoolSize)
           .threads(LightGcnConfig::withThreads).seed(LightGcnConfig::withSeed).epochs(LightGcnConfig::epochs)
+          .build(),
+      ModelSpec.builder(HybridTrainer.NAME, "hybrid factorisation over id and side-feature embeddings (LightFM's "
+              + "model, Kula 2015) with WARP, k-OS WARP, BPR or logistic loss", HybridConfig.DEFAULTS, HybridTrainer::new)
+          .flag("--loss", FlagType.of(HybridConfig.Loss.class), "Ranking loss.", HybridConfig::loss,
+              HybridConfig::withLoss)
+          .flag("--factors", K, FACTORS, HybridConfig::factors, HybridConfig::withFactors)
+          .flag("--epochs", FlagType.INT, EPOCHS, HybridConfig::epochs, HybridConfig::withEpochs)
+          .flag("--learning-rate", ETA, "Step size of the learning schedule.", HybridConfig::learningRate,
+              HybridConfig::withLearningRate)
+          .flag("--learning-schedule", FlagType.of(HybridConfig.Schedule.class), "Per-parameter step rule.",
+              HybridConfig::schedule, HybridConfig::withSchedule)
+          .flag("--max-sampled", FlagType.INT, "WARP: negatives drawn per positive at most.", HybridConfig::maxSampled,
+              HybridConfig::withMaxSampled)
+          .flag("--kos-k", FlagType.INT, "k-OS WARP: use the k-th best scored of the drawn positives.",
+              HybridConfig::kosK, HybridConfig::withKosK)
+          .flag("--kos-n", FlagType.INT, "k-OS WARP: positives drawn per user.", HybridConfig::kosN,
+              HybridConfig::withKosN)
+          .flag("--user-alpha", LAMBDA, "L2 penalty on user feature embeddings.", HybridConfig::userAlpha,
+              HybridConfig::withUserAlpha)
+          .flag("--item-alpha", LAMBDA, "L2 penalty on item feature embeddings.", HybridConfig::itemAlpha,
+              HybridConfig::withItemAlpha)
+          .flag("--no-identity", FlagType.SWITCH, "A side with side features uses them only (no per-entity id feature; for cold start).", null,
+              (c, v) -> c.withIdentity(!v))
+          .threads(HybridConfig::withThreads).seed(HybridConfig::withSeed).epochs(HybridConfig::epochs)
+          .build(),
+      ModelSpec.builder(FeaturePopularityTrainer.NAME, "cold-start baseline: items by the user's share of history "
+              + "with their features (e.g. genre), users by popularity within their segments",
+              FeaturePopularityTrainer.Config.DEFAULTS, FeaturePopularityTrainer::new)
           .build());
 
   private static final Map<String, ModelSpec<?>> BY_NAME = index(ALL);

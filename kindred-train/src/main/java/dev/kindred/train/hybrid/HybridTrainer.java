@@ -1,0 +1,195 @@
+package dev.kindred.train.hybrid;
+
+import dev.kindred.core.FeatureTrainer;
+import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
+import dev.kindred.core.ModelFitException;
+import dev.kindred.core.ProgressListener;
+import dev.kindred.core.ProgressListener.EpochReport;
+import dev.kindred.core.Provenance;
+import dev.kindred.core.SideFeatures;
+import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.Shuffles;
+import dev.kindred.math.WorkerPool;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hybrid matrix factorisation: users and items are sums of the embeddings of their features,
+ * trained for ranking by WARP, k-OS WARP, BPR or a logistic loss. Without side features it is
+ * plain matrix factorisation with that loss.
+ *
+ * <p>Paper: Kula, "Metadata Embeddings for User and Item Cold-start Recommendations", CBRecSys
+ * 2015, arXiv:1507.08439 (the model of LightFM). With {@code f_u} the user's features and
+ * {@code f_i} the item's, {@code q_u = sum_{j in f_u} w_j e^U_j}, {@code b_u = sum w_j b^U_j},
+ * {@code p_i = sum_{j in f_i} w_j e^I_j}, {@code b_i = sum w_j b^I_j} and the score is
+ * {@code q_u . p_i + b_u + b_i}. Symbols: {@code d} = {@link HybridConfig#factors}; the feature
+ * weights {@code w_j} come from kindred-data's {@code FeatureSpace} plus the identity feature
+ * ({@link FeatureRows}); {@code alpha} of LightFM's schedule = {@code learningRate}. Losses:
+ * WARP (Weston, Bengio, Usunier, "WSABIE: Scaling Up To Large Vocabulary Image Annotation", IJCAI
+ * 2011): per positive, uniform items are drawn until one violates the margin
+ * ({@code score_j > score_i - 1}), at most {@code maxSampled}; the hinge is weighted by
+ * {@code ln floor((items - 1) / draws)}; k-OS WARP (Weston, Yee, Weiss, RecSys 2013,
+ * doi:10.1145/2507157.2507210) uses the {@code kosK}-th best of {@code kosN} drawn positives; BPR
+ * (Rendle et al. 2009, arXiv:1205.2618); logistic on the positive and one negative. Steps are
+ * AdaGrad (Duchi et al. 2011; LightFM's default, accumulators from 1) or Adam (Kingma and Ba,
+ * arXiv:1412.6980) per parameter, through kindred-math's {@code OptimizerKernels}.
+ *
+ * <p>Departures from LightFM:
+ * <ol>
+ *   <li>L2 ({@code userAlpha}, {@code itemAlpha}) decays the rows a step touches by
+ *       {@code 1 - lr * alpha}; LightFM rescales all rows lazily by the average step.
+ *   <li>The logistic loss draws one uniform negative per positive (LightFM's uses the sign of the
+ *       interaction value and so needs explicit negatives); BPR and logistic redraw a negative
+ *       that is a positive up to 32 times, then skip the pair.
+ *   <li>Adam here has no bias correction and moves only the touched rows (lazy).
+ * </ol>
+ *
+ * <p>The trained model is a {@link LatentFactorModel} whose user and item factors are the
+ * feature sums and whose biases are the summed biases (global mean 0), so every consumer
+ * (evaluate, recommend, serve, ANN) uses it unchanged. An entity with no training interactions
+ * but side features (cold start) gets its vector from its features; its identity embedding keeps
+ * its small random initial value.
+ *
+ * <p>Parallelism is Hogwild (Niu et al., arXiv:1106.5730): each epoch the pairs (k-OS WARP: the
+ * users) are shuffled and cut into {@code threads} contiguous chunks; workers update the shared
+ * tables without locks. Reproducibility: the shuffle and each worker's stream come from the seed
+ * in a fixed order, so with {@code threads == 1} a seed gives the same model bit for bit; with
+ * more threads the interleaving depends on timing (equal quality within noise, not bitwise).
+ *
+ * <p>Cost per epoch: WARP touches per pair the features of the user, the positive and, per
+ * draw, the drawn item: {@code O(d (|f_u| + |f_i|) + draws (d + d |f_j|))} flops, plus
+ * {@code O(d (|f_u| + |f_i| + |f_j|))} for the AdaGrad step of a violating pair; an entity with one
+ * feature of weight 1 is scored in place. Memory: {@code 8 d} bytes per feature row (embedding and
+ * AdaGrad state; Adam 12 d) plus {@code 8} per pair for the shuffle. Thread safety: the trainer is
+ * immutable; each fit creates and closes its own {@link WorkerPool}.
+ */
+public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
+
+  public static final String NAME = "hybrid";
+  private static final Logger LOG = LoggerFactory.getLogger(HybridTrainer.class);
+
+  private final HybridConfig config;
+
+  public HybridTrainer(HybridConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  public HybridConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public LatentFactorModel fit(Interactions train, Interactions validation, SideFeatures features,
+      ProgressListener listener) {
+    Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(features, "features");
+    features.checkRows(train);
+    long t0 = System.nanoTime();
+    if (!config.identity() && features.users() == null && features.items() == null) {
+      throw new IllegalArgumentException("hybrid without identity features needs user or item features");
+    }
+    SplittableRandom root = new SplittableRandom(config.seed());
+    // A side without side features always keeps its identity features (else it would have no parameters).
+    FeatureRows userRows = FeatureRows.of(train.numUsers(), features.users(),
+        config.identity() || features.users() == null);
+    FeatureRows itemRows = FeatureRows.of(train.numItems(), features.items(),
+        config.identity() || features.items() == null);
+    HybridModelState state = new HybridModelState(config, train, userRows, itemRows,
+        new EmbeddingTable(userRows.features, config.factors(), config.schedule(), config.learningRate(),
+            config.userAlpha(), root.split()),
+        new EmbeddingTable(itemRows.features, config.factors(), config.schedule(), config.learningRate(),
+            config.itemAlpha(), root.split()));
+    LOG.info("hybrid {}: {} users x {} items, {} pairs; {} user and {} item feature rows, {} threads",
+        config.toMap().get("loss"), train.numUsers(), train.numItems(), train.size(), userRows.features,
+        itemRows.features, config.threads());
+    runEpochs(state, root, listener, t0);
+    return model(state, train, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void runEpochs(HybridModelState state, SplittableRandom root, ProgressListener listener, long t0) {
+    Interactions train = state.train;
+    boolean perUser = config.loss() == HybridConfig.Loss.KOS_WARP;
+    int[] order = perUser ? activeUsers(train) : Shuffles.identity(train.size());
+    int[] userOf = perUser ? null : userOfPair(train);
+    int threads = config.threads();
+    PairSteps[] workers = new PairSteps[threads];
+    for (int t = 0; t < threads; t++) workers[t] = new PairSteps(state);
+    int[] itemIdx = train.itemIdx();
+    try (WorkerPool pool = WorkerPool.create(threads, "kindred-hybrid")) {
+      for (int e = 1; e <= config.epochs(); e++) {
+        long start = System.nanoTime();
+        SplittableRandom epochRng = root.split();
+        Shuffles.shuffle(order, epochRng);
+        for (PairSteps w : workers) w.startEpoch(epochRng.split());
+        pool.compute(threads, t -> {
+          PairSteps w = workers[t];
+          int from = (int) ((long) order.length * t / threads);
+          int to = (int) ((long) order.length * (t + 1) / threads);
+          for (int p = from; p < to; p++) {
+            int x = order[p];
+            if (perUser) w.step(x, -1);
+            else w.step(userOf[x], itemIdx[x]);
+          }
+        });
+        double loss = 0;
+        long steps = 0;
+        for (PairSteps w : workers) {
+          loss += w.loss;
+          steps += w.steps;
+        }
+        long now = System.nanoTime();
+        double mean = steps == 0 ? Double.NaN : loss / steps;
+        LOG.debug("hybrid epoch {}/{}: {} s, mean loss {}", e, config.epochs(), (now - start) / 1e9, mean);
+        listener.onEpoch(new EpochReport(e, config.epochs(), mean, Double.NaN, now - start, now - t0));
+      }
+    }
+  }
+
+  private LatentFactorModel model(HybridModelState state, Interactions train, double seconds) {
+    int k = config.factors();
+    FactorMatrix p = new FactorMatrix(train.numUsers(), k);
+    FactorMatrix q = new FactorMatrix(train.numItems(), k);
+    float[] bu = new float[train.numUsers()];
+    float[] bi = new float[train.numItems()];
+    float[] row = new float[k];
+    for (int u = 0; u < bu.length; u++) {
+      bu[u] = state.users.repr(state.userRows, u, row);
+      p.setRow(u, row, 0);
+    }
+    for (int i = 0; i < bi.length; i++) {
+      bi[i] = state.items.repr(state.itemRows, i, row);
+      q.setRow(i, row, 0);
+    }
+    if (!p.allFinite() || !q.allFinite()) {
+      throw new ModelFitException("hybrid diverged (non-finite factors); lower --learning-rate");
+    }
+    Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
+    return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, bu, bi, p, q);
+  }
+
+  private static int[] activeUsers(Interactions train) {
+    int n = 0;
+    for (int u = 0; u < train.numUsers(); u++) if (train.userDegree(u) > 0) n++;
+    int[] out = new int[n];
+    n = 0;
+    for (int u = 0; u < train.numUsers(); u++) if (train.userDegree(u) > 0) out[n++] = u;
+    return out;
+  }
+
+  private static int[] userOfPair(Interactions train) {
+    int[] ptr = train.userPtr();
+    int[] out = new int[train.size()];
+    for (int u = 0; u < train.numUsers(); u++) {
+      for (int j = ptr[u]; j < ptr[u + 1]; j++) out[j] = u;
+    }
+    return out;
+  }
+}
