@@ -143,6 +143,12 @@ public final class SparkTrainJob {
         mapping = ColumnMapping.parse(r.columns(), r.delimiter(), r.header());
       }
     }
-    return SparkInteractions.load(spark, r.data(), f, mapping, cols, r.duplicates(), StorageLevel.MEMORY_AND_DISK());
+    try {
+      return SparkInteractions.load(spark, r.data(), f, mapping, cols, r.duplicates(), StorageLevel.MEMORY_AND_DISK());
+    } catch (IllegalArgumentException e) {
+      // Every input error names the input, as the single-machine readers do.
+      if (e.getMessage() != null && e.getMessage().startsWith(r.data())) throw e;
+      throw new IllegalArgumentException(r.data() + ": " + e.getMessage(), e);
+    }
   }
 }

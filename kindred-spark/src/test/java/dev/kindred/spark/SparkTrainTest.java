@@ -57,6 +57,30 @@ class SparkTrainTest {
     assertTrue(Files.notExists(dir.resolve("x")));
   }
 
+  /**
+   * An input whose every row is invalid (here: values that are not numbers) is refused naming the
+   * file, and no model file is written, as in train.
+   */
+  @Test
+  void refusesAnInputWithoutValidInteractions(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("invalid.tsv");
+    Files.writeString(data, "u1\ti1\tabc\t0\nu2\ti2\tdef\t0\n");
+    Path model = dir.resolve("m.model");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true));
+    int status;
+    try {
+      status = SparkTrain.run(concat(LOCAL, "--data", data.toString(), "--format", "tsv", "--model", "ials",
+          "--model-file", model.toString()));
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, status, err.toString());
+    assertTrue(err.toString().contains(data + ": no valid interactions in the data"), err.toString());
+    assertTrue(Files.notExists(model));
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
