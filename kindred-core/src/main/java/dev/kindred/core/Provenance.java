@@ -3,6 +3,7 @@ package dev.kindred.core;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Where a model came from: the algorithm and its full configuration, the training data's
@@ -24,15 +25,45 @@ import java.util.Objects;
  * @param trainSeconds wall time of the fit
  * @param createdAtMillis when the model was made (epoch millis)
  * @param kindredVersion the library version that made it
+ * @param dataCutoffMillis the training data's last event time (epoch millis), when the data had
+ *     timestamps: what the model has learned ends there, so a server re-applies only logged events
+ *     from then on ({@link #cutoffMillis}); empty for data without timestamps and older model files
  */
 public record Provenance(String algorithm, Map<String, String> config, long dataFingerprint, long seed,
     int threads, int users, int items, int interactions, double trainSeconds, long createdAtMillis,
-    String kindredVersion) {
+    String kindredVersion, OptionalLong dataCutoffMillis) {
 
   public Provenance {
     Objects.requireNonNull(algorithm, "algorithm");
     config = Map.copyOf(new LinkedHashMap<>(config));
     Objects.requireNonNull(kindredVersion, "kindredVersion");
+    Objects.requireNonNull(dataCutoffMillis, "dataCutoffMillis");
+  }
+
+  /** A provenance without a data cut-off (data without timestamps). */
+  public Provenance(String algorithm, Map<String, String> config, long dataFingerprint, long seed, int threads,
+      int users, int items, int interactions, double trainSeconds, long createdAtMillis, String kindredVersion) {
+    this(algorithm, config, dataFingerprint, seed, threads, users, items, interactions, trainSeconds,
+        createdAtMillis, kindredVersion, OptionalLong.empty());
+  }
+
+  /**
+   * Timestamps at or above this are epoch milliseconds, below it epoch seconds (as MovieLens and
+   * most exports write them): a millisecond clock passed 10^11 in 1973, a second clock will in the
+   * year 5138.
+   */
+  static final long MILLIS_FROM = 100_000_000_000L;
+
+  /**
+   * The last event time of {@code data} in epoch millis (seconds scaled by the rule of
+   * {@link #MILLIS_FROM}), or empty when the data has no timestamps or no pairs.
+   */
+  public static OptionalLong cutoffMillis(Interactions data) {
+    long[] ts = data.timestamps();
+    if (ts == null || ts.length == 0) return OptionalLong.empty();
+    long max = Long.MIN_VALUE;
+    for (long t : ts) max = Math.max(max, t);
+    return OptionalLong.of(max < MILLIS_FROM ? max * 1000 : max);
   }
 
   /**
@@ -67,6 +98,7 @@ public record Provenance(String algorithm, Map<String, String> config, long data
     private double trainSeconds;
     private Long createdAtMillis;
     private String kindredVersion = currentVersion();
+    private OptionalLong dataCutoffMillis = OptionalLong.empty();
 
     private Builder(String algorithm) {
       this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
@@ -77,9 +109,19 @@ public record Provenance(String algorithm, Map<String, String> config, long data
       return this;
     }
 
-    /** The fingerprint and the user, item and interaction counts of {@code train}. */
+    /**
+     * The fingerprint, the user, item and interaction counts and, when it has timestamps, the last
+     * event time ({@link #cutoffMillis}) of {@code train}.
+     */
     public Builder data(Interactions train) {
+      this.dataCutoffMillis = cutoffMillis(train);
       return dataFingerprint(train.fingerprint()).size(train.numUsers(), train.numItems(), train.size());
+    }
+
+    /** The training data's last event time, epoch millis (see {@link Provenance#dataCutoffMillis}). */
+    public Builder dataCutoffMillis(long millis) {
+      this.dataCutoffMillis = OptionalLong.of(millis);
+      return this;
     }
 
     public Builder dataFingerprint(long dataFingerprint) {
@@ -122,7 +164,8 @@ public record Provenance(String algorithm, Map<String, String> config, long data
 
     public Provenance build() {
       return new Provenance(algorithm, config, dataFingerprint, seed, threads, users, items, interactions,
-          trainSeconds, createdAtMillis == null ? System.currentTimeMillis() : createdAtMillis, kindredVersion);
+          trainSeconds, createdAtMillis == null ? System.currentTimeMillis() : createdAtMillis, kindredVersion,
+          dataCutoffMillis);
     }
   }
 
@@ -145,6 +188,7 @@ public record Provenance(String algorithm, Map<String, String> config, long data
     m.put("trainSeconds", Double.toString(trainSeconds));
     m.put("createdAtMillis", Long.toString(createdAtMillis));
     m.put("kindredVersion", kindredVersion);
+    if (dataCutoffMillis.isPresent()) m.put("dataCutoffMillis", Long.toString(dataCutoffMillis.getAsLong()));
     config.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> m.put("config." + e.getKey(), e.getValue()));
     return m;
@@ -157,7 +201,9 @@ public record Provenance(String algorithm, Map<String, String> config, long data
       if (k.startsWith("config.")) config.put(k.substring(7), v);
     });
     try {
-      return builder(req(m, "algorithm")).config(config)
+      Builder b = builder(req(m, "algorithm"));
+      if (m.containsKey("dataCutoffMillis")) b.dataCutoffMillis(Long.parseLong(m.get("dataCutoffMillis")));
+      return b.config(config)
           .dataFingerprint(Long.parseUnsignedLong(req(m, "dataFingerprint"), 16))
           .seed(Long.parseLong(req(m, "seed")))
           .threads(Integer.parseInt(req(m, "threads")))

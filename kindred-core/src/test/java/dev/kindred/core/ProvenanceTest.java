@@ -50,6 +50,27 @@ class ProvenanceTest {
   }
 
   @Test
+  void dataCutoffIsTheLastTimestampInMillisAndSurvivesTheMap() {
+    IdIndex ids = IdIndex.identity(3);
+    long[] seconds = {1_500_000_000L, 1_600_000_123L, 1_550_000_000L};
+    Interactions bySeconds = Interactions.fromCoo(ids, ids, 3, 3, new int[] {0, 1, 2}, new int[] {0, 1, 2},
+        new float[] {1, 1, 1}, seconds, 3, DuplicatePolicy.LAST);
+    Provenance p = Provenance.of("ials", Map.of(), bySeconds, 1L, 1, 0.1);
+    assertThat(p.dataCutoffMillis()).as("seconds scaled to millis").hasValue(1_600_000_123_000L);
+    assertThat(Provenance.fromMap(p.toMap())).isEqualTo(p);
+
+    long[] millis = {1_700_000_000_001L, 1_700_000_000_002L, 1_700_000_000_000L};
+    Interactions byMillis = Interactions.fromCoo(ids, ids, 3, 3, new int[] {0, 1, 2}, new int[] {0, 1, 2},
+        new float[] {1, 1, 1}, millis, 3, DuplicatePolicy.LAST);
+    assertThat(Provenance.cutoffMillis(byMillis)).hasValue(1_700_000_000_002L);
+
+    Provenance none = Provenance.of("ials", Map.of(), Fixtures.randomInteractions(5, 30, 40, 0.2), 1L, 1, 0.1);
+    assertThat(none.dataCutoffMillis()).as("no timestamps, no cut-off").isEmpty();
+    assertThat(none.toMap()).doesNotContainKey("dataCutoffMillis");
+    assertThat(Provenance.fromMap(none.toMap()).dataCutoffMillis()).isEmpty();
+  }
+
+  @Test
   void builderDefaultsAreNamed() {
     long before = System.currentTimeMillis();
     Provenance p = Provenance.builder("popularity").build();
