@@ -113,6 +113,16 @@ final class Api {
 
   record EventsAccepted(int accepted, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unknownItems) {}
 
+  /**
+   * {@code POST /v1/admin/compact-events}: the events before the serving model's cut-off dropped from the log.
+   *
+   * @param version the serving model's version
+   * @param cutoff its training cut-off (ISO-8601)
+   * @param dropped lines dropped
+   * @param kept lines kept
+   */
+  record Compacted(String version, String cutoff, int dropped, int kept) {}
+
   /** {@code POST /v1/admin/model}. */
   record SwapRequest(String path) {}
 

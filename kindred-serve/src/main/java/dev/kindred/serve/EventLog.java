@@ -23,7 +23,14 @@ import java.util.List;
  * next event starts a line of its own. Open the log before replaying it, so the cut is logged. Ids
  * are checked ({@link #idProblem}) so that every acknowledged event replays as itself.
  *
- * <p>Thread-safe: appends are serialised.
+ * <p>Durability is group-committed: {@link #write} puts lines in the file (serialised), and
+ * {@link #awaitDurable} returns once an {@code fsync} issued after them has finished; one caller
+ * forces for every line written meanwhile, so N concurrent appends cost about one {@code fsync},
+ * not N in a row. The log can be compacted in place: {@link #removeUser} (erasure) and
+ * {@link #compactBefore} (events a model already holds) rewrite it atomically.
+ *
+ * <p>Thread-safe: writes and rewrites are serialised on this object; forcing happens outside that
+ * lock, so writers are never held up by another's {@code fsync}.
  */
 public final class EventLog implements AutoCloseable {
 
@@ -43,6 +50,12 @@ public final class EventLog implements AutoCloseable {
   private final Path path;
   private FileChannel channel; // replaced (under this object's lock) when removeUser rewrites the file
   private final Sync sync;
+  /** Bytes written since opening (a logical count, not a file position: a rewrite does not reset it). */
+  private long written; // guarded by this
+  private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition forced = syncLock.newCondition();
+  private boolean forcing; // guarded by syncLock
+  private long durable; // guarded by syncLock: of the bytes written, how many are known to be on disk
 
   private EventLog(Path path, FileChannel channel, Sync sync) {
     this.path = path;
@@ -195,7 +208,17 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Appends events as one write; returns once they are durable under the sync policy. */
-  public synchronized void append(List<Event> events) throws IOException {
+  public void append(List<Event> events) throws IOException {
+    awaitDurable(write(events));
+  }
+
+  /**
+   * Writes events as one write, without waiting for the disk; returns the ticket to pass to
+   * {@link #awaitDurable}.
+   *
+   * @throws IllegalArgumentException if an id cannot be logged ({@link #idProblem}); nothing is written
+   */
+  public synchronized long write(List<Event> events) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (Event e : events) {
       String problem = idProblem(e.user());
@@ -206,8 +229,63 @@ public final class EventLog implements AutoCloseable {
           .append(e.timestampMillis()).append('\n');
     }
     ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+    written += buf.remaining();
     while (buf.hasRemaining()) channel.write(buf);
-    if (sync == Sync.ALWAYS) channel.force(false);
+    return written;
+  }
+
+  /**
+   * Returns once everything {@link #write} had written when it returned {@code ticket} is on disk
+   * (at once with {@link Sync#NONE}). Group commit: when no {@code fsync} is running, this caller
+   * runs one covering every byte written so far; else it waits for the running one and, if that did
+   * not cover its bytes, for the next.
+   */
+  public void awaitDurable(long ticket) throws IOException {
+    if (sync == Sync.NONE) return;
+    syncLock.lock();
+    try {
+      while (durable < ticket) {
+        if (forcing) {
+          forced.awaitUninterruptibly();
+          continue;
+        }
+        forcing = true;
+        long target;
+        FileChannel ch;
+        synchronized (this) {
+          target = written;
+          ch = channel;
+        }
+        syncLock.unlock();
+        try {
+          ch.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+          synchronized (this) {
+            if (ch == channel) throw e; // closed, not replaced by a rewrite (which forced what it kept)
+          }
+        } finally {
+          syncLock.lock();
+          forcing = false;
+          forced.signalAll();
+        }
+        durable = Math.max(durable, target);
+      }
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  /** After a rewrite (forced, renamed, reopened): everything written so far is durable or removed on purpose. */
+  private void rewritten() throws IOException {
+    channel.close();
+    channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    long all = written;
+    syncLock.lock();
+    try {
+      durable = Math.max(durable, all);
+    } finally {
+      syncLock.unlock();
+    }
   }
 
   /**
@@ -216,11 +294,44 @@ public final class EventLog implements AutoCloseable {
    */
   public synchronized int removeUser(String user) throws IOException {
     int removed = removeUser(path, user);
-    if (removed > 0) {
-      channel.close();
-      channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    }
+    if (removed > 0) rewritten();
     return removed;
+  }
+
+  /**
+   * What a compaction did.
+   *
+   * @param dropped lines dropped
+   * @param kept lines kept
+   */
+  public record Compaction(int dropped, int kept) {}
+
+  /**
+   * Drops from this open log the events logged before {@code cutoffMillis} (see
+   * {@link #compactBefore(Path, long)}) and reopens it for appending; serialised with {@link #write}.
+   */
+  public synchronized Compaction compactBefore(long cutoffMillis) throws IOException {
+    Compaction c = compactBefore(path, cutoffMillis);
+    if (c.dropped() > 0) rewritten();
+    return c;
+  }
+
+  /**
+   * Compacts the log at {@code path} without the well-formed events whose timestamp is before
+   * {@code cutoffMillis} (a model trained on data up to then holds them); every other line is kept
+   * byte for byte, in order. Atomic as {@link #removeUser(Path, String)}; not safe while another
+   * process appends to the log.
+   */
+  public static Compaction compactBefore(Path path, long cutoffMillis) throws IOException {
+    int[] kept = {0};
+    int dropped = rewrite(path, (line, wellFormed) -> {
+      boolean old = wellFormed != null && wellFormed.timestampMillis() < cutoffMillis;
+      if (!old) kept[0]++;
+      return old;
+    });
+    if (dropped > 0) LOG.info("{}: compacted, {} events before {} dropped, {} lines kept", path, dropped,
+        java.time.Instant.ofEpochMilli(cutoffMillis), kept[0]);
+    return new Compaction(dropped, kept[0]);
   }
 
   /**
@@ -235,8 +346,29 @@ public final class EventLog implements AutoCloseable {
    * @return the number of lines cut
    */
   public static int removeUser(Path path, String user) throws IOException {
-    if (!Files.exists(path)) return 0;
     byte[] id = user.getBytes(StandardCharsets.UTF_8);
+    int removed = rewrite(path, (line, event) -> event != null
+        ? event.user().equals(user) : contains(line, 0, line.length, id));
+    if (removed > 0) LOG.info("{}: compacted, {} lines of one user removed", path, removed);
+    return removed;
+  }
+
+  /** Which lines a rewrite drops: the line's bytes (without its newline) and its event, null when malformed or torn. */
+  @FunctionalInterface
+  private interface LineFilter {
+    boolean drop(byte[] line, Event event);
+  }
+
+  /**
+   * Rewrites the log at {@code path} without the lines {@code filter} drops; kept lines stay byte for
+   * byte, in order. The new content goes to a temporary file in the same directory, which is forced
+   * to disk and renamed over the log, and the directory is forced, so the log is at every moment
+   * either the old one or the new one. Nothing is written when no line is dropped.
+   *
+   * @return the number of lines dropped
+   */
+  private static int rewrite(Path path, LineFilter filter) throws IOException {
+    if (!Files.exists(path)) return 0;
     byte[] all = Files.readAllBytes(path);
     java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(all.length);
     int removed = 0;
@@ -244,11 +376,9 @@ public final class EventLog implements AutoCloseable {
       int nl = from;
       while (nl < all.length && all[nl] != '\n') nl++;
       boolean complete = nl < all.length;
-      int tab = from;
-      while (tab < nl && all[tab] != '\t') tab++;
-      boolean wellFormed = complete && parse(new String(all, from, nl - from, StandardCharsets.UTF_8)) != null;
-      boolean theirs = wellFormed ? Arrays.equals(all, from, tab, id, 0, id.length) : contains(all, from, nl, id);
-      if (theirs) {
+      byte[] line = Arrays.copyOfRange(all, from, nl);
+      Event event = complete ? parse(new String(line, StandardCharsets.UTF_8)) : null;
+      if (filter.drop(line, event)) {
         removed++;
       } else {
         kept.write(all, from, Math.min(all.length, nl + 1) - from);
@@ -273,7 +403,6 @@ public final class EventLog implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("{}: directory cannot be forced on this file system: {}", abs.getParent(), e.toString());
     }
-    LOG.info("{}: compacted, {} lines of one user removed", path, removed);
     return removed;
   }
 

@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  *   GET  /metrics                                    Prometheus text format
  *   GET  /v1/admin/model                             the serving model and the last swap (admin token)
  *   POST /v1/admin/model     {"path": "/abs/model.kdm"}: load, check and swap in (admin token)
+ *   POST /v1/admin/compact-events                    drop logged events older than the serving model's
+ *                                                    training cut-off from the event log (admin token)
  * </pre>
  */
 public final class KindredServer implements AutoCloseable {
@@ -158,13 +160,14 @@ public final class KindredServer implements AutoCloseable {
             req -> handleBody(req, Api.EventsRequest.class, service::ingest)))
         .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
-            req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)));
+            req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)))
+        .post("/v1/admin/compact-events", admin("/v1/admin/compact-events", req -> handle(service::compactEvents)));
     // A known path asked with another method: 405 naming the allowed ones (only what the routes above
     // left over reaches these).
     for (String[] route : new String[][] {{"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"},
         {"/v1/users/{user}/recommendations", "GET"}, {"/v1/recommend", "POST"}, {"/v1/recommend/batch", "POST"},
         {"/v1/items/{item}/similar", "GET"}, {"/v1/score", "POST"}, {"/v1/events", "POST"},
-        {"/v1/admin/model", "GET, POST"}}) {
+        {"/v1/admin/model", "GET, POST"}, {"/v1/admin/compact-events", "POST"}}) {
       r.any(route[0], (req, res) -> {
         res.header(HeaderNames.ALLOW, route[1]);
         json(res, 405, new Api.ErrorBody(req.prologue().method().text() + " is not allowed on " + route[0] + "; use "

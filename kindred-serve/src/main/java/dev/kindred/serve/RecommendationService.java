@@ -39,6 +39,9 @@ public final class RecommendationService {
   private final Object ingestLock = new Object();
   private final Object swapLock = new Object(); // one swap at a time
   private final java.util.concurrent.atomic.LongAdder eventsIngested = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder eventsUnknownItem = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder eventsCompacted = new java.util.concurrent.atomic.LongAdder();
+  private final EventMemory.Evictions evictions = new EventMemory.Evictions();
   /** Ids forgotten since start-up: answered 404 rather than the popularity fallback, until they send events again. */
   private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile java.nio.file.Path startupModelFile; // the file the first state was read from, if any
@@ -68,52 +71,12 @@ public final class RecommendationService {
     this.config = Objects.requireNonNull(config, "config");
     this.retrievalConfig = Objects.requireNonNull(retrieval, "retrieval");
     this.log = log;
-    ServingState s = new ServingState(model, seen, "in-process", retrievalConfig);
-    int applied = s.apply(replay, config);
+    ServingState s = new ServingState(model, seen, "in-process", retrievalConfig, config, evictions);
+    ServingState.Applied applied = s.apply(replay, config);
     if (!replay.isEmpty()) {
-      LOG.info("re-applied {} of {} logged events ({})", applied, replay.size(), EVENTS_RULE);
+      LOG.info("replayed {} logged events: {} ({})", replay.size(), applied, s.eventsRule());
     }
     this.state = s;
-  }
-
-  /** Which logged events a model gets, in words (the swap answer's {@code events_rule}). */
-  static final String EVENTS_RULE = "every logged event on an item the model knows: a model does not record which "
-      + "events its training data held, and re-applying one it learned only repeats a history entry";
-
-  /** A user's events since the model was trained: item indices and values, in arrival order. */
-  static final class UserEvents {
-    private int[] items = new int[4];
-    private float[] values = new float[4];
-    private int n;
-
-    synchronized void add(int item, float value) {
-      if (n == items.length) {
-        items = Arrays.copyOf(items, 2 * n);
-        values = Arrays.copyOf(values, 2 * n);
-      }
-      items[n] = item;
-      values[n] = value;
-      n++;
-    }
-
-    /** The history to fold in: training items (if any) followed by the events, later values winning. */
-    synchronized int[][] merged(Interactions seen, int user, float[][] valuesOut) {
-      java.util.LinkedHashMap<Integer, Float> m = new java.util.LinkedHashMap<>();
-      if (seen != null && user >= 0 && user < seen.numUsers()) {
-        int[] ptr = seen.userPtr();
-        for (int j = ptr[user]; j < ptr[user + 1]; j++) m.put(seen.itemIdx()[j], seen.values()[j]);
-      }
-      for (int j = 0; j < n; j++) m.put(items[j], values[j]);
-      int[] it = new int[m.size()];
-      float[] va = new float[m.size()];
-      int x = 0;
-      for (var e : m.entrySet()) {
-        it[x] = e.getKey();
-        va[x++] = e.getValue();
-      }
-      valuesOut[0] = va;
-      return new int[][] {it};
-    }
   }
 
   /** The model serving now (a later call may see a swapped-in one). */
@@ -140,6 +103,21 @@ public final class RecommendationService {
     return eventsIngested.sum();
   }
 
+  /** Events accepted since start-up on items the serving model did not know (logged for the next training). */
+  long eventsUnknownItem() {
+    return eventsUnknownItem.sum();
+  }
+
+  /** Logged events dropped by compaction since start-up (already in the serving model). */
+  long eventsCompacted() {
+    return eventsCompacted.sum();
+  }
+
+  /** What bounded event memory has dropped since start-up. */
+  EventMemory.Evictions evictions() {
+    return evictions;
+  }
+
   /** Readiness facts: model kind, algorithm, version, sizes. */
   Api.Readiness describe() {
     ServingState s = state;
@@ -153,8 +131,9 @@ public final class RecommendationService {
    * Replaces the serving model with {@code next} (already read and checksummed, e.g. by
    * {@link dev.kindred.core.ModelFile#read}). Off the request path: builds the new state, checks it
    * (same kind and latent dimension as the serving model, one recommendation computed), re-applies
-   * every logged event ({@link ServingState#apply}), then, holding the ingest lock only to
-   * catch up on events logged meanwhile, publishes it. Requests in flight finish on the old state.
+   * the logged events after the new model's training cut-off ({@link ServingState#apply}), then,
+   * holding the ingest lock only to catch up on events logged meanwhile, publishes it. Requests in
+   * flight finish on the old state.
    *
    * @return what was swapped: versions and how many events were re-applied
    * @throws IllegalArgumentException if {@code next} cannot replace the serving model (nothing changes)
@@ -165,23 +144,24 @@ public final class RecommendationService {
     synchronized (swapLock) {
       ServingState old = state;
       checkCompatible(old.model, next, source);
-      ServingState fresh = new ServingState(next, ServingState.onModel(old.seen, next), source, retrievalConfig);
+      ServingState fresh = ServingState.replacing(old, next, source, retrievalConfig, config, evictions);
       smokeTest(fresh, source);
-      int applied = 0;
+      ServingState.Applied applied = new ServingState.Applied(0, 0, 0);
       long offset = 0;
       if (log != null) {
         EventLog.Replay bulk = EventLog.replayFrom(log.path(), 0);
-        applied += fresh.apply(bulk.events(), config);
+        applied = applied.plus(fresh.apply(bulk.events(), config));
         offset = bulk.endOffset();
       }
       synchronized (ingestLock) {
-        if (log != null) applied += fresh.apply(EventLog.replayFrom(log.path(), offset).events(), config);
+        if (log != null) applied = applied.plus(fresh.apply(EventLog.replayFrom(log.path(), offset).events(), config));
         state = fresh;
       }
-      LOG.info("model swapped: {} ({}) -> {} ({}) from {}; {} logged events re-applied ({})", old.version,
+      LOG.info("model swapped: {} ({}) -> {} ({}) from {}; logged events: {} ({})", old.version,
           old.model.provenance().algorithm(), fresh.version, next.provenance().algorithm(), source, applied,
-          EVENTS_RULE);
-      return new ModelSwap(old.version, fresh.version, next.provenance().algorithm(), source, applied, EVENTS_RULE);
+          fresh.eventsRule());
+      return new ModelSwap(old.version, fresh.version, next.provenance().algorithm(), source, applied.applied(),
+          fresh.eventsRule());
     }
   }
 
@@ -315,7 +295,7 @@ public final class RecommendationService {
   /** The one definition of "the current user" for recommend, batch and score. */
   private static CurrentUser current(ServingState st, String user) {
     int known = st.model.userIndex().indexOf(user);
-    UserEvents recent = st.events.get(user);
+    EventMemory.UserEvents recent = st.events.get(user);
     if (recent == null) return new CurrentUser(known, null, null);
     float[][] vals = new float[1][];
     int[] hist = recent.merged(st.seen, known, vals)[0];
@@ -353,9 +333,17 @@ public final class RecommendationService {
   }
 
   /**
-   * Takes events: a list under {@code events}, or one event as the body. Known items are appended
-   * to the durable log, then applied; the next recommendation for each user reflects them. Unknown
-   * items are reported and skipped.
+   * Takes events: a list under {@code events}, or one event as the body. Every well-formed event is
+   * appended to the durable log and acknowledged once durable; events on items the serving model
+   * knows are then applied, so the next recommendation for each user reflects them. Events on items
+   * the model does not know are logged all the same (the next training learns them, and a swapped-in
+   * model that knows the item applies them), counted, and named in the answer.
+   *
+   * <p>Group commit: the lines are written under the ingest lock, then the request waits, outside
+   * it, for an {@code fsync} that covers them ({@link EventLog#awaitDurable}), shared with every
+   * request that wrote meanwhile; the events are applied after that, so nothing is visible before it
+   * is durable. A swap or forget in between rebuilds the state from the log, which already holds the
+   * lines: the events are then applied by that rebuild, not here.
    */
   Api.EventsAccepted ingest(Api.EventsRequest req) {
     if (log == null) throw new ApiException(405, "this server takes no events (start it with an event log)");
@@ -376,37 +364,43 @@ public final class RecommendationService {
             + " (the server's --max-event-value), got " + e.value());
       }
     }
-    List<EventLog.Event> accepted = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    // Under the lock, the events are checked against, logged for and applied to one state, and a
-    // swap cannot publish a new state between the log write and the apply.
+    List<EventLog.Event> accepted = new ArrayList<>(raw.size());
+    long now = System.currentTimeMillis();
+    for (Api.Event e : raw) {
+      accepted.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
+    }
+    ServingState st;
+    long written;
     synchronized (ingestLock) {
-      ServingState st = state;
-      List<Integer> itemIdx = new ArrayList<>();
-      long now = System.currentTimeMillis();
-      for (Api.Event e : raw) {
-        int idx = st.model.itemIndex().indexOf(e.item());
-        if (idx < 0) {
-          unknown.add(e.item());
-          continue;
-        }
-        accepted.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
-        itemIdx.add(idx);
-      }
+      st = state;
       try {
-        if (!accepted.isEmpty()) log.append(accepted);
+        written = log.write(accepted);
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, e.getMessage());
       } catch (IOException e) {
         throw new ApiException(503, "event log write failed: " + e.getMessage());
       }
-      for (int j = 0; j < accepted.size(); j++) {
-        forgotten.remove(accepted.get(j).user());
-        st.events.computeIfAbsent(accepted.get(j).user(), x -> new UserEvents())
-            .add(itemIdx.get(j), accepted.get(j).value());
+    }
+    try {
+      log.awaitDurable(written);
+    } catch (IOException e) {
+      throw new ApiException(503, "event log write failed: " + e.getMessage());
+    }
+    List<String> unknown = new ArrayList<>();
+    synchronized (ingestLock) {
+      boolean current = state == st; // else a swap or forget re-read the log, these lines included
+      for (EventLog.Event e : accepted) {
+        int idx = st.model.itemIndex().indexOf(e.item());
+        if (idx < 0) {
+          unknown.add(e.item());
+          continue;
+        }
+        forgotten.remove(e.user());
+        if (current) st.events.add(e.user(), idx, e.value());
       }
     }
     eventsIngested.add(accepted.size());
+    eventsUnknownItem.add(unknown.size());
     return new Api.EventsAccepted(accepted.size(), unknown);
   }
 
@@ -441,7 +435,7 @@ public final class RecommendationService {
       synchronized (ingestLock) {
         ServingState old = state;
         int u = old.model.userIndex().indexOf(user);
-        if (u < 0 && !old.events.containsKey(user) && !logHas(user)) {
+        if (u < 0 && !old.events.holds(user) && !logHas(user)) {
           throw new ApiException(404, "unknown user '" + user + "'");
         }
         Model next = u < 0 ? old.model : Forgetting.withoutUser(old.model, u);
@@ -453,7 +447,7 @@ public final class RecommendationService {
         } catch (IOException e) {
           throw new ApiException(503, "could not forget '" + user + "': " + e.getMessage());
         }
-        ServingState fresh = new ServingState(next, ServingState.onModel(old.seen, next), old.source, retrievalConfig);
+        ServingState fresh = ServingState.replacing(old, next, old.source, retrievalConfig, config, evictions);
         try {
           if (log != null) fresh.apply(EventLog.replay(log.path()), config);
         } catch (IOException e) {
@@ -470,6 +464,38 @@ public final class RecommendationService {
         return new Api.Forgotten(user, u >= 0, removed, u >= 0 && file != null ? file.toString() : null, note
             + "item-side parameters still carry the user's aggregate influence until a retrain; the --train data file "
             + "still holds their rows: run kindred forget --data on it");
+      }
+    }
+  }
+
+  /**
+   * Drops from the event log every event before the serving model's training cut-off: they are in
+   * the model, and a restart or swap to it would skip them anyway. The log is rewritten atomically
+   * ({@link EventLog#compactBefore(long)}); swaps and event ingestion wait meanwhile. An operator
+   * step, not automatic after a swap: swapping back to an older model (a rollback) needs the events
+   * after that model's cut-off, so compact once the new model is known good.
+   *
+   * @throws ApiException 405 without an event log; 409 when the serving model records no cut-off;
+   *     503 if the log could not be rewritten (it is then the old one, whole)
+   */
+  Api.Compacted compactEvents() {
+    if (log == null) throw new ApiException(405, "this server has no event log to compact");
+    synchronized (swapLock) {
+      synchronized (ingestLock) {
+        ServingState st = state;
+        if (st.cutoffMillis == Long.MIN_VALUE) {
+          throw new ApiException(409, "the serving model (version " + st.version + ") records no training cut-off "
+              + "(trained on data without timestamps, or by an older Kindred): no logged event is known to be in it");
+        }
+        EventLog.Compaction c;
+        try {
+          c = log.compactBefore(st.cutoffMillis);
+        } catch (IOException e) {
+          throw new ApiException(503, "could not compact the event log: " + e.getMessage());
+        }
+        eventsCompacted.add(c.dropped());
+        return new Api.Compacted(st.version, java.time.Instant.ofEpochMilli(st.cutoffMillis).toString(), c.dropped(),
+            c.kept());
       }
     }
   }

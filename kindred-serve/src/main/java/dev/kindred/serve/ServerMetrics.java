@@ -27,7 +27,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code kindred_http_errors_total} ({@code route}, {@code status}): responses with status >= 400.
  *   <li>{@code kindred_requests_shed_total} ({@code reason}: {@code queue_full}, {@code timeout}):
  *       503s from load shedding; {@code kindred_requests_in_flight}, {@code kindred_requests_queued}.
- *   <li>{@code kindred_events_ingested_total}: events accepted by {@code POST /v1/events}.
+ *   <li>{@code kindred_events_ingested_total}: events accepted by {@code POST /v1/events};
+ *       {@code kindred_events_unknown_item_total}: of those, on items the serving model did not know
+ *       (logged for the next training, not folded in); {@code kindred_events_held}: events held in
+ *       memory for fold-in; {@code kindred_events_evicted_total} ({@code reason}: {@code per_user},
+ *       {@code total}) and {@code kindred_events_evicted_users_total}: what the memory bounds dropped
+ *       (still in the log); {@code kindred_events_compacted_total}: log lines dropped by compaction.
  *   <li>{@code kindred_model_info} (value 1; tags {@code version}, {@code kind}, {@code algorithm},
  *       {@code trained_at}, {@code retrieval}): the serving model; {@code kindred_model_swaps_total}
  *       ({@code result}); {@code kindred_retrieval_recall}: ANN recall@K against exact measured when
@@ -75,6 +80,20 @@ final class ServerMetrics {
         .description("combined exact passes over the items; requests / passes is the mean batch").register(registry);
     FunctionCounter.builder("kindred.events.ingested", service, RecommendationService::eventsIngested)
         .description("events accepted by POST /v1/events since start-up").register(registry);
+    FunctionCounter.builder("kindred.events.unknown.item", service, RecommendationService::eventsUnknownItem)
+        .description("events accepted on items the serving model did not know (logged, not folded in)")
+        .register(registry);
+    Gauge.builder("kindred.events.held", service, x -> x.state().events.held())
+        .description("events since the model's cut-off held in memory for fold-in").register(registry);
+    EventMemory.Evictions ev = service.evictions();
+    FunctionCounter.builder("kindred.events.evicted", ev, x -> x.perUser.sum()).tag("reason", "per_user")
+        .description("events dropped from memory (not from the log) by the memory bounds").register(registry);
+    FunctionCounter.builder("kindred.events.evicted", ev, x -> x.total.sum()).tag("reason", "total")
+        .description("events dropped from memory (not from the log) by the memory bounds").register(registry);
+    FunctionCounter.builder("kindred.events.evicted.users", ev, x -> x.users.sum())
+        .description("users whose held events were all dropped when the total bound was passed").register(registry);
+    FunctionCounter.builder("kindred.events.compacted", service, RecommendationService::eventsCompacted)
+        .description("event log lines dropped by compaction (already in the serving model)").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

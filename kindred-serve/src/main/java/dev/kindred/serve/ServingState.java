@@ -9,70 +9,145 @@ import dev.kindred.serve.retrieval.RetrievalConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
  * Everything the server answers from for one model: the model, its recommender, the training
  * interactions on the model's indices, the popularity order for unknown users, and the users'
- * events since the model's training cut-off (item indices of this model). Built whole, off the
- * request path, then published through one volatile reference in {@link RecommendationService}; a
- * request reads that reference once and finishes on the state it read, so a model swap never mixes
- * two models' indices within a request.
+ * events since the model's training cut-off (item indices of this model, in bounded memory). Built
+ * whole, off the request path, then published through one volatile reference in
+ * {@link RecommendationService}; a request reads that reference once and finishes on the state it
+ * read, so a model swap never mixes two models' indices within a request.
  *
- * <p>Thread-safety: every field is final and immutable except {@link #events}, a concurrent map of
- * per-user event lists that are themselves synchronised.
+ * <p>Which logged events a state re-applies: those at or after the model's training cut-off
+ * ({@link dev.kindred.core.Provenance#dataCutoffMillis}, the training data's last event time), on
+ * items the model knows. Earlier ones are in the model (re-applying the one event at the cut-off
+ * millisecond only repeats a history entry). A model that records no cut-off (data without
+ * timestamps, or a file written before the field existed) gets every logged event, as before.
+ *
+ * <p>Thread-safety: every field is final and immutable except {@link #events} (see {@link EventMemory}).
  */
 final class ServingState {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServingState.class);
 
   final Model model;
   final Recommender recommender;
   final Retrieval retrieval; // exact or ANN: recommender above is its recommender
   final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
   final int[] popular; // items by training popularity, for unknown users; null without seen
-  final ConcurrentHashMap<String, RecommendationService.UserEvents> events = new ConcurrentHashMap<>();
+  final EventMemory events;
   final dev.kindred.core.Explainer explainer; // splits this model's scores over a user's history
   final String version;
   final String source; // where the model came from: a file path, or "in-process"
   final long loadedAtMillis;
-
-  ServingState(Model model, Interactions seen, String source) {
-    this(model, seen, source, RetrievalConfig.DEFAULTS);
-  }
+  /** Logged events before this time are in the model; {@link Long#MIN_VALUE} when the model records no cut-off. */
+  final long cutoffMillis;
 
   /** A state whose lists come from the retrieval {@code retrievalConfig} asks for (an ANN graph is built here). */
-  ServingState(Model model, Interactions seen, String source, RetrievalConfig retrievalConfig) {
+  ServingState(Model model, Interactions seen, String source, RetrievalConfig retrievalConfig, ServeConfig limits,
+      EventMemory.Evictions evictions) {
+    this(model, seen, seen == null ? null : byPopularity(seen), source, retrievalConfig, limits, evictions);
+  }
+
+  private ServingState(Model model, Interactions seen, int[] popular, String source, RetrievalConfig retrievalConfig,
+      ServeConfig limits, EventMemory.Evictions evictions) {
     this.model = model;
     this.retrieval = Retrieval.build(model, seen, retrievalConfig);
     this.recommender = retrieval.recommender();
     this.seen = seen;
-    this.popular = seen == null ? null : byPopularity(seen);
+    this.popular = popular;
+    this.events = new EventMemory(limits, evictions);
     this.explainer = dev.kindred.core.Explainer.of(model);
     this.version = versionOf(model);
     this.source = source;
     this.loadedAtMillis = System.currentTimeMillis();
+    this.cutoffMillis = model.provenance().dataCutoffMillis().orElse(Long.MIN_VALUE);
   }
 
   /**
-   * Applies the logged events whose items this model knows and whose values {@code limits} accepts
-   * (a log written before the bound may hold larger ones); returns how many. Every logged event is
-   * applied, whenever it was logged: a model file does not record which events its training data
-   * held (a model trained after an event is not necessarily trained on it), and re-applying an event
-   * the model did learn only repeats an entry of the user's history (the fold-in merges history and
-   * events, later values winning), while skipping one it never saw would show the user items they
-   * already used.
+   * The state for {@code next} replacing {@code old}: the seen set is moved onto the new model's
+   * indices, except when both models index the same users and items in the same order (a retrain
+   * on the same ids, the common case), where the old seen set and popularity order are reused as
+   * they are: no copy of the interactions, no allocation burst during the swap.
    */
-  int apply(Iterable<EventLog.Event> log, ServeConfig limits) {
+  static ServingState replacing(ServingState old, Model next, String source, RetrievalConfig retrievalConfig,
+      ServeConfig limits, EventMemory.Evictions evictions) {
+    if (old.seen != null && sameIds(old.model.userIndex(), next.userIndex())
+        && sameIds(old.model.itemIndex(), next.itemIndex())) {
+      return new ServingState(next, old.seen, old.popular, source, retrievalConfig, limits, evictions);
+    }
+    return new ServingState(next, onModel(old.seen, next), source, retrievalConfig, limits, evictions);
+  }
+
+  /** Whether two indices hold the same ids at the same positions. */
+  static boolean sameIds(IdIndex a, IdIndex b) {
+    if (a == b) return true;
+    if (a.size() != b.size() || a.isNumeric() != b.isNumeric()) return false;
+    for (int x = 0; x < a.size(); x++) {
+      if ((a.isNumeric() ? b.indexOf(a.longId(x)) : b.indexOf(a.externalId(x))) != x) return false;
+    }
+    return true;
+  }
+
+  /** Whether the model already holds {@code e} (logged before its training cut-off). */
+  boolean covers(EventLog.Event e) {
+    return e.timestampMillis() < cutoffMillis;
+  }
+
+  /** Which logged events this state re-applies, in words (the swap answer's {@code events_rule}). */
+  String eventsRule() {
+    return cutoffMillis == Long.MIN_VALUE
+        ? "every logged event on an item the model knows: the model records no training cut-off (data without "
+            + "timestamps, or a model file older than the field)"
+        : "logged events from " + java.time.Instant.ofEpochMilli(cutoffMillis) + " (the model's training cut-off) on "
+            + "items the model knows";
+  }
+
+  /**
+   * Applies the logged events newer than the model's cut-off ({@link #covers}) whose items this model
+   * knows and whose values {@code limits} accepts (a log written before the bound may hold larger
+   * ones); the rest stay in the log (an unknown item's event for the next training).
+   */
+  Applied apply(Iterable<EventLog.Event> log, ServeConfig limits) {
     IdIndex items = model.itemIndex();
     int applied = 0;
+    int covered = 0;
+    int unknown = 0;
     for (EventLog.Event e : log) {
       if (!limits.acceptsValue(e.value())) continue;
+      if (covers(e)) {
+        covered++;
+        continue;
+      }
       int i = items.indexOf(e.item());
-      if (i < 0) continue;
-      events.computeIfAbsent(e.user(), u -> new RecommendationService.UserEvents()).add(i, e.value());
+      if (i < 0) {
+        unknown++;
+        continue;
+      }
+      events.add(e.user(), i, e.value());
       applied++;
     }
-    return applied;
+    return new Applied(applied, covered, unknown);
+  }
+
+  /**
+   * What {@link #apply} did with logged events.
+   *
+   * @param applied events folded into the users' memory
+   * @param covered events before the model's training cut-off: already in the model
+   * @param unknownItem events on items the model does not know (kept in the log for the next training)
+   */
+  record Applied(int applied, int covered, int unknownItem) {
+    Applied plus(Applied o) {
+      return new Applied(applied + o.applied, covered + o.covered, unknownItem + o.unknownItem);
+    }
+
+    @Override
+    public String toString() {
+      return applied + " re-applied, " + covered + " already in the model (before its cut-off), " + unknownItem
+          + " on items it does not know";
+    }
   }
 
   /**

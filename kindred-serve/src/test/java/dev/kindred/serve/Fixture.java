@@ -28,6 +28,11 @@ final class Fixture {
 
   /** The fixture's shape with other factors: {@code seed}, creation time and latent dimension. */
   static LatentFactorModel model(long seed, long createdAtMillis, int dim) {
+    return model(seed, createdAtMillis, dim, null);
+  }
+
+  /** As above, trained on data whose last event was at {@code cutoffMillis} (null: data without timestamps). */
+  static LatentFactorModel model(long seed, long createdAtMillis, int dim, Long cutoffMillis) {
     SplittableRandom rng = new SplittableRandom(seed);
     FactorMatrix p = new FactorMatrix(50, dim);
     FactorMatrix q = new FactorMatrix(80, dim);
@@ -37,8 +42,10 @@ final class Fixture {
     IdIndex.Builder ib = new IdIndex.Builder();
     for (int u = 0; u < 50; u++) ub.add("u" + u);
     for (int i = 0; i < 80; i++) ib.add("i" + i);
-    Provenance prov = Provenance.builder("ials").seed(seed).size(50, 80, 5).trainSeconds(0.1)
-        .createdAtMillis(createdAtMillis).kindredVersion("test").build();
+    Provenance.Builder pb = Provenance.builder("ials").seed(seed).size(50, 80, 5).trainSeconds(0.1)
+        .createdAtMillis(createdAtMillis).kindredVersion("test");
+    if (cutoffMillis != null) pb.dataCutoffMillis(cutoffMillis);
+    Provenance prov = pb.build();
     return new LatentFactorModel(prov, ub.build(), ib.build(), 0f, null, null, p, q, Float.NEGATIVE_INFINITY,
         Float.POSITIVE_INFINITY, new FoldInRule.Ridge(0.1f, true, 10f, false));
   }
