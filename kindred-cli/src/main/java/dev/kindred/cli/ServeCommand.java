@@ -59,6 +59,16 @@ final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   float maxEventValue;
 
+  @Option(names = "--max-events-per-user", paramLabel = "N", defaultValue = "500",
+      description = "Events since the model's cut-off held in memory per user for fold-in (the last N; older ones stay "
+          + "in the event log for the next training). Default: ${DEFAULT-VALUE}.")
+  int maxEventsPerUser;
+
+  @Option(names = "--max-events-total", paramLabel = "N", defaultValue = "10000000",
+      description = "Events held in memory over all users; past it the least recently active users' are dropped "
+          + "(counted in /metrics). Default: ${DEFAULT-VALUE}.")
+  long maxEventsTotal;
+
   @Mixin
   DataOptions data;
 
@@ -72,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     data.refuseFilters("serve");
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
-        .withReadTimeoutMillis(readTimeoutMillis);
+        .withReadTimeoutMillis(readTimeoutMillis).withEventMemory(maxEventsPerUser, maxEventsTotal);
     OperationsConfig ops = operations.config();
     // Factor sections are mapped, and checked in the background: a multi-GB model serves at once.
     ModelFile.Opened opened = ModelFile.open(modelFile, ModelFile.Verification.DEFERRED);

@@ -147,7 +147,7 @@ public final class KindredServer implements AutoCloseable {
                 req.query().first("explain").map(Boolean::parseBoolean).orElse(null),
                 req.query().first("explain_top").isPresent() ? intParam(req, "explain_top", 3) : null)))))
         .delete("/v1/users/{user}", admin("/v1/users/{user}",
-            req -> handle(() -> service.forget(req.path().pathParameters().get("user")))))
+            req -> handle(() -> background(() -> service.forget(req.path().pathParameters().get("user"))))))
         .post("/v1/recommend", admitted("/v1/recommend",
             req -> handleBody(req, Api.RecommendRequest.class, service::recommend)))
         .post("/v1/recommend/batch", admitted("/v1/recommend/batch",
@@ -161,7 +161,8 @@ public final class KindredServer implements AutoCloseable {
         .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
             req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)))
-        .post("/v1/admin/compact-events", admin("/v1/admin/compact-events", req -> handle(service::compactEvents)));
+        .post("/v1/admin/compact-events", admin("/v1/admin/compact-events",
+            req -> handle(() -> background(service::compactEvents))));
     // A known path asked with another method: 405 naming the allowed ones (only what the routes above
     // left over reaches these).
     for (String[] route : new String[][] {{"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"},
@@ -276,21 +277,59 @@ public final class KindredServer implements AutoCloseable {
 
   /**
    * Reads, checks and swaps in a model file; records the outcome for {@code /metrics} and
-   * {@code GET /v1/admin/model}. Runs on the admin request's or the watcher's thread, never on a
-   * recommendation request's.
+   * {@code GET /v1/admin/model}. The work runs on a background platform thread
+   * ({@link #background}), never on a recommendation request's.
    */
   private synchronized Api.SwapOutcome swap(Path path, String trigger) throws java.io.IOException {
     long at = System.currentTimeMillis();
     try {
-      Api.SwapOutcome done = new Api.SwapOutcome(trigger, path.toString(), at,
-          service.swap(ModelFile.read(path), path.toString()), true, null);
+      ModelSwap swapped = background(() -> {
+        try {
+          return service.swap(ModelFile.read(path), path.toString());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      Api.SwapOutcome done = new Api.SwapOutcome(trigger, path.toString(), at, swapped, true, null);
       metrics.swapped(true);
       lastSwap = done;
       return done;
-    } catch (IllegalArgumentException | java.io.IOException | IllegalStateException e) {
+    } catch (java.io.UncheckedIOException e) {
+      metrics.swapped(false);
+      lastSwap = new Api.SwapOutcome(trigger, path.toString(), at, null, false, String.valueOf(e.getCause().getMessage()));
+      throw e.getCause();
+    } catch (IllegalArgumentException | IllegalStateException e) {
       metrics.swapped(false);
       lastSwap = new Api.SwapOutcome(trigger, path.toString(), at, null, false, String.valueOf(e.getMessage()));
       throw e;
+    }
+  }
+
+  /**
+   * Runs {@code work} (a swap, a forget, a compaction: seconds of CPU and a burst of allocation) on a
+   * new low-priority daemon platform thread and waits for it. Requests run on virtual threads, whose
+   * carriers are as many as the cores: CPU-bound work on a virtual thread holds a carrier for its
+   * whole length (it is never preempted), which on 2 cores halves the request capacity for that time
+   * and stalls the tail. A platform thread is time-sliced by the OS with the carriers instead, and the
+   * waiting virtual thread gives its carrier back. A failure is rethrown as itself.
+   */
+  static <T> T background(java.util.function.Supplier<T> work) {
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofPlatform().name("kindred-admin-work").daemon().priority(Thread.MIN_PRIORITY).start(() -> {
+      try {
+        result.complete(work.get());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      switch (e.getCause()) {
+        case RuntimeException r -> throw r;
+        case Error r -> throw r;
+        default -> throw e;
+      }
     }
   }
 
