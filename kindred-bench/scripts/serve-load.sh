@@ -18,6 +18,7 @@
 #   SWAPS [0]  hot swaps during the recommendation load: a second model (same data, seed 2) is
 #              trained once, and POST /v1/admin/model alternates the two files SWAPS times, evenly
 #              spread over DURATION; the load generator's error count is the check (none may fail)
+#   SERVE_GC [-XX:+UseZGC, as the kindred launcher starts serve] the server's collector flag
 #   SERVE_HEAP [4g] GEN_HEAP [1g]  SERVE_LOAD_DIR [a new temp dir]  KINDRED [./kindred]
 #   KINDRED_JAR [kindred-cli/target/kindred.jar] (the server JVM runs this jar directly)
 #   BENCH_CLASSES [kindred-bench/target/classes, built when stale] (set: use these classes, no build)
@@ -80,7 +81,7 @@ rm -f "$dir/events.log"
 # pid is ours to stop; the jar is the one `$kindred` just built or found fresh.
 jar="${KINDRED_JAR:-$root/kindred-cli/target/kindred.jar}"
 serve_java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-            -XX:+UseParallelGC "-Xmx${SERVE_HEAP:-4g}" -jar "$jar")
+            ${SERVE_GC:--XX:+UseZGC} "-Xmx${SERVE_HEAP:-4g}" -jar "$jar")
 say "\$ ${serve_java[*]} ${serve[*]}"
 : >"$dir/serve.err" # exists before the background redirect opens it: the port poll below reads it at once
 "${serve_java[@]}" "${serve[@]}" 2>"$dir/serve.err" &

@@ -3,6 +3,7 @@ package dev.kindred.serve;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
+import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.Recommender;
 import dev.kindred.serve.retrieval.Retrieval;
 import dev.kindred.serve.retrieval.RetrievalConfig;
@@ -63,6 +64,25 @@ final class ServingState {
     this.source = source;
     this.loadedAtMillis = System.currentTimeMillis();
     this.cutoffMillis = model.provenance().dataCutoffMillis().orElse(Long.MIN_VALUE);
+    warm();
+  }
+
+  /**
+   * Builds what the recommender makes lazily on first use, here, off the request path: the packed
+   * item panels of the exact pass and, for fold-in, the model's Gram matrix {@code Q^T Q} (a pass
+   * over every item factor). Left lazy, the first request after start-up or a swap would build them
+   * on its own thread while the requests behind it wait on the same lock.
+   */
+  private void warm() {
+    if (model.numItems() == 0 || model.numUsers() == 0) return;
+    RecommendOptions none = new RecommendOptions(null, null, null);
+    try {
+      recommender.recommend(0, 1, none);
+      recommender.recommendFromHistory(new int[] {0}, null, 1, none);
+    } catch (RuntimeException e) {
+      // No fold-in rule, or a model that cannot serve: the swap's smoke test refuses the latter.
+      LOG.debug("warm-up of the {} model stopped: {}", model.kind(), e.toString());
+    }
   }
 
   /**
