@@ -30,7 +30,8 @@ import java.util.List;
  * {@link #compactBefore} (events a model already holds) rewrite it atomically.
  *
  * <p>Thread-safe: writes and rewrites are serialised on this object; forcing happens outside that
- * lock, so writers are never held up by another's {@code fsync}.
+ * lock, so writers are never held up by another's {@code fsync}. Lock order: this object, then the
+ * sync lock; a forcer holding the sync lock never takes this object's.
  */
 public final class EventLog implements AutoCloseable {
 
@@ -48,10 +49,13 @@ public final class EventLog implements AutoCloseable {
   public record Event(String user, String item, float value, long timestampMillis) {}
 
   private final Path path;
-  private FileChannel channel; // replaced (under this object's lock) when removeUser rewrites the file
+  private volatile FileChannel channel; // replaced (under this object's lock) when a rewrite reopens the file
   private final Sync sync;
-  /** Bytes written since opening (a logical count, not a file position: a rewrite does not reset it). */
-  private long written; // guarded by this
+  /**
+   * Bytes written since opening, counted once they are in the file (a logical count, not a file
+   * position: a rewrite does not reset it). Changed under this object's lock, read without it.
+   */
+  private volatile long written;
   private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition forced = syncLock.newCondition();
   private boolean forcing; // guarded by syncLock
@@ -229,8 +233,9 @@ public final class EventLog implements AutoCloseable {
           .append(e.timestampMillis()).append('\n');
     }
     ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-    written += buf.remaining();
+    int n = buf.remaining();
     while (buf.hasRemaining()) channel.write(buf);
+    written += n; // only after the bytes are in the file: a forcer reading it covers them
     return written;
   }
 
@@ -250,19 +255,16 @@ public final class EventLog implements AutoCloseable {
           continue;
         }
         forcing = true;
-        long target;
-        FileChannel ch;
-        synchronized (this) {
-          target = written;
-          ch = channel;
-        }
+        // Never this object's lock here (a rewrite holds it and then takes syncLock). The count is
+        // read before the channel: if the channel read is already the closed one of a rewrite, that
+        // rewrite began later, read every byte counted, and forced what it kept.
+        long target = written;
+        FileChannel ch = channel;
         syncLock.unlock();
         try {
           ch.force(false);
         } catch (java.nio.channels.ClosedChannelException e) {
-          synchronized (this) {
-            if (ch == channel) throw e; // closed, not replaced by a rewrite (which forced what it kept)
-          }
+          if (ch == channel) throw e; // closed, not replaced by a rewrite
         } finally {
           syncLock.lock();
           forcing = false;
@@ -277,8 +279,9 @@ public final class EventLog implements AutoCloseable {
 
   /** After a rewrite (forced, renamed, reopened): everything written so far is durable or removed on purpose. */
   private void rewritten() throws IOException {
-    channel.close();
+    FileChannel old = channel;
     channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    old.close(); // after the swap: a forcer that meets the closed channel sees it replaced
     long all = written;
     syncLock.lock();
     try {
