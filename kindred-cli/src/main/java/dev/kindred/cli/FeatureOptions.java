@@ -5,7 +5,9 @@ import dev.kindred.core.Interactions;
 import dev.kindred.core.SideFeatures;
 import dev.kindred.data.features.EncodedFeatures;
 import dev.kindred.data.features.FeatureFormat;
+import dev.kindred.data.features.FeatureRanking;
 import dev.kindred.data.features.FeatureReader;
+import dev.kindred.data.features.FeatureSelection;
 import dev.kindred.data.features.FeatureSpace;
 import dev.kindred.data.features.FeatureSpaceConfig;
 import dev.kindred.data.features.FeatureTable;
@@ -14,8 +16,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,6 +40,12 @@ final class FeatureOptions {
           + "ml-dat-movies, ml-dat-users, ml-csv-movies, ml-csv-tags, lastfm-tags, generic. "
           + "Default: from the file names (u.item, u.user, movies.dat, ...), else generic.")
   List<String> formats = new ArrayList<>();
+
+  @Option(names = "--select", paramLabel = "SPEC",
+      description = "Feature selection before training, rules applied in order (comma-separated): min-count:C, "
+          + "mi>=X (mutual information with the training histories, nats), top-features:N or top-features:P%%, "
+          + "top-fields:N. `kindred features` prints the ranking.")
+  String select;
 
   private FeatureTable items;
   private FeatureTable users;
@@ -74,23 +84,77 @@ final class FeatureOptions {
 
   /** The encoded features for {@code data}'s users and items, with one summary line per file on {@code err}. */
   SideFeatures load(Interactions data, PrintWriter err, boolean quiet) throws IOException {
+    return load(data, data, err, quiet);
+  }
+
+  /**
+   * As above, with {@code --select} ranking the features against {@code supervision} (the
+   * training interactions, on {@code data}'s id indices; never the test pairs).
+   */
+  SideFeatures load(Interactions data, Interactions supervision, PrintWriter err, boolean quiet) throws IOException {
     if (!given()) {
       if (!formats.isEmpty()) throw new IllegalArgumentException("--features-format needs --item-features or --user-features");
+      if (select != null) throw new IllegalArgumentException("--select needs --item-features or --user-features");
       return SideFeatures.NONE;
     }
+    FeatureSelection selection = select == null ? null : FeatureSelection.parse(select);
     read();
-    CsrMatrix i = items == null ? null : encode(items, data.itemIndex(), err, quiet);
-    CsrMatrix u = users == null ? null : encode(users, data.userIndex(), err, quiet);
+    CsrMatrix i = items == null ? null
+        : encode(items, data.itemIndex(), selection, supervision, FeatureRanking.Side.ITEMS, err, quiet);
+    CsrMatrix u = users == null ? null
+        : encode(users, data.userIndex(), selection, supervision, FeatureRanking.Side.USERS, err, quiet);
     return new SideFeatures(u, i);
   }
 
-  private static CsrMatrix encode(FeatureTable table, IdIndex index, PrintWriter err, boolean quiet) {
-    EncodedFeatures enc = FeatureSpace.fitAndEncode(table, index, FeatureSpaceConfig.DEFAULTS);
+  /**
+   * The ranking and selection report of each given feature file against {@code supervision}
+   * (items first), by file; {@code selection} may be {@link FeatureSelection#NONE}.
+   */
+  Map<Path, FeatureSelection.Report> reports(Interactions supervision, FeatureSelection selection) throws IOException {
+    if (!given()) throw new IllegalArgumentException("give --item-features or --user-features");
+    read();
+    Map<Path, FeatureSelection.Report> out = new LinkedHashMap<>();
+    if (items != null) {
+      out.put(itemFeatures, report(items, supervision.itemIndex(), selection, supervision, FeatureRanking.Side.ITEMS).report());
+    }
+    if (users != null) {
+      out.put(userFeatures, report(users, supervision.userIndex(), selection, supervision, FeatureRanking.Side.USERS).report());
+    }
+    return out;
+  }
+
+  private record Selected(EncodedFeatures encoded, FeatureSelection.Report report, CsrMatrix matrix) {}
+
+  private static Selected report(FeatureTable table, IdIndex index, FeatureSelection selection,
+      Interactions supervision, FeatureRanking.Side side) {
+    FeatureSpace space = FeatureSpace.fit(table, index, FeatureSpaceConfig.DEFAULTS);
+    EncodedFeatures enc = space.encode(table, index);
+    FeatureRanking.Result ranking = FeatureRanking.rank(enc.matrix(), space, supervision, side,
+        FeatureRanking.DEFAULT_MAX_AUDIENCE, 42L);
+    FeatureSelection.Report report = selection.select(ranking);
+    return new Selected(enc, report, FeatureSelection.apply(enc.matrix(), report.keep(), space.normalized()));
+  }
+
+  private static CsrMatrix encode(FeatureTable table, IdIndex index, FeatureSelection selection,
+      Interactions supervision, FeatureRanking.Side side, PrintWriter err, boolean quiet) {
+    EncodedFeatures enc;
+    CsrMatrix m;
+    String selected = "";
+    if (selection == null) {
+      enc = FeatureSpace.fitAndEncode(table, index, FeatureSpaceConfig.DEFAULTS);
+      m = enc.matrix();
+    } else {
+      Selected s = report(table, index, selection, supervision, side);
+      enc = s.encoded();
+      m = s.matrix();
+      selected = String.format(Locale.ROOT, "; --select %s kept %,d of %,d features", selection.spec(),
+          s.report().kept(), s.report().keep().length);
+    }
     if (!quiet) {
-      err.println("features: " + enc.summary());
+      err.println("features: " + enc.summary() + selected);
       err.flush();
     }
-    return enc.matrix();
+    return m;
   }
 
   /** The given format for this side, or the one the file name suggests. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class, CompareCommand.class, TuneCommand.class, RecommendCommand.class, SimilarCommand.class, ServeCommand.class,
         dev.kindred.spark.SparkTrain.class,
         ExplainCommand.class, ForgetCommand.class,
+        FeaturesCommand.class,
         CommandLine.HelpCommand.class})
 public final class KindredCli implements Runnable {
 

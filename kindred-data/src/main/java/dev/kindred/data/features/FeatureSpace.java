@@ -101,6 +101,11 @@ public final class FeatureSpace {
     return new FeatureSpace(config, List.copyOf(out), collisions);
   }
 
+  /** Whether encoded rows are scaled to sum 1. */
+  public boolean normalized() {
+    return config.normalize();
+  }
+
   /** Number of features. */
   public int size() {
     return features;
@@ -127,6 +132,26 @@ public final class FeatureSpace {
       }
     }
     throw new IllegalArgumentException("feature " + f + " outside [0, " + features + ")");
+  }
+
+  /** Every feature's {@link #featureName}, in index order (one pass over the vocabularies). */
+  public String[] featureNames() {
+    String[] out = new String[features];
+    for (Field fd : fields) {
+      if (fd.hashed() || fd.kind() == FieldKind.NUMERIC) {
+        for (int j = 0; j < fd.size(); j++) out[fd.offset() + j] = featureName(fd.offset() + j);
+      } else {
+        fd.vocabulary().forEach((value, local) -> out[fd.offset() + local] = fd.name() + "=" + value);
+      }
+    }
+    return out;
+  }
+
+  /** Every feature's field name, in index order. */
+  public String[] featureFields() {
+    String[] out = new String[features];
+    for (Field fd : fields) Arrays.fill(out, fd.offset(), fd.offset() + fd.size(), fd.name());
+    return out;
   }
 
   /** The field feature {@code f} belongs to. */
@@ -266,7 +291,7 @@ public final class FeatureSpace {
     }
   }
 
-  private static String num(double x) {
+  static String num(double x) {
     return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
   }
 }
