@@ -1,7 +1,10 @@
 package dev.kindred.cli;
 
+import dev.kindred.core.FeatureCodec;
+import dev.kindred.core.FeatureTrainer;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.core.ModelFeatures;
 import dev.kindred.core.SideFeatures;
 import dev.kindred.data.features.EncodedFeatures;
 import dev.kindred.data.features.FeatureFormat;
@@ -49,6 +52,8 @@ final class FeatureOptions {
 
   private FeatureTable items;
   private FeatureTable users;
+  private FeatureCodec itemCodec;
+  private FeatureCodec userCodec;
 
   /**
    * {@code data} on id indices that also hold every id of the feature files it lacks (appended
@@ -78,6 +83,46 @@ final class FeatureOptions {
     if (userFeatures != null && users == null) users = FeatureReader.read(userFeatures, format(userFeatures, false));
   }
 
+  /** The item file's rows as id to field to values (empty without --item-features), for scoring new items. */
+  Map<String, Map<String, List<String>>> itemValues() throws IOException {
+    read();
+    return values(items);
+  }
+
+  /** The user file's rows as id to field to values (empty without --user-features), for scoring new users. */
+  Map<String, Map<String, List<String>>> userValues() throws IOException {
+    read();
+    return values(users);
+  }
+
+  private static Map<String, Map<String, List<String>>> values(FeatureTable table) {
+    Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
+    if (table == null) return out;
+    table.rows().forEach((id, vs) -> {
+      Map<String, List<String>> m = new LinkedHashMap<>();
+      for (FeatureTable.Value v : vs) m.computeIfAbsent(v.field(), f -> new ArrayList<>()).add(v.value());
+      out.put(id, m);
+    });
+    return out;
+  }
+
+  /**
+   * The encoders saved beside {@code modelFile} ({@link ModelFeatures}), for a command that scores
+   * new entities; null when there are none and no feature file was given.
+   *
+   * @throws IllegalArgumentException for --select, or feature files for a model without encoders
+   */
+  ModelFeatures encodersOf(Path modelFile, String command) throws IOException {
+    if (select != null) throw new IllegalArgumentException("--select applies when training; " + command
+        + " uses the selection saved with the model");
+    ModelFeatures mf = ModelFeatures.readBeside(modelFile);
+    if (mf == null && given()) {
+      throw new IllegalArgumentException(command + ": " + ModelFeatures.pathFor(modelFile) + " not found: the model "
+          + "has no feature encoders (train --model hybrid with --item-features/--user-features and --out)");
+    }
+    return mf;
+  }
+
   boolean given() {
     return itemFeatures != null || userFeatures != null;
   }
@@ -99,11 +144,24 @@ final class FeatureOptions {
     }
     FeatureSelection selection = select == null ? null : FeatureSelection.parse(select);
     read();
-    CsrMatrix i = items == null ? null
+    Selected i = items == null ? null
         : encode(items, data.itemIndex(), selection, supervision, FeatureRanking.Side.ITEMS, err, quiet);
-    CsrMatrix u = users == null ? null
+    Selected u = users == null ? null
         : encode(users, data.userIndex(), selection, supervision, FeatureRanking.Side.USERS, err, quiet);
-    return new SideFeatures(u, i);
+    itemCodec = i == null ? null : i.codec();
+    userCodec = u == null ? null : u.codec();
+    return new SideFeatures(u == null ? null : u.matrix(), i == null ? null : i.matrix());
+  }
+
+  /**
+   * What a model trained on the last {@link #load} needs to score new entities: each side's codec
+   * with the model's encoder for it; null when the model has no encoder for either side.
+   */
+  ModelFeatures modelFeatures(FeatureTrainer.Fit<?> fit) {
+    if (fit == null) return null;
+    ModelFeatures.Side u = fit.users() == null || userCodec == null ? null : new ModelFeatures.Side(userCodec, fit.users());
+    ModelFeatures.Side i = fit.items() == null || itemCodec == null ? null : new ModelFeatures.Side(itemCodec, fit.items());
+    return u == null && i == null ? null : new ModelFeatures(u, i);
   }
 
   /**
@@ -123,7 +181,9 @@ final class FeatureOptions {
     return out;
   }
 
-  private record Selected(EncodedFeatures encoded, FeatureSelection.Report report, CsrMatrix matrix) {}
+  /** One side's encoding: what the summary counts, the report (null without --select), the rows, the codec. */
+  private record Selected(EncodedFeatures encoded, FeatureSelection.Report report, CsrMatrix matrix,
+      FeatureCodec codec) {}
 
   private static Selected report(FeatureTable table, IdIndex index, FeatureSelection selection,
       Interactions supervision, FeatureRanking.Side side) {
@@ -132,29 +192,28 @@ final class FeatureOptions {
     FeatureRanking.Result ranking = FeatureRanking.rank(enc.matrix(), space, supervision, side,
         FeatureRanking.DEFAULT_MAX_AUDIENCE, 42L);
     FeatureSelection.Report report = selection.select(ranking);
-    return new Selected(enc, report, FeatureSelection.apply(enc.matrix(), report.keep(), space.normalized()));
+    return new Selected(enc, report, FeatureSelection.apply(enc.matrix(), report.keep(), space.normalized()),
+        space.codec().select(report.keep()));
   }
 
-  private static CsrMatrix encode(FeatureTable table, IdIndex index, FeatureSelection selection,
+  private static Selected encode(FeatureTable table, IdIndex index, FeatureSelection selection,
       Interactions supervision, FeatureRanking.Side side, PrintWriter err, boolean quiet) {
-    EncodedFeatures enc;
-    CsrMatrix m;
+    Selected s;
     String selected = "";
     if (selection == null) {
-      enc = FeatureSpace.fitAndEncode(table, index, FeatureSpaceConfig.DEFAULTS);
-      m = enc.matrix();
+      FeatureSpace space = FeatureSpace.fit(table, index, FeatureSpaceConfig.DEFAULTS);
+      EncodedFeatures enc = space.encode(table, index);
+      s = new Selected(enc, null, enc.matrix(), space.codec());
     } else {
-      Selected s = report(table, index, selection, supervision, side);
-      enc = s.encoded();
-      m = s.matrix();
+      s = report(table, index, selection, supervision, side);
       selected = String.format(Locale.ROOT, "; --select %s kept %,d of %,d features", selection.spec(),
           s.report().kept(), s.report().keep().length);
     }
     if (!quiet) {
-      err.println("features: " + enc.summary() + selected);
+      err.println("features: " + s.encoded().summary() + selected);
       err.flush();
     }
-    return m;
+    return s;
   }
 
   /** The given format for this side, or the one the file name suggests. */

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   GET  /v1/users/{user}/recommendations?k=10       one user's list (seen items excluded when known);
  *                                                    &explain=true[&explain_top=3]: top contributors per item
  *   DELETE /v1/users/{user}                          forget the user: model, seen set, event log (admin token)
- *   POST /v1/recommend       {"user": id | "history": [items], "k", "exclude", "candidates", "exclude_seen"}
+ *   POST /v1/recommend       {"user": id | "history": [items] | "features": {...}, "k", "exclude", "candidates",
+ *                            "exclude_seen"}
  *   POST /v1/recommend/batch {"users": [ids], "k", "exclude_seen"}
  *   GET  /v1/items/{item}/similar?k=10               similar items
  *   POST /v1/score           {"user": id, "items": [ids]}
@@ -61,6 +62,7 @@ import org.slf4j.LoggerFactory;
  *   GET  /metrics                                    Prometheus text format
  *   GET  /v1/admin/model                             the serving model and the last swap (admin token)
  *   POST /v1/admin/model     {"path": "/abs/model.kdm"}: load, check and swap in (admin token)
+ *   POST /v1/items           {"item": id, "features": {...}}: logged, recommendable at once (admin token)
  * </pre>
  */
 public final class KindredServer implements AutoCloseable {
@@ -156,6 +158,7 @@ public final class KindredServer implements AutoCloseable {
             req -> handleBody(req, Api.ScoreRequest.class, service::score)))
         .post("/v1/events", admitted("/v1/events",
             req -> handleBody(req, Api.EventsRequest.class, service::ingest)))
+        .post("/v1/items", admin("/v1/items", req -> handleBody(req, Api.ItemRequest.class, service::addItem)))
         .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
             req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)));
@@ -164,7 +167,7 @@ public final class KindredServer implements AutoCloseable {
     for (String[] route : new String[][] {{"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"},
         {"/v1/users/{user}/recommendations", "GET"}, {"/v1/recommend", "POST"}, {"/v1/recommend/batch", "POST"},
         {"/v1/items/{item}/similar", "GET"}, {"/v1/score", "POST"}, {"/v1/events", "POST"},
-        {"/v1/admin/model", "GET, POST"}}) {
+        {"/v1/admin/model", "GET, POST"}, {"/v1/items", "POST"}}) {
       r.any(route[0], (req, res) -> {
         res.header(HeaderNames.ALLOW, route[1]);
         json(res, 405, new Api.ErrorBody(req.prologue().method().text() + " is not allowed on " + route[0] + "; use "
