@@ -107,6 +107,29 @@ class FeatureSelectionTest {
     assertThat(raw.values()[0]).isCloseTo(1f / 3, within(1e-6f));
   }
 
+  /**
+   * What a server encodes for an entity (the space's codec with the selection) is what training
+   * saw (the encoded matrix with the selection applied), row by row.
+   */
+  @Test
+  void theSelectedCodecEncodesAsTheSelectedMatrix() {
+    FeatureSpace[] space = new FeatureSpace[1];
+    CsrMatrix[] m = new CsrMatrix[1];
+    FeatureRanking.Result r = ranked(space, m);
+    boolean[] keep = FeatureSelection.parse("mi>=0").select(r).keep();
+    CsrMatrix trained = FeatureSelection.apply(m[0], keep, true);
+    dev.kindred.core.FeatureCodec codec = space[0].codec().select(keep);
+    List<Map<String, List<String>>> rows = List.of(
+        Map.of("genre", List.of("a", "b"), "year", List.of("1990")), Map.of("genre", List.of("a"), "year", List.of("1990")),
+        Map.of("genre", List.of("b"), "year", List.of("2000")), Map.of("year", List.of("2000")));
+    for (int e = 0; e < rows.size(); e++) {
+      dev.kindred.core.FeatureCodec.Row row = codec.encode(rows.get(e));
+      int from = trained.rowPtr()[e];
+      assertThat(row.indices()).containsExactly(java.util.Arrays.copyOfRange(trained.colIdx(), from, trained.rowPtr()[e + 1]));
+      for (int j = 0; j < row.size(); j++) assertThat(row.weights()[j]).isCloseTo(trained.values()[from + j], within(1e-6f));
+    }
+  }
+
   @Test
   void badRulesAreNamed() {
     assertThatThrownBy(() -> FeatureSelection.parse("top-fields:2,best:3"))
