@@ -56,6 +56,23 @@ public final class ColdStart {
   }
 
   /**
+   * Checks that the encoders write vectors of {@code model}'s dimension.
+   *
+   * @throws IllegalArgumentException naming the side that does not fit
+   */
+  void check(Model model) {
+    if (!(model instanceof LatentFactorModel m)) {
+      throw new IllegalArgumentException("side-feature scoring needs a latent-factor model, not " + model.kind());
+    }
+    for (ModelFeatures.Side side : new ModelFeatures.Side[] {features.users(), features.items()}) {
+      if (side != null && side.encoder().dim() != m.dim()) {
+        throw new IllegalArgumentException("a feature encoder writes " + side.encoder().dim() + " floats, the model's "
+            + "dimension is " + m.dim() + " (a MODEL.features file of another model?)");
+      }
+    }
+  }
+
+  /**
    * {@code trained} with every feature-only item it does not know appended; {@code trained}
    * itself when there is none or it is not a latent-factor model.
    *

@@ -88,8 +88,10 @@ public final class RecommendationService {
    */
   public void coldStart(ColdStart cs) throws IOException {
     synchronized (swapLock) {
-      coldStart = Objects.requireNonNull(cs, "cs");
-      swap(trained, state.source);
+      cs.check(trained);
+      coldStart = cs;
+      // Rebuilt (an ANN graph too) only when there are feature-only items to add.
+      if (cs.extend(trained) != trained) swap(trained, state.source);
     }
   }
 
