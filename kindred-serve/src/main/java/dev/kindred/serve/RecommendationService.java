@@ -287,7 +287,8 @@ public final class RecommendationService {
       boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
       s = st.recommender.recommend(known, k, new RecommendOptions(excludeSeen ? st.seen : null, exclude, candidates));
       source = "model";
-    } else if (coldStart != null && (req.features() != null || (user != null && coldStart.hasUser(user)))) {
+    } else if (coldStart != null && (req.features() != null
+        || (user != null && coldStart.hasUser(user) && !forgotten.contains(user)))) {
       Map<String, List<String>> values = req.features() == null ? null : ColdStart.values(req.features());
       s = coldStart.recommend(model, user, values, k, new RecommendOptions(null, exclude, candidates));
       source = "features";
@@ -307,7 +308,8 @@ public final class RecommendationService {
     } else if (user != null) {
       throw new ApiException(404, "unknown user '" + user + "' (send a history to fold the user in)");
     } else {
-      throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
+      throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)"
+          + (coldStart == null ? "" : " or \"features\" (an object of field to value(s))"));
     }
     String retrieval = source.equals("popularity-fallback") ? "popularity"
         : source.equals("features") ? "exact" : st.retrieval.servedBy(candidates != null);

@@ -169,6 +169,9 @@ class ColdStartTest {
     Fixture.Reply file = Fixture.post(server, "/v1/recommend", "{\"user\": \"newcomer\", \"k\": 3}");
     assertThat(file.status()).as(file.body().toString()).isEqualTo(200);
     assertThat(Fixture.items(file.body())).allMatch(i -> i.startsWith("x"));
+    Fixture.Reply none = Fixture.post(server, "/v1/recommend", "{\"k\": 3}");
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.body().get("error").asText()).contains("\"features\"");
   }
 
   @Test
