@@ -143,7 +143,7 @@ final class EvaluateCommand implements Callable<Integer> {
       train = split.train();
       test = split.test();
       ModelSpec.Configured<?> configured = modelOptions.configured();
-      var side = features.load(all, spec.commandLine().getErr(), output.quiet || output.json);
+      var side = features.load(all, train, spec.commandLine().getErr(), output.quiet || output.json);
       Pipeline.Trained trained = Pipeline.train(configured, train, seed, side, output.quiet || output.json, epochs::add);
       model = trained.model();
       report.put("model", configured.name()).put("train_seconds", model.provenance().trainSeconds());

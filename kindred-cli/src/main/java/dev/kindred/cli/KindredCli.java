@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         dev.kindred.spark.SparkTrain.class,
         ExplainCommand.class, ForgetCommand.class,
         CompactEventsCommand.class,
+        FeaturesCommand.class,
         CommandLine.HelpCommand.class})
 public final class KindredCli implements Runnable {
 

@@ -40,8 +40,13 @@ final class Pipeline {
    * A trained model, and when it stopped early, which rows chose its epoch (for the report).
    *
    * @param validation null, or the validation set in words
+   * @param encoders a feature model's fit with its encoders of new entities, or null
    */
-  record Trained(Model model, String validation) {
+  record Trained(Model model, String validation, FeatureTrainer.Fit<?> encoders) {
+    Trained(Model model, String validation) {
+      this(model, validation, null);
+    }
+
     /** Adds the {@code validation} key when there was one. */
     void describe(Report report) {
       if (validation != null) report.put("validation", validation);
@@ -88,8 +93,11 @@ final class Pipeline {
         progress.onEpoch(r);
         epochs.onEpoch(r);
       };
-      return new Trained(withFeatures ? ((FeatureTrainer<?>) trainer).fit(fit, validation, features, both)
-          : trainer.fit(fit, validation, both), note);
+      if (withFeatures) {
+        FeatureTrainer.Fit<?> f = ((FeatureTrainer<?>) trainer).fitWithEncoders(fit, validation, features, both);
+        return new Trained(f.model(), note, f);
+      }
+      return new Trained(trainer.fit(fit, validation, both), note);
     }
   }
 

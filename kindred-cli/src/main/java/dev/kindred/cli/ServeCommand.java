@@ -2,8 +2,11 @@ package dev.kindred.cli;
 
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
+import dev.kindred.core.ModelFeatures;
 import dev.kindred.core.ModelFile;
+import dev.kindred.serve.ColdStart;
 import dev.kindred.serve.EventLog;
+import dev.kindred.serve.ItemLog;
 import dev.kindred.serve.KindredServer;
 import dev.kindred.serve.OperationsConfig;
 import dev.kindred.serve.RecommendationService;
@@ -68,9 +71,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "Events held in memory over all users; past it the least recently active users' are dropped "
           + "(counted in /metrics). Default: ${DEFAULT-VALUE}.")
   long maxEventsTotal;
+  @Option(names = "--item-log", paramLabel = "FILE",
+      description = "Log of the items posted to POST /v1/items (admin token; needs a MODEL.features file beside the "
+          + "model): replayed at start and re-applied to every swapped-in model. Default: none (items are refused).")
+  Path itemLogFile;
 
   @Mixin
   DataOptions data;
+
+  @Mixin
+  FeatureOptions features;
 
   @Mixin
   RetrievalOptions retrieval;
@@ -93,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
     List<EventLog.Event> replay = eventsFile == null ? List.of() : EventLog.replay(eventsFile);
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
     service.modelFile(modelFile);
+    ItemLog itemLog = coldStart(service, sync);
     try (KindredServer server = KindredServer.start(service, config, ops)) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
@@ -121,7 +132,31 @@ final class ServeCommand implements Callable<Integer> {
       if (badModel.get() instanceof RuntimeException e) throw e; // the model file failed its deferred check
     } finally {
       if (log != null) log.close();
+      if (itemLog != null) itemLog.close();
     }
     return KindredCli.EXIT_OK;
+  }
+
+  /**
+   * With a MODEL.features file: new users and items scored from side features (the feature files'
+   * rows, posted items replayed from --item-log); returns the opened item log, or null.
+   */
+  private ItemLog coldStart(RecommendationService service, EventLog.Sync sync) throws java.io.IOException {
+    ModelFeatures encoders = features.encodersOf(modelFile, "serve");
+    if (encoders == null) {
+      if (itemLogFile != null) {
+        throw new IllegalArgumentException("--item-log: " + ModelFeatures.pathFor(modelFile) + " not found: the model "
+            + "has no item feature encoder (train --model hybrid with --item-features and --out)");
+      }
+      return null;
+    }
+    ItemLog itemLog = itemLogFile == null ? null : ItemLog.open(itemLogFile, sync);
+    List<ItemLog.Posted> posted = itemLogFile == null ? List.of() : ItemLog.replay(itemLogFile);
+    service.coldStart(new ColdStart(encoders, features.itemValues(), features.userValues(), itemLog, posted));
+    spec.commandLine().getErr().printf("kindred: side-feature scoring on (%s%s%s)%n",
+        encoders.users() == null ? "no user encoder" : "new users from features",
+        encoders.items() == null ? ", no item encoder" : ", new items from features",
+        itemLog == null ? "" : "; item log " + itemLogFile + ", " + posted.size() + " items replayed");
+    return itemLog;
   }
 }

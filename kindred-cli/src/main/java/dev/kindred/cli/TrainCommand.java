@@ -3,6 +3,7 @@ package dev.kindred.cli;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.Model;
 import dev.kindred.core.ProgressListener;
+import dev.kindred.core.ModelFeatures;
 import dev.kindred.core.ModelFile;
 import dev.kindred.math.FactorPrecision;
 import dev.kindred.data.LoadResult;
@@ -86,6 +87,10 @@ final class TrainCommand implements Callable<Integer> {
     double trainSeconds = model.provenance().trainSeconds();
     if (out != null) {
       Pipeline.save(model, out, precision);
+      // A feature model's encoders go beside the file, so recommend and serve can score new entities.
+      ModelFeatures mf = features.modelFeatures(trained.encoders());
+      if (mf != null) mf.write(out);
+      else java.nio.file.Files.deleteIfExists(ModelFeatures.pathFor(out)); // never pair a model with an older run's encoders
       if (precision != FactorPrecision.FP32) model = ModelFile.read(out); // evaluate what was written
     }
     Report report = new Report();

@@ -58,7 +58,13 @@ final class Api {
    * asks for each item's top {@code explain_top} (default 3) contributing history items.
    */
   record RecommendRequest(String user, List<String> history, Integer k, List<String> exclude, List<String> candidates,
-      Boolean excludeSeen, Boolean explain, Integer explainTop) {}
+      Boolean excludeSeen, Boolean explain, Integer explainTop, Map<String, Object> features) {
+    /** A request without side features. */
+    RecommendRequest(String user, List<String> history, Integer k, List<String> exclude, List<String> candidates,
+        Boolean excludeSeen, Boolean explain, Integer explainTop) {
+      this(user, history, k, exclude, candidates, excludeSeen, explain, explainTop, null);
+    }
+  }
 
   /** One list: {@code source} is model, fold-in or popularity-fallback; {@code retrieval} exact, ann or popularity. */
   record Recommendation(@JsonInclude(JsonInclude.Include.NON_NULL) String user, String source, String retrieval,
@@ -122,6 +128,11 @@ final class Api {
    * @param kept lines kept
    */
   record Compacted(String version, String cutoff, int dropped, int kept) {}
+  /** {@code POST /v1/items}: a new item and its side features, field to a value or a list of values. */
+  record ItemRequest(String item, Map<String, Object> features) {}
+
+  /** The answer to {@code POST /v1/items}: the item, the catalogue size and the serving version now. */
+  record ItemAdded(String item, int items, String version) {}
 
   /** {@code POST /v1/admin/model}. */
   record SwapRequest(String path) {}

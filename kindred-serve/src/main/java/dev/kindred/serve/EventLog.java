@@ -77,7 +77,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Truncates the log after its last newline, when bytes follow it (a write a crash cut short). */
-  private static void cutTornTail(Path path) throws IOException {
+  static void cutTornTail(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       long end = size;

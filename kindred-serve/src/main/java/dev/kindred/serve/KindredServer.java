@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   GET  /v1/users/{user}/recommendations?k=10       one user's list (seen items excluded when known);
  *                                                    &explain=true[&explain_top=3]: top contributors per item
  *   DELETE /v1/users/{user}                          forget the user: model, seen set, event log (admin token)
- *   POST /v1/recommend       {"user": id | "history": [items], "k", "exclude", "candidates", "exclude_seen"}
+ *   POST /v1/recommend       {"user": id | "history": [items] | "features": {...}, "k", "exclude", "candidates",
+ *                            "exclude_seen"}
  *   POST /v1/recommend/batch {"users": [ids], "k", "exclude_seen"}
  *   GET  /v1/items/{item}/similar?k=10               similar items
  *   POST /v1/score           {"user": id, "items": [ids]}
@@ -63,6 +64,7 @@ import org.slf4j.LoggerFactory;
  *   POST /v1/admin/model     {"path": "/abs/model.kdm"}: load, check and swap in (admin token)
  *   POST /v1/admin/compact-events                    drop logged events older than the serving model's
  *                                                    training cut-off from the event log (admin token)
+ *   POST /v1/items           {"item": id, "features": {...}}: logged, recommendable at once (admin token)
  * </pre>
  */
 public final class KindredServer implements AutoCloseable {
@@ -158,6 +160,7 @@ public final class KindredServer implements AutoCloseable {
             req -> handleBody(req, Api.ScoreRequest.class, service::score)))
         .post("/v1/events", admitted("/v1/events",
             req -> handleBody(req, Api.EventsRequest.class, service::ingest)))
+        .post("/v1/items", admin("/v1/items", req -> handleBody(req, Api.ItemRequest.class, service::addItem)))
         .get("/v1/admin/model", admin("/v1/admin/model", req -> handle(this::adminModelInfo)))
         .post("/v1/admin/model", admin("/v1/admin/model",
             req -> handleBody(req, Api.SwapRequest.class, this::adminSwap)))
@@ -168,7 +171,7 @@ public final class KindredServer implements AutoCloseable {
     for (String[] route : new String[][] {{"/healthz", "GET"}, {"/readyz", "GET"}, {"/metrics", "GET"},
         {"/v1/users/{user}/recommendations", "GET"}, {"/v1/recommend", "POST"}, {"/v1/recommend/batch", "POST"},
         {"/v1/items/{item}/similar", "GET"}, {"/v1/score", "POST"}, {"/v1/events", "POST"},
-        {"/v1/admin/model", "GET, POST"}, {"/v1/admin/compact-events", "POST"}}) {
+        {"/v1/admin/model", "GET, POST"}, {"/v1/admin/compact-events", "POST"}, {"/v1/items", "POST"}}) {
       r.any(route[0], (req, res) -> {
         res.header(HeaderNames.ALLOW, route[1]);
         json(res, 405, new Api.ErrorBody(req.prologue().method().text() + " is not allowed on " + route[0] + "; use "

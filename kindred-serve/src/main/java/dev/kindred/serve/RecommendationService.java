@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class RecommendationService {
   /** Ids forgotten since start-up: answered 404 rather than the popularity fallback, until they send events again. */
   private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile java.nio.file.Path startupModelFile; // the file the first state was read from, if any
+  private volatile Model trained; // the model as trained or read, before feature-only items were added
+  private volatile ColdStart coldStart; // null: no side-feature scoring
 
   /** A read-only service: no event log. */
   public RecommendationService(Model model, Interactions seen, ServeConfig config) {
@@ -77,6 +80,46 @@ public final class RecommendationService {
       LOG.info("replayed {} logged events: {} ({})", replay.size(), applied, s.eventsRule());
     }
     this.state = s;
+    this.trained = model;
+  }
+
+  /**
+   * Scores new users and items from side features from now on ({@link ColdStart}): the serving
+   * model is rebuilt with the feature-only items, as after every later swap.
+   *
+   * @throws IllegalArgumentException if the encoders do not fit the model
+   */
+  public void coldStart(ColdStart cs) throws IOException {
+    synchronized (swapLock) {
+      cs.check(trained);
+      coldStart = cs;
+      // Rebuilt (an ANN graph too) only when there are feature-only items to add.
+      if (cs.extend(trained) != trained) swap(trained, state.source);
+    }
+  }
+
+  /**
+   * {@code POST /v1/items}: logs the item durably, then serves a model with it at once (the
+   * state is rebuilt as for a swap).
+   */
+  Api.ItemAdded addItem(Api.ItemRequest req) {
+    ColdStart cs = coldStart;
+    if (cs == null) throw new ApiException(405, "this server takes no items (serve a model with a MODEL.features file)");
+    if (req.item() == null || req.item().isEmpty()) throw new ApiException(400, "give \"item\": the new item's id");
+    checkId("item", req.item());
+    if (req.features() == null || req.features().isEmpty()) {
+      throw new ApiException(400, "give \"features\": an object of field to value(s)");
+    }
+    synchronized (swapLock) {
+      cs.post(trained, req.item(), ColdStart.values(req.features()));
+      try {
+        swap(trained, state.source);
+      } catch (IOException e) {
+        throw new ApiException(503, "the item is logged but the event log could not be read: " + e.getMessage());
+      }
+      ServingState st = state;
+      return new Api.ItemAdded(req.item(), st.model.numItems(), st.version);
+    }
   }
 
   /** The model serving now (a later call may see a swapped-in one). */
@@ -143,6 +186,9 @@ public final class RecommendationService {
     Objects.requireNonNull(next, "next");
     synchronized (swapLock) {
       ServingState old = state;
+      Model base = next;
+      ColdStart cs = coldStart;
+      if (cs != null) next = cs.extend(base);
       checkCompatible(old.model, next, source);
       ServingState fresh = ServingState.replacing(old, next, source, retrievalConfig, config, evictions);
       smokeTest(fresh, source);
@@ -156,6 +202,7 @@ public final class RecommendationService {
       synchronized (ingestLock) {
         if (log != null) applied = applied.plus(fresh.apply(EventLog.replayFrom(log.path(), offset).events(), config));
         state = fresh;
+        trained = base;
       }
       LOG.info("model swapped: {} ({}) -> {} ({}) from {}; logged events: {} ({})", old.version,
           old.model.provenance().algorithm(), fresh.version, next.provenance().algorithm(), source, applied,
@@ -220,6 +267,11 @@ public final class RecommendationService {
       boolean excludeSeen = req.excludeSeen() == null || req.excludeSeen();
       s = st.recommender.recommend(known, k, new RecommendOptions(excludeSeen ? st.seen : null, exclude, candidates));
       source = "model";
+    } else if (coldStart != null && (req.features() != null
+        || (user != null && coldStart.hasUser(user) && !forgotten.contains(user)))) {
+      Map<String, List<String>> values = req.features() == null ? null : ColdStart.values(req.features());
+      s = coldStart.recommend(model, user, values, k, new RecommendOptions(null, exclude, candidates));
+      source = "features";
     } else if (history != null) {
       int[] hist = items(model, history, unknown);
       if (hist.length == 0) {
@@ -236,9 +288,11 @@ public final class RecommendationService {
     } else if (user != null) {
       throw new ApiException(404, "unknown user '" + user + "' (send a history to fold the user in)");
     } else {
-      throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)");
+      throw new ApiException(400, "give \"user\" (an id) or \"history\" (a list of item ids)"
+          + (coldStart == null ? "" : " or \"features\" (an object of field to value(s))"));
     }
-    String retrieval = source.equals("popularity-fallback") ? "popularity" : st.retrieval.servedBy(candidates != null);
+    String retrieval = source.equals("popularity-fallback") ? "popularity"
+        : source.equals("features") ? "exact" : st.retrieval.servedBy(candidates != null);
     List<Api.ExplainedItem> explanations = null;
     if (Boolean.TRUE.equals(req.explain())) {
       int top = req.explainTop() == null ? DEFAULT_EXPLAIN_TOP : req.explainTop();

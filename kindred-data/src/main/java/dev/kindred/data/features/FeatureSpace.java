@@ -1,5 +1,6 @@
 package dev.kindred.data.features;
 
+import dev.kindred.core.FeatureCodec;
 import dev.kindred.core.IdIndex;
 import dev.kindred.math.CsrMatrix;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,9 +44,42 @@ public final class FeatureSpace {
   private final int features;
   private final long collisions;
 
-  /** One field's block of features. */
-  private record Field(String name, FieldKind kind, int offset, Map<String, Integer> vocabulary, double[] bounds,
-      int size, boolean hashed) {}
+  /** One field's block of features, with the kind it was read as. */
+  private record Field(FieldKind kind, FeatureCodec.Field codec) {
+    String name() {
+      return codec.name();
+    }
+
+    int offset() {
+      return codec.offset();
+    }
+
+    int size() {
+      return codec.size();
+    }
+
+    boolean hashed() {
+      return codec.hashed();
+    }
+
+    Map<String, Integer> vocabulary() {
+      return codec.vocabulary();
+    }
+
+    double[] bounds() {
+      return codec.bounds();
+    }
+  }
+
+  private static Field field(String name, FieldKind kind, int offset, Map<String, Integer> vocabulary,
+      double[] bounds, int size, boolean hashed) {
+    FeatureCodec.Encoding enc = switch (kind) {
+      case NUMERIC -> FeatureCodec.Encoding.RANGE;
+      case TEXT -> FeatureCodec.Encoding.TOKENS;
+      case CATEGORICAL, MULTI -> FeatureCodec.Encoding.VALUE;
+    };
+    return new Field(kind, new FeatureCodec.Field(name, enc, offset, size, hashed, vocabulary, bounds));
+  }
 
   private FeatureSpace(FeatureSpaceConfig config, List<Field> fields, long collisions) {
     this.config = config;
@@ -70,7 +103,7 @@ public final class FeatureSpace {
         List<Double> xs = new ArrayList<>();
         forKnown(table, index, name, v -> xs.add(Double.parseDouble(v)));
         double[] bounds = quantileBounds(xs, config.numericBuckets());
-        f = new Field(name, kind, offset, Map.of(), bounds, bounds.length + 1, false);
+        f = field(name, kind, offset, Map.of(), bounds, bounds.length + 1, false);
       } else {
         Map<String, Integer> entities = new TreeMap<>(); // value -> entities holding it; sorted for stable indices
         for (Map.Entry<String, List<FeatureTable.Value>> row : table.rows().entrySet()) {
@@ -90,15 +123,25 @@ public final class FeatureSpace {
           for (String v : vocab.keySet()) {
             if (!used.add(bucket(v, config.hashBuckets()))) collisions++;
           }
-          f = new Field(name, kind, offset, Map.of(), null, config.hashBuckets(), true);
+          f = field(name, kind, offset, Map.of(), null, config.hashBuckets(), true);
         } else {
-          f = new Field(name, kind, offset, vocab, null, vocab.size(), false);
+          f = field(name, kind, offset, vocab, null, vocab.size(), false);
         }
       }
       out.add(f);
       offset += f.size();
     }
     return new FeatureSpace(config, List.copyOf(out), collisions);
+  }
+
+  /** The map from (field, value) to feature index, for encoding new entities where kindred-data is not at hand. */
+  public FeatureCodec codec() {
+    return new FeatureCodec(fields.stream().map(Field::codec).toList(), config.normalize(), null);
+  }
+
+  /** Whether encoded rows are scaled to sum 1. */
+  public boolean normalized() {
+    return config.normalize();
   }
 
   /** Number of features. */
@@ -127,6 +170,26 @@ public final class FeatureSpace {
       }
     }
     throw new IllegalArgumentException("feature " + f + " outside [0, " + features + ")");
+  }
+
+  /** Every feature's {@link #featureName}, in index order (one pass over the vocabularies). */
+  public String[] featureNames() {
+    String[] out = new String[features];
+    for (Field fd : fields) {
+      if (fd.hashed() || fd.kind() == FieldKind.NUMERIC) {
+        for (int j = 0; j < fd.size(); j++) out[fd.offset() + j] = featureName(fd.offset() + j);
+      } else {
+        fd.vocabulary().forEach((value, local) -> out[fd.offset() + local] = fd.name() + "=" + value);
+      }
+    }
+    return out;
+  }
+
+  /** Every feature's field name, in index order. */
+  public String[] featureFields() {
+    String[] out = new String[features];
+    for (Field fd : fields) Arrays.fill(out, fd.offset(), fd.offset() + fd.size(), fd.name());
+    return out;
   }
 
   /** The field feature {@code f} belongs to. */
@@ -163,7 +226,7 @@ public final class FeatureSpace {
           Field f = byName.get(v.field());
           if (f == null) continue;
           present.add(f.name());
-          for (String t : f.kind() == FieldKind.NUMERIC ? List.of(v.value()) : tokens(f.kind(), v.value())) {
+          for (String t : f.codec().tokens(v.value())) {
             int feature = featureOf(f, t);
             if (feature < 0) unseen++;
             else row.merge(feature, 1f, Float::sum);
@@ -207,30 +270,13 @@ public final class FeatureSpace {
     return fit(table, index, config).encode(table, index);
   }
 
-  private int featureOf(Field f, String token) {
-    if (f.kind() == FieldKind.NUMERIC) {
-      double x;
-      try {
-        x = Double.parseDouble(token);
-      } catch (NumberFormatException e) {
-        return -1;
-      }
-      int b = Arrays.binarySearch(f.bounds(), x);
-      return f.offset() + (b >= 0 ? b + 1 : -b - 1);
-    }
-    if (f.hashed()) return f.offset() + bucket(token, f.size());
-    Integer local = f.vocabulary().get(token);
-    return local == null ? -1 : f.offset() + local;
+  private static int featureOf(Field f, String token) {
+    return f.codec().featureOf(token);
   }
 
   /** The values of a non-numeric field: the value itself, or a text's distinct tokens. */
   static List<String> tokens(FieldKind kind, String value) {
-    if (kind != FieldKind.TEXT) return List.of(value);
-    List<String> out = new ArrayList<>();
-    for (String t : value.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-      if (!t.isEmpty()) out.add(t);
-    }
-    return out;
+    return kind == FieldKind.TEXT ? FeatureCodec.textTokens(value) : List.of(value);
   }
 
   /** Interior boundaries of at most {@code buckets} equal-frequency ranges (distinct, increasing). */
@@ -246,15 +292,8 @@ public final class FeatureSpace {
     return Arrays.copyOf(b, n);
   }
 
-  /** A deterministic bucket: the String hash mixed by MurmurHash3's finaliser. */
   static int bucket(String value, int buckets) {
-    int h = value.hashCode();
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    return Math.floorMod(h, buckets);
+    return FeatureCodec.bucket(value, buckets);
   }
 
   private static void forKnown(FeatureTable table, IdIndex index, String field, java.util.function.Consumer<String> c) {
@@ -266,7 +305,7 @@ public final class FeatureSpace {
     }
   }
 
-  private static String num(double x) {
+  static String num(double x) {
     return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
   }
 }

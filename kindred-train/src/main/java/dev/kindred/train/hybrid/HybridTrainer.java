@@ -1,5 +1,6 @@
 package dev.kindred.train.hybrid;
 
+import dev.kindred.core.EmbeddingSumEncoder;
 import dev.kindred.core.FeatureTrainer;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
@@ -89,6 +90,13 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
   @Override
   public LatentFactorModel fit(Interactions train, Interactions validation, SideFeatures features,
       ProgressListener listener) {
+    return fitWithEncoders(train, validation, features, listener).model();
+  }
+
+  /** The model and, per side with side features, the sum of its feature embeddings as encoder. */
+  @Override
+  public Fit<LatentFactorModel> fitWithEncoders(Interactions train, Interactions validation, SideFeatures features,
+      ProgressListener listener) {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(features, "features");
     features.checkRows(train);
@@ -111,7 +119,19 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
         config.toMap().get("loss"), train.numUsers(), train.numItems(), train.size(), userRows.features,
         itemRows.features, config.threads());
     runEpochs(state, root, listener, t0);
-    return model(state, train, (System.nanoTime() - t0) / 1e9);
+    LatentFactorModel model = model(state, train, (System.nanoTime() - t0) / 1e9);
+    return new Fit<>(model, encoder(state.users, userRows, features.users()),
+        encoder(state.items, itemRows, features.items()));
+  }
+
+  /** The side features' rows of {@code table} (after the identity rows, when there are any), or null without side features. */
+  private static EmbeddingSumEncoder encoder(EmbeddingTable table, FeatureRows rows, dev.kindred.math.CsrMatrix side) {
+    if (side == null) return null;
+    int base = rows.features - side.cols();
+    int k = table.k;
+    return new EmbeddingSumEncoder(k, side.cols(), base > 0,
+        java.util.Arrays.copyOfRange(table.emb, base * k, rows.features * k),
+        java.util.Arrays.copyOfRange(table.bias, base, rows.features));
   }
 
   private void runEpochs(HybridModelState state, SplittableRandom root, ProgressListener listener, long t0) {

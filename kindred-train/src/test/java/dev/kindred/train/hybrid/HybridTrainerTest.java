@@ -215,6 +215,39 @@ class HybridTrainerTest {
     assertThat(sum / users).isGreaterThan(0.9);
   }
 
+  /**
+   * Without identity features an item is exactly the sum of its features, so the item encoder
+   * handed out with the model (what serving uses for new items) must give every item's trained
+   * vector and bias back from its feature row (float tolerance 1e-5). Rows of two features with
+   * weights 0.25 / 0.75 check the weighting.
+   */
+  @Test
+  void theItemEncoderGivesBackTrainedVectorsFromFeatures() {
+    int items = train.numItems();
+    int[] ptr = new int[items + 1];
+    int[] col = new int[2 * items];
+    float[] val = new float[2 * items];
+    for (int i = 0; i < items; i++) {
+      ptr[i + 1] = 2 * (i + 1);
+      col[2 * i] = i % GROUPS;
+      col[2 * i + 1] = GROUPS + i % 7;
+      val[2 * i] = 0.25f;
+      val[2 * i + 1] = 0.75f;
+    }
+    CsrMatrix features = new CsrMatrix(items, GROUPS + 7, ptr, col, val);
+    var fit = new HybridTrainer(small().withEpochs(3).withIdentity(false))
+        .fitWithEncoders(train, null, new SideFeatures(null, features), ProgressListener.NONE);
+    assertThat(fit.users()).as("users have no side features").isNull();
+    LatentFactorModel m = fit.model();
+    float[] v = new float[m.dim()];
+    for (int i = 0; i < items; i++) {
+      float b = fit.items().encode(new dev.kindred.core.FeatureCodec.Row(new int[] {col[2 * i], col[2 * i + 1]},
+          new float[] {0.25f, 0.75f}), v);
+      assertThat(b).isCloseTo(m.itemBias(i), within(1e-5f));
+      for (int d = 0; d < m.dim(); d++) assertThat(v[d]).isCloseTo(m.itemFactors().get(i, d), within(1e-5f));
+    }
+  }
+
   @Test
   void featureRowsMustMatchTheInteractions() {
     SideFeatures f = new SideFeatures(null, new CsrMatrix(3, 1, new int[] {0, 0, 0, 0}, new int[0], new float[0]));
