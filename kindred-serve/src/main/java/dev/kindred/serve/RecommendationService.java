@@ -365,17 +365,60 @@ public final class RecommendationService {
     }
     for (int j = 0; j < raw.size(); j++) {
       Api.Event e = raw.get(j);
-      if (e == null || e.user() == null || e.item() == null || e.user().isEmpty() || e.item().isEmpty()) {
-        throw new ApiException(400, "each event needs \"user\" and \"item\"");
-      }
-      String where = req.events() == null ? "" : "events[" + j + "].";
-      checkId(where + "user", e.user());
-      checkId(where + "item", e.item());
-      if (e.value() != null && !config.acceptsValue(e.value())) {
-        throw new ApiException(400, "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
-            + " (the server's --max-event-value), got " + e.value());
-      }
+      String problem = e == null ? "each event needs \"user\" and \"item\""
+          : eventProblem(req.events() == null ? "" : "events[" + j + "].", e.user(), e.item(), e.value());
+      if (problem != null) throw new ApiException(400, problem);
     }
+    long now = System.currentTimeMillis();
+    List<EventLog.Event> events = new ArrayList<>(raw.size());
+    for (Api.Event e : raw) events.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
+    Logged done;
+    try {
+      done = logAndApply(events);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, e.getMessage());
+    } catch (IOException e) {
+      throw new ApiException(503, "event log write failed: " + e.getMessage());
+    }
+    return new Api.EventsAccepted(done.accepted(), done.unknownItems());
+  }
+
+  /**
+   * Why an event cannot be taken, or null when it can: the check {@code POST /v1/events} makes of
+   * each event, for any event source. {@code where} prefixes the field names in the message (e.g.
+   * {@code "events[3]."}); a null {@code value} means the default 1.
+   */
+  public String eventProblem(String where, String user, String item, Float value) {
+    if (user == null || item == null || user.isEmpty() || item.isEmpty()) {
+      return "each event needs \"user\" and \"item\"";
+    }
+    String problem = EventLog.idProblem(user);
+    if (problem != null) return "\"" + where + "user\" " + problem;
+    problem = EventLog.idProblem(item);
+    if (problem != null) return "\"" + where + "item\" " + problem;
+    if (value != null && !config.acceptsValue(value)) {
+      return "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
+          + " (the server's --max-event-value), got " + value;
+    }
+    return null;
+  }
+
+  /**
+   * What {@link #logAndApply} did: events logged and folded in, and the unknown item ids skipped.
+   */
+  public record Logged(int accepted, List<String> unknownItems) {}
+
+  /**
+   * Logs and folds in events that passed {@link #eventProblem}: the events on items the model knows
+   * are appended to the event log as one write (durable under its sync policy when this returns),
+   * then each user's next recommendation reflects them. Events on unknown items are skipped and
+   * named. The entry point of every event source (HTTP, a stream consumer).
+   *
+   * @throws IllegalStateException if the server has no event log
+   * @throws IOException if the log write failed (nothing was applied)
+   */
+  public Logged logAndApply(List<EventLog.Event> events) throws IOException {
+    if (log == null) throw new IllegalStateException("this server takes no events (start it with an event log)");
     List<EventLog.Event> accepted = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     // Under the lock, the events are checked against, logged for and applied to one state, and a
@@ -383,23 +426,16 @@ public final class RecommendationService {
     synchronized (ingestLock) {
       ServingState st = state;
       List<Integer> itemIdx = new ArrayList<>();
-      long now = System.currentTimeMillis();
-      for (Api.Event e : raw) {
+      for (EventLog.Event e : events) {
         int idx = st.model.itemIndex().indexOf(e.item());
         if (idx < 0) {
           unknown.add(e.item());
           continue;
         }
-        accepted.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
+        accepted.add(e);
         itemIdx.add(idx);
       }
-      try {
-        if (!accepted.isEmpty()) log.append(accepted);
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(400, e.getMessage());
-      } catch (IOException e) {
-        throw new ApiException(503, "event log write failed: " + e.getMessage());
-      }
+      if (!accepted.isEmpty()) log.append(accepted);
       for (int j = 0; j < accepted.size(); j++) {
         forgotten.remove(accepted.get(j).user());
         st.events.computeIfAbsent(accepted.get(j).user(), x -> new UserEvents())
@@ -407,13 +443,7 @@ public final class RecommendationService {
       }
     }
     eventsIngested.add(accepted.size());
-    return new Api.EventsAccepted(accepted.size(), unknown);
-  }
-
-  /** A 400 naming {@code field} when {@code id} cannot be logged as an id ({@link EventLog#idProblem}). */
-  private static void checkId(String field, String id) {
-    String problem = EventLog.idProblem(id);
-    if (problem != null) throw new ApiException(400, "\"" + field + "\" " + problem);
+    return new Logged(accepted.size(), unknown);
   }
 
   /**
