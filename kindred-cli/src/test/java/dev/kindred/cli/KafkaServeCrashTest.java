@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.ModelFile;
 import dev.kindred.serve.EventLog;
-import dev.kindred.serve.kafka.KafkaBroker;
+import dev.kindred.kafka.testkit.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -266,7 +268,13 @@ public final class KafkaEventSource implements AutoCloseable {
       return;
     }
     highest.forEach((p, o) -> applied.merge(p, o, Math::max));
-    consumer.commitSync(commit);
+    try {
+      consumer.commitSync(commit);
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      // The partitions moved during the poll: their events are logged, and whoever consumes them
+      // next starts at the last commit; this server skips them by position if they come back.
+      LOG.warn("offsets of topic {} not committed (a rebalance): {}", config.topic(), e.getMessage());
+    }
     consumed.addAndGet(done.accepted());
     unknownItems.addAndGet(done.unknownItems().size());
     dead.addAndGet(letters.size());

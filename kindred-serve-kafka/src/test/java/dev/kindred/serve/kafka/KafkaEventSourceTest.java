@@ -9,6 +9,7 @@ import dev.kindred.core.IdIndex;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Provenance;
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.kafka.testkit.KafkaBroker;
 import dev.kindred.serve.EventLog;
 import dev.kindred.serve.KindredServer;
 import dev.kindred.serve.RecommendationService;

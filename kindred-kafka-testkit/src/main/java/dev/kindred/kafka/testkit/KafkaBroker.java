@@ -1,4 +1,4 @@
-package dev.kindred.serve.kafka;
+package dev.kindred.kafka.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public final class KafkaBroker implements AutoCloseable {
         new ByteArraySerializer());
   }
 
-  static byte[] bytes(String s) {
+  public static byte[] bytes(String s) {
     return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
   }
 
