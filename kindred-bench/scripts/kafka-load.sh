@@ -50,6 +50,7 @@ model="$dir/model.kdm"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 # The broker serves until its standard input closes (the fifo's writer is this script).
+rm -f "$dir/broker.stdin"
 mkfifo "$dir/broker.stdin"
 "$JAVA_HOME/bin/java" -Xmx1g -cp "$bench_cp" dev.kindred.kafka.testkit.KafkaBroker "events:$PARTITIONS" \
   <"$dir/broker.stdin" >"$dir/broker.out" 2>"$dir/broker.err" &

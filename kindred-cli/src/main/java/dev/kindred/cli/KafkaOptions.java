@@ -80,9 +80,10 @@ final class KafkaOptions {
       if (f[1] == null) throw new IllegalArgumentException("--events-from kafka needs " + f[0]);
     }
     Path dead = deadLetters != null ? deadLetters : eventsFile.resolveSibling(eventsFile.getFileName() + ".dead-letters.jsonl");
+    Map<String, String> client = properties == null ? Map.of() : read(properties);
     try {
       return KafkaSourceConfig.DEFAULTS.withBootstrap(bootstrap).withTopic(topic).withGroup(group)
-          .withClientProperties(properties == null ? Map.of() : read(properties)).withDeadLetters(dead);
+          .withClientProperties(client).withDeadLetters(dead);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--events-from kafka: " + e.getMessage(), e);
     }
