@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Caveats: removing a user from the log ({@code DELETE /v1/users/...}) or compacting it can drop
  * the event that held a partition's highest position; that is harmless once the offset is
  * committed, which happens within one poll of the write. Each server replica needs its own consumer
- * group, since a group shares partitions out and every replica must see every event.
+ * group, since a group shares partitions out and every replica must see every event. A topic that is
+ * deleted and created again restarts its offsets at 0, below the positions in the log: serve it
+ * with a new event log (or a new topic name), else its first records are taken for re-deliveries.
  *
  * <p>Meters (bound to the server's {@code /metrics} registry, tag {@code topic}):
  * {@code kindred_kafka_consumer_lag} (records behind the end of the assigned partitions),
