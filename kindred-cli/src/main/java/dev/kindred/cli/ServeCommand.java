@@ -88,12 +88,16 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   OperationsOptions operations;
 
+  @Mixin
+  KafkaOptions kafka;
+
   @Override
   public Integer call() throws Exception {
     data.refuseFilters("serve");
     ServeConfig config = ServeConfig.DEFAULTS.withHost(host).withPort(port).withMaxEventValue(maxEventValue)
         .withReadTimeoutMillis(readTimeoutMillis).withEventMemory(maxEventsPerUser, maxEventsTotal);
     OperationsConfig ops = operations.config();
+    dev.kindred.serve.kafka.KafkaSourceConfig kafkaConfig = kafka.config(eventsFile);
     // Factor sections are mapped, and checked in the background: a multi-GB model serves at once.
     ModelFile.Opened opened = ModelFile.open(modelFile, ModelFile.Verification.DEFERRED);
     Model model = opened.model();
@@ -104,7 +108,13 @@ final class ServeCommand implements Callable<Integer> {
     RecommendationService service = new RecommendationService(model, seen, config, log, replay, retrieval.config());
     service.modelFile(modelFile);
     ItemLog itemLog = coldStart(service, sync);
-    try (KindredServer server = KindredServer.start(service, config, ops)) {
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    CountDownLatch stop = new CountDownLatch(1);
+    try (KindredServer server = KindredServer.start(service, config, ops);
+        var source = KafkaOptions.start(kafkaConfig, service, replay, server.meterRegistry(), e -> {
+          failed.set(new IllegalStateException("the Kafka event source stopped: " + e.getMessage(), e));
+          stop.countDown();
+        })) {
       if (log != null) {
         spec.commandLine().getErr().printf("kindred: event log %s (%d events replayed, fsync %s)%n", eventsFile,
             replay.size(), fsync);
@@ -118,18 +128,21 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().printf("kindred: at most %d requests in flight, %d queued for %d ms; admin endpoints %s%s%n",
           ops.maxInFlight(), ops.maxQueued(), ops.queueTimeoutMillis(), ops.adminToken() == null ? "disabled" : "enabled",
           ops.watchModel() == null ? "" : "; watching " + ops.watchModel());
+      if (source != null) {
+        spec.commandLine().getErr().printf("kindred: events from Kafka topic %s at %s (group %s); dead letters to %s%n",
+            kafkaConfig.topic(), kafkaConfig.bootstrap(), kafkaConfig.group(), kafkaConfig.deadLetters());
+      }
       spec.commandLine().getErr().flush();
-      CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      AtomicReference<Throwable> badModel = new AtomicReference<>();
       opened.verified().whenComplete((ok, e) -> {
         if (e != null) {
-          badModel.set(e.getCause() != null ? e.getCause() : e);
+          failed.set(e.getCause() != null ? e.getCause() : e);
           stop.countDown();
         }
       });
       stop.await();
-      if (badModel.get() instanceof RuntimeException e) throw e; // the model file failed its deferred check
+      // the model file failed its deferred check, or the Kafka source stopped for good
+      if (failed.get() instanceof RuntimeException e) throw e;
     } finally {
       if (log != null) log.close();
       if (itemLog != null) itemLog.close();

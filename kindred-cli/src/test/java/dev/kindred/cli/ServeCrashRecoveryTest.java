@@ -5,20 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindred.serve.EventLog;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,25 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeCrashRecoveryTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PORT = Pattern.compile(" on http://[^:]+:(\\d+)");
-  private static final Pattern REPLAYED = Pattern.compile("\\((\\d+) events replayed");
 
   @TempDir
   static Path dir;
 
   static Path model;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Process> started = new ArrayList<>();
-
-  /** A started server process, its port and what it printed on stderr. */
-  record Server(Process process, int port, StringBuffer err) {
-    int replayed() {
-      Matcher m = REPLAYED.matcher(err);
-      return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    }
-  }
 
   record Reply(int status, JsonNode body) {
     List<String> items() {
@@ -75,16 +53,7 @@ class ServeCrashRecoveryTest {
 
   @BeforeAll
   static void trainModel() {
-    Path data = dir.resolve("gen.tsv");
-    model = dir.resolve("ials.model");
-    StringWriter err = new StringWriter();
-    int g = KindredCli.execute(new String[] {"generate", "--users", "300", "--items", "400", "--interactions", "15000",
-        "--implicit", "--seed", "4", "--out", data.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
-    assertThat(g).as(err.toString()).isZero();
-    int t = KindredCli.execute(new String[] {"train", "--train", data.toString(), "--model", "ials", "--factors", "8",
-        "--epochs", "5", "--threads", "2", "--seed", "1", "--out", model.toString(), "--quiet"},
-        new PrintWriter(new StringWriter()), new PrintWriter(err));
-    assertThat(t).as(err.toString()).isZero();
+    model = ServerProcess.trainSmallModel(dir);
   }
 
   @AfterEach
@@ -95,7 +64,7 @@ class ServeCrashRecoveryTest {
   @Test
   void everyAcknowledgedEventSurvivesSigkillAndIsReflectedAfterRestart() throws Exception {
     Path log = dir.resolve("events.log");
-    Server first = start(log);
+    ServerProcess first = start(log);
 
     // Stream events until the server dies: each names the user's current top item, so an event
     // that is lost (not replayed) leaves that item in the user's list after the restart.
@@ -128,7 +97,7 @@ class ServeCrashRecoveryTest {
 
     // A crash mid-write leaves a torn last line; the restart must not stumble on it.
     Files.writeString(log, "7\t12\t1.", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    Server second = start(log);
+    ServerProcess second = start(log);
     assertThat(second.replayed()).isGreaterThanOrEqualTo(acknowledged.size());
     Map<String, Set<String>> byUser = new LinkedHashMap<>();
     for (String[] a : acknowledged) byUser.computeIfAbsent(a[0], u -> new HashSet<>()).add(a[1]);
@@ -149,7 +118,7 @@ class ServeCrashRecoveryTest {
     assertThat(ack.body().get("accepted").asInt()).isEqualTo(1);
     second.process().destroyForcibly();
     assertThat(second.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Server third = start(log);
+    ServerProcess third = start(log);
     Reply r = get(third, "/v1/users/after-torn/recommendations?k=10");
     assertThat(r.status()).as("the new user's event was replayed: %s", r.body()).isEqualTo(200);
     assertThat(r.body().get("source").asText()).isEqualTo("fold-in");
@@ -157,61 +126,19 @@ class ServeCrashRecoveryTest {
     third.process().destroyForcibly();
   }
 
-  /** Starts {@code kindred serve} in a new JVM on a free port and waits until /readyz answers. */
-  private Server start(Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-        "dev.kindred.cli.KindredCli", "serve", "--model-file", model.toString(), "--port", "0",
-        "--events", log.toString(), "--fsync", "always");
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    started.add(p);
-    StringBuffer err = new StringBuffer();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          err.append(line).append('\n');
-          Matcher m = PORT.matcher(line);
-          if (m.find()) port.complete(Integer.parseInt(m.group(1)));
-        }
-      } catch (IOException e) {
-        // the process is gone; the port future below times out or has completed
-      }
-      port.completeExceptionally(new IllegalStateException("server exited before it was serving:\n" + err));
-    });
-    Server s = new Server(p, port.get(30, TimeUnit.SECONDS), err);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        if (get(s, "/readyz").status() == 200) return s;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("server not ready:\n" + err, e);
-      }
-      Thread.sleep(50);
-    }
+  private ServerProcess start(Path log) throws Exception {
+    return ServerProcess.start(started, model, "--events", log.toString(), "--fsync", "always");
   }
 
-  private Reply get(Server s, String path) throws IOException {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
-        .timeout(Duration.ofSeconds(10)).GET().build());
+  private Reply get(ServerProcess s, String path) throws IOException {
+    return reply(s.get(path));
   }
 
-  private Reply post(Server s, String path, String body) throws IOException {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  private Reply post(ServerProcess s, String path, String body) throws IOException {
+    return reply(s.post(path, body));
   }
 
-  private Reply send(HttpRequest request) throws IOException {
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
+  private static Reply reply(HttpResponse<String> r) throws IOException {
+    return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
   }
 }

@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * Append-only, durable log of interaction events, one tab-separated line each:
- * {@code user, item, value, timestampMillis}. An event is acknowledged only after its line is
+ * {@code user, item, value, timestampMillis}, and a fifth field {@code id} when the event has one
+ * (an event from a stream names its source position there, so a consumer can tell after a crash
+ * which records are already in the log). An event is acknowledged only after its line is
  * written (and, with {@link Sync#ALWAYS}, forced to disk), so after a crash every acknowledged
  * event is in the log; a torn last line (a crash mid-write, never acknowledged, perhaps ending
  * inside a multi-byte character) is skipped on replay and cut off when the log is opened, so the
@@ -45,8 +47,13 @@ public final class EventLog implements AutoCloseable {
     NONE
   }
 
-  /** One event. */
-  public record Event(String user, String item, float value, long timestampMillis) {}
+  /** One event; {@code id} is null when the event has none. */
+  public record Event(String user, String item, float value, long timestampMillis, String id) {
+    /** An event without an id. */
+    public Event(String user, String item, float value, long timestampMillis) {
+      this(user, item, value, timestampMillis, null);
+    }
+  }
 
   private final Path path;
   private volatile FileChannel channel; // replaced (under this object's lock) when a rewrite reopens the file
@@ -160,7 +167,7 @@ public final class EventLog implements AutoCloseable {
         try {
           String text = utf8.decode(ByteBuffer.wrap(line.toByteArray())).toString();
           e = parse(text);
-          problem = e == null ? "not an event (want user, item, value, timestamp separated by tabs)" : null;
+          problem = e == null ? "not an event (want user, item, value, timestamp[, id] separated by tabs)" : null;
         } catch (CharacterCodingException x) {
           problem = "not valid UTF-8";
         }
@@ -182,9 +189,9 @@ public final class EventLog implements AutoCloseable {
 
   private static Event parse(String line) {
     String[] f = line.split("\t", -1);
-    if (f.length != 4) return null;
+    if (f.length != 4 && f.length != 5) return null;
     try {
-      return new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3]));
+      return new Event(f[0], f[1], Float.parseFloat(f[2]), Long.parseLong(f[3]), f.length == 5 ? f[4] : null);
     } catch (NumberFormatException e) {
       return null;
     }
@@ -229,8 +236,12 @@ public final class EventLog implements AutoCloseable {
       if (problem != null) throw new IllegalArgumentException("user id " + problem);
       problem = idProblem(e.item());
       if (problem != null) throw new IllegalArgumentException("item id " + problem);
+      problem = e.id() == null ? null : idProblem(e.id());
+      if (problem != null) throw new IllegalArgumentException("event id " + problem);
       sb.append(e.user()).append('\t').append(e.item()).append('\t').append(e.value()).append('\t')
-          .append(e.timestampMillis()).append('\n');
+          .append(e.timestampMillis());
+      if (e.id() != null) sb.append('\t').append(e.id());
+      sb.append('\n');
     }
     ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
     int n = buf.remaining();

@@ -123,6 +123,11 @@ public final class KindredServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The registry scraped at {@code /metrics}: an event source binds its meters (lag, throughput) here. */
+  public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   @Override
   public void close() {
     ModelWatcher w = watcher;

@@ -407,43 +407,75 @@ public final class RecommendationService {
     }
     for (int j = 0; j < raw.size(); j++) {
       Api.Event e = raw.get(j);
-      if (e == null || e.user() == null || e.item() == null || e.user().isEmpty() || e.item().isEmpty()) {
-        throw new ApiException(400, "each event needs \"user\" and \"item\"");
-      }
-      String where = req.events() == null ? "" : "events[" + j + "].";
-      checkId(where + "user", e.user());
-      checkId(where + "item", e.item());
-      if (e.value() != null && !config.acceptsValue(e.value())) {
-        throw new ApiException(400, "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
-            + " (the server's --max-event-value), got " + e.value());
-      }
+      String problem = e == null ? "each event needs \"user\" and \"item\""
+          : eventProblem(req.events() == null ? "" : "events[" + j + "].", e.user(), e.item(), e.value());
+      if (problem != null) throw new ApiException(400, problem);
     }
-    List<EventLog.Event> accepted = new ArrayList<>(raw.size());
     long now = System.currentTimeMillis();
-    for (Api.Event e : raw) {
-      accepted.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
+    List<EventLog.Event> events = new ArrayList<>(raw.size());
+    for (Api.Event e : raw) events.add(new EventLog.Event(e.user(), e.item(), e.value() == null ? 1f : e.value(), now));
+    Logged done;
+    try {
+      done = logAndApply(events);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, e.getMessage());
+    } catch (IOException e) {
+      throw new ApiException(503, "event log write failed: " + e.getMessage());
     }
+    return new Api.EventsAccepted(done.accepted(), done.unknownItems());
+  }
+
+  /**
+   * Why an event cannot be taken, or null when it can: the check {@code POST /v1/events} makes of
+   * each event, for any event source. {@code where} prefixes the field names in the message (e.g.
+   * {@code "events[3]."}); a null {@code value} means the default 1.
+   */
+  public String eventProblem(String where, String user, String item, Float value) {
+    if (user == null || item == null || user.isEmpty() || item.isEmpty()) {
+      return "each event needs \"user\" and \"item\"";
+    }
+    String problem = EventLog.idProblem(user);
+    if (problem != null) return "\"" + where + "user\" " + problem;
+    problem = EventLog.idProblem(item);
+    if (problem != null) return "\"" + where + "item\" " + problem;
+    if (value != null && !config.acceptsValue(value)) {
+      return "\"" + where + "value\" must be finite with |value| <= " + config.maxEventValue()
+          + " (the server's --max-event-value), got " + value;
+    }
+    return null;
+  }
+
+  /**
+   * What {@link #logAndApply} did: events logged, and the ids of the unknown items among them
+   * (logged for the next training, not folded in).
+   */
+  public record Logged(int accepted, List<String> unknownItems) {}
+
+  /**
+   * Logs and folds in events that passed {@link #eventProblem}: every event is appended to the event
+   * log in one write and is durable under the sync policy (group commit: the lines are written
+   * under the ingest lock, the fsync is awaited outside it, so concurrent writers share one) before
+   * any is applied; then each user's next recommendation reflects the events on items the model
+   * knows. Events on unknown items stay in the log for the next training and are named in the
+   * result. The entry point of every event source (HTTP, a stream consumer).
+   *
+   * @throws IllegalStateException if the server has no event log
+   * @throws IllegalArgumentException if an id cannot be logged (nothing was written)
+   * @throws IOException if the log write failed (nothing was applied)
+   */
+  public Logged logAndApply(List<EventLog.Event> events) throws IOException {
+    if (log == null) throw new IllegalStateException("this server takes no events (start it with an event log)");
     ServingState st;
     long written;
     synchronized (ingestLock) {
       st = state;
-      try {
-        written = log.write(accepted);
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(400, e.getMessage());
-      } catch (IOException e) {
-        throw new ApiException(503, "event log write failed: " + e.getMessage());
-      }
+      written = log.write(events);
     }
-    try {
-      log.awaitDurable(written);
-    } catch (IOException e) {
-      throw new ApiException(503, "event log write failed: " + e.getMessage());
-    }
+    log.awaitDurable(written);
     List<String> unknown = new ArrayList<>();
     synchronized (ingestLock) {
       boolean current = state == st; // else a swap or forget re-read the log, these lines included
-      for (EventLog.Event e : accepted) {
+      for (EventLog.Event e : events) {
         int idx = st.model.itemIndex().indexOf(e.item());
         if (idx < 0) {
           unknown.add(e.item());
@@ -453,9 +485,9 @@ public final class RecommendationService {
         if (current) st.events.add(e.user(), idx, e.value());
       }
     }
-    eventsIngested.add(accepted.size());
+    eventsIngested.add(events.size());
     eventsUnknownItem.add(unknown.size());
-    return new Api.EventsAccepted(accepted.size(), unknown);
+    return new Logged(events.size(), unknown);
   }
 
   /** A 400 naming {@code field} when {@code id} cannot be logged as an id ({@link EventLog#idProblem}). */

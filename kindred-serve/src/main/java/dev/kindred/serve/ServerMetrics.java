@@ -114,6 +114,11 @@ final class ServerMetrics {
     (ok ? swapsOk : swapsRefused).increment();
   }
 
+  /** The registry behind {@code /metrics}, for meters that other parts of the server bind to it. */
+  io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   /** The Prometheus text exposition of every meter. */
   String scrape() {
     refreshModelInfo();

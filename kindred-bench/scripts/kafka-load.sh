@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Fold-in throughput from Kafka under recommendation load: a real single-node KRaft broker (the
+# test fixture dev.kindred.kafka.testkit.KafkaBroker, from the Maven artifacts, on 127.0.0.1), a
+# trained model served by `kindred serve --events-from kafka` (durable event log, fsync always),
+# then, side by side on this machine:
+#   - dev.kindred.bench.serve.LoadGenerator: open-loop GET /v1/users/{u}/recommendations at RATE;
+#   - dev.kindred.bench.serve.KafkaLoad: EVENTS events are produced to the topic before the server
+#     starts (so the producer does not compete with it for the CPU), then the server's consumption
+#     of that backlog is sampled from /metrics (rate, lag) while the load runs.
+# Targets (issue 15): >= 20,000 events/s folded in while answering 500 req/s with p99 < 5 ms.
+# Everything printed is also written to $KAFKA_LOAD_DIR/kafka-load.txt.
+#
+# Parameters (environment, defaults in brackets):
+#   USERS [50000] ITEMS [100000] INTERACTIONS [2000000] FACTORS [64] EPOCHS [3]   data and iALS model
+#   RATE [500] DURATION [60] WARMUP [10] SENDERS [8] K [10]   recommendation load
+#   EVENTS [1000000] FORMAT [json] PARTITIONS [4]   events produced (json or csv values)
+#   SERVE_HEAP [4g] KAFKA_LOAD_DIR [a new temp dir] KINDRED [./kindred]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+kindred="${KINDRED:-$root/kindred}"
+USERS="${USERS:-50000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-2000000}"
+FACTORS="${FACTORS:-64}" EPOCHS="${EPOCHS:-3}" RATE="${RATE:-500}" DURATION="${DURATION:-60}"
+WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}" EVENTS="${EVENTS:-1000000}"
+FORMAT="${FORMAT:-json}" PARTITIONS="${PARTITIONS:-4}"
+dir="${KAFKA_LOAD_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/kafka-load.XXXXXX")}"
+mkdir -p "$dir"
+out="$dir/kafka-load.txt"
+: >"$out"
+say() { echo "$@" | tee -a "$out"; }
+run() { say "\$ $*"; "$@" 2>&1 | tee -a "$out"; }
+
+# The broker fixture (kindred-kafka-testkit) and the load tools (kindred-bench), compiled in the
+# reactor with their class path: nothing is installed in the shared local repository.
+cpfile=target/kafka-load-classpath.txt
+(cd "$root" && flock /tmp/kb-kindred-kafka-load.lock mvn -q -B -ntp -pl kindred-bench -am -Dmaven.test.skip=true \
+  compile dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=runtime >"$dir/build.log" 2>&1) \
+  || { cat "$dir/build.log" >&2; echo "kafka-load: build failed" >&2; exit 1; }
+bench_cp="$root/kindred-bench/target/classes:$(cat "$root/kindred-bench/$cpfile")"
+
+say "== kafka-load $(date -u +%FT%TZ) on $(nproc) cores ($(uname -m)), load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $dir"
+data="$dir/data.tsv"
+model="$dir/model.kdm"
+[ -f "$data" ] || run "$kindred" generate --users "$USERS" --items "$ITEMS" --interactions "$INTERACTIONS" --implicit \
+  --seed 42 --out "$data"
+[ -f "$model" ] || run "$kindred" train --train "$data" --model ials --factors "$FACTORS" --epochs "$EPOCHS" \
+  --threads 2 --seed 1 --out "$model"
+
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+# The broker serves until its standard input closes (the fifo's writer is this script).
+rm -f "$dir/broker.stdin"
+mkfifo "$dir/broker.stdin"
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$bench_cp" dev.kindred.kafka.testkit.KafkaBroker "events:$PARTITIONS" \
+  <"$dir/broker.stdin" >"$dir/broker.out" 2>"$dir/broker.err" &
+pids+=($!)
+exec 8>"$dir/broker.stdin"
+bootstrap=""
+for _ in $(seq 1 240); do
+  bootstrap="$(sed -n 's/^bootstrap=//p' "$dir/broker.out")"
+  [ -n "$bootstrap" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$dir/broker.err" >&2; echo "kafka-load: the broker exited" >&2; exit 1; }
+  sleep 0.5
+done
+[ -n "$bootstrap" ] || { echo "kafka-load: the broker did not start" >&2; exit 1; }
+say "broker at $bootstrap (topic events, $PARTITIONS partitions)"
+say "\$ java dev.kindred.bench.serve.KafkaLoad --phase produce --events $EVENTS --format $FORMAT"
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$bench_cp" dev.kindred.bench.serve.KafkaLoad --phase produce --bootstrap "$bootstrap" \
+  --topic events --users-file "$data" --events "$EVENTS" --format "$FORMAT" 2>&1 | tee -a "$out"
+
+"$kindred" --version >/dev/null # builds the CLI jar when stale
+jar="$root/kindred-cli/target/kindred.jar"
+serve=(serve --model-file "$model" --train "$data" --port 0 --events "$dir/events.log" --fsync always
+  --events-from kafka --kafka-bootstrap "$bootstrap" --kafka-topic events --kafka-group kafka-load)
+rm -f "$dir/events.log" "$dir/events.log.dead-letters.jsonl"
+say "\$ java -XX:+UseParallelGC -Xmx${SERVE_HEAP:-4g} -jar kindred.jar ${serve[*]}"
+: >"$dir/serve.err"
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+  "-Xmx${SERVE_HEAP:-4g}" -jar "$jar" "${serve[@]}" 2>"$dir/serve.err" &
+pids+=($!)
+port=""
+for _ in $(seq 1 600); do
+  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1 || true)"
+  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 "${pids[1]}" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "kafka-load: the server exited" >&2; exit 1; }
+  sleep 0.5
+done
+url="http://127.0.0.1:$port"
+say "server ready at $url"
+
+say "-- recommendation load at $RATE req/s for ${DURATION}s (warm-up ${WARMUP}s) while the server consumes the backlog"
+"$JAVA_HOME/bin/java" -Xmx1g -cp "$bench_cp" dev.kindred.bench.serve.LoadGenerator --url "$url" --users-file "$data" \
+  --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --threads "$SENDERS" --k "$K" >"$dir/loadgen.txt" 2>&1 &
+gen=$!
+say "\$ java dev.kindred.bench.serve.KafkaLoad --phase watch --events $EVENTS"
+"$JAVA_HOME/bin/java" -Xmx256m -cp "$bench_cp" dev.kindred.bench.serve.KafkaLoad --phase watch --url "$url" \
+  --events "$EVENTS" 2>&1 | tee -a "$out" || true
+wait "$gen" || true
+say "$(cat "$dir/loadgen.txt")"
+say "server metrics at the end:"
+curl -s "$url/metrics" | grep -E '^kindred_kafka_|^kindred_events_ingested' | tee -a "$out"
+say "events in the log: $(wc -l <"$dir/events.log")"
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "output: $out"
