@@ -4,6 +4,7 @@ import dev.kindred.math.Kernels;
 import dev.kindred.math.MatrixProduct;
 import dev.kindred.math.MatrixProduct.Operand;
 import dev.kindred.math.MatrixProduct.Triangle;
+import dev.kindred.math.ScalarKernels;
 import dev.kindred.math.VectorOps;
 import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
@@ -27,13 +28,19 @@ import java.util.Arrays;
  * streaming estimate is for unbounded streams); with {@code m = 0} the correction is theirs up to a
  * constant per row, which the softmax ignores.
  *
- * <p>Cost: three products of {@code 2 n c d} flops ({@link MatrixProduct}) and {@code O(n c)} for the
- * softmax rows (split over the pool's workers in blocks of rows). The result does not depend on the
- * number of workers. Not thread-safe: an instance owns its scratch, grown to the largest batch.
+ * <p>Cost: three products of {@code 2 n c d} flops ({@link MatrixProduct}) and {@code n c} scalar
+ * exponentials for the softmax rows (split over the pool's workers in blocks of rows). The result
+ * does not depend on the number of workers or on JIT timing. Not thread-safe: an instance owns its scratch, grown to the largest batch.
  */
 public final class InBatchSoftmax {
 
   private static final int ROW_BLOCK = 32;
+  /**
+   * The exponentials come from the scalar twin ({@link Math#exp}): the Vector API's lanewise
+   * exponential gives different bits before and after the JIT compiles it, which would make a fit
+   * depend on compilation timing.
+   */
+  private static final Kernels EXP = new ScalarKernels();
 
   private final MatrixProduct product;
   private final WorkerPool workers;
@@ -114,7 +121,7 @@ public final class InBatchSoftmax {
     }
     float zb = logits[o + b];
     float max = k.max(logits, o, c);
-    double sum = k.expShiftSum(logits, o, c, -max);
+    double sum = EXP.expShiftSum(logits, o, c, -max);
     k.scale(logits, o, c, (float) (scale / sum));
     logits[o + b] -= scale;
     return max + Math.log(sum) - zb;
