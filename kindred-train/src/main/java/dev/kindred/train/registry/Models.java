@@ -246,6 +246,9 @@ public final class Models {
               TwoTowerConfig::withL2)
           .flag("--no-identity", FlagType.SWITCH, "A side with side features uses them only (no id embedding).", null,
               (c, v) -> c.withIdentity(!v))
+          .flag("--id-dropout", FlagType.FLOAT.labelled("P"),
+              "Probability that a training row's id embedding is dropped (learns cold-start placement).",
+              TwoTowerConfig::idDropout, TwoTowerConfig::withIdDropout)
           .flag("--no-normalize", FlagType.SWITCH, "Raw tower outputs (no L2 normalisation before the dot product).",
               null, (c, v) -> c.withNormalize(!v))
           .flag("--no-logq", FlagType.SWITCH, "No log-Q correction of the in-batch logits.", null,

@@ -89,8 +89,8 @@ final class DenseStack {
           gradParams, weightOffset[l], out, Triangle.FULL);
       for (int r = 0; r < rows; r++) k.axpy(1f, g, r * out, gradParams, biasOffset[l], out);
       Arrays.fill(grads[l - 1], 0, rows * in, 0f);
-      product.multiplyAdd(rows, in, out, 1f, Operand.of(g, 0, out), Operand.of(params, weightOffset[l], out).transpose(),
-          grads[l - 1], 0, in, Triangle.FULL);
+      product.multiplyAdd(rows, in, out, 1f, Operand.of(g, 0, out),
+          Operand.of(params, weightOffset[l], out).transpose(), grads[l - 1], 0, in, Triangle.FULL);
     }
   }
 

@@ -51,6 +51,7 @@ final class Tower {
   private float[] out = new float[0];
   private float[] norms = new float[0];
   private int[] batch = new int[0];
+  private boolean[] dropped = new boolean[0];
   private float[][] bags = new float[0][];
 
   /**
@@ -102,11 +103,20 @@ final class Tower {
    * (a view of this tower's scratch, valid until the next call).
    */
   float[] forward(MatrixProduct product, WorkerPool pool, int[] entities, int rows) {
+    return forward(product, pool, entities, null, rows);
+  }
+
+  /**
+   * As {@link #forward(MatrixProduct, WorkerPool, int[], int)}, with the id part of row {@code r}
+   * zeroed where {@code dropId[r]} (null: none), as for an entity without interactions (id dropout).
+   */
+  float[] forward(MatrixProduct product, WorkerPool pool, int[] entities, boolean[] dropId, int rows) {
     ensure(rows);
     System.arraycopy(entities, 0, batch, 0, rows);
+    for (int r = 0; r < rows; r++) dropped[r] = dropId != null && dropId[r];
     float[] x = acts[0];
     if (bags.length < pool.threads()) bags = new float[pool.threads()][dim];
-    pool.forEachShared(rows, (w, r) -> gather(batch[r], x, r * inputWidth, bags[w]));
+    pool.forEachShared(rows, (w, r) -> gather(batch[r], !dropped[r], x, r * inputWidth, bags[w]));
     mlp.forward(product, acts, rows);
     int k = factors();
     float[] h = acts[mlp.layers()];
@@ -145,7 +155,7 @@ final class Tower {
     for (int r = 0; r < rows; r++) {
       int e = batch[r];
       int o = r * inputWidth;
-      if (ids != null && trained[e]) idGrad.add(e, 1f, gx, o);
+      if (ids != null && trained[e] && !dropped[r]) idGrad.add(e, 1f, gx, o);
       if (features != null) {
         for (int p = featureRows.ptr[e]; p < featureRows.ptr[e + 1]; p++) {
           featureGrad.add(featureRows.idx[p], featureRows.weight[p], gx, o + idWidth);
@@ -214,9 +224,9 @@ final class Tower {
   }
 
   /** Entity {@code e}'s input row into {@code x[o .. o + inputWidth)}; {@code bag} is the worker's scratch. */
-  private void gather(int e, float[] x, int o, float[] bag) {
+  private void gather(int e, boolean withId, float[] x, int o, float[] bag) {
     if (ids != null) {
-      if (trained[e]) ids.repr(idRows, e, bag);
+      if (trained[e] && withId) ids.repr(idRows, e, bag);
       else Arrays.fill(bag, 0f);
       System.arraycopy(bag, 0, x, o, dim);
     }
@@ -239,5 +249,6 @@ final class Tower {
     out = new float[rows * factors()];
     norms = new float[rows];
     batch = new int[rows];
+    dropped = new boolean[rows];
   }
 }

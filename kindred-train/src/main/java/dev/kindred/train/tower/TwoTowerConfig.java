@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
  * @param hidden widths of the hidden layers (ReLU), input side first; empty: one linear layer
  * @param identity each tower's input includes the entity's own id embedding; without it a tower
  *     that has side features sees only those (a tower without side features always keeps its ids)
+ * @param idDropout probability that a training row's id part is zeroed (DropoutNet), so that the
+ *     layers learn to place an entity from its features alone, as a cold entity is placed
  * @param normalize the towers' outputs are scaled to unit length (scores are cosines / temperature)
  * @param temperature {@code tau} dividing the logits of the softmax, {@code > 0}
  * @param logQ subtract the log of each candidate's sampling probability from its logit (Yi et al.)
@@ -27,23 +29,26 @@ import java.util.stream.Collectors;
  * @param threads worker threads of the batch's matrix products and row-wise steps
  * @param seed initialisation, shuffling and sampling seed
  */
-public record TwoTowerConfig(int factors, int embeddingDim, List<Integer> hidden, boolean identity, boolean normalize,
+public record TwoTowerConfig(int factors, int embeddingDim, List<Integer> hidden, boolean identity, float idDropout,
+    boolean normalize,
     float temperature, boolean logQ, int negatives, int epochs, int batchSize, float learningRate, float l2,
     int threads, long seed) {
 
-  public static final TwoTowerConfig DEFAULTS = new TwoTowerConfig(64, 64, List.of(256), true, true, 0.1f, true, 256,
-      20, 256, 0.003f, 1e-6f, 2, 42L);
+  public static final TwoTowerConfig DEFAULTS = new TwoTowerConfig(64, 64, List.of(256), true, 0f, true, 0.1f, true,
+      256, 20, 256, 0.003f, 1e-6f, 2, 42L);
 
   public TwoTowerConfig {
     require(factors > 0, "factors must be > 0, got " + factors);
     require(embeddingDim > 0, "embeddingDim must be > 0, got " + embeddingDim);
     hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
     for (int h : hidden) require(h > 0, "hidden layer widths must be > 0, got " + hidden);
+    require(idDropout >= 0 && idDropout < 1, "idDropout must be in [0, 1), got " + idDropout);
     require(temperature > 0 && Float.isFinite(temperature), "temperature must be > 0 and finite, got " + temperature);
     require(negatives >= 0, "negatives must be >= 0, got " + negatives);
     require(epochs > 0, "epochs must be > 0, got " + epochs);
     require(batchSize > 1, "batchSize must be > 1 (in-batch negatives), got " + batchSize);
-    require(learningRate > 0 && Float.isFinite(learningRate), "learningRate must be > 0 and finite, got " + learningRate);
+    require(learningRate > 0 && Float.isFinite(learningRate),
+        "learningRate must be > 0 and finite, got " + learningRate);
     require(l2 >= 0 && Float.isFinite(l2), "l2 must be >= 0 and finite, got " + l2);
     require(threads > 0, "threads must be > 0, got " + threads);
   }
@@ -77,73 +82,78 @@ public record TwoTowerConfig(int factors, int embeddingDim, List<Integer> hidden
   }
 
   public TwoTowerConfig withFactors(int v) {
-    return new TwoTowerConfig(v, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(v, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withEmbeddingDim(int v) {
-    return new TwoTowerConfig(factors, v, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, v, hidden, identity, idDropout, normalize, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withHidden(List<Integer> v) {
-    return new TwoTowerConfig(factors, embeddingDim, v, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, v, identity, idDropout, normalize, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withIdentity(boolean v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, v, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, v, idDropout, normalize, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
+  }
+
+  public TwoTowerConfig withIdDropout(float v) {
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, v, normalize, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withNormalize(boolean v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, v, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, v, temperature, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withTemperature(float v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, v, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, v, logQ, negatives,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withLogQ(boolean v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, v, negatives, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, v,
+        negatives, epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withNegatives(int v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, v, epochs,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ, v,
+        epochs, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withEpochs(int v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, v,
-        batchSize, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, v, batchSize, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withBatchSize(int v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        v, learningRate, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, epochs, v, learningRate, l2, threads, seed);
   }
 
   public TwoTowerConfig withLearningRate(float v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, v, l2, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, epochs, batchSize, v, l2, threads, seed);
   }
 
   public TwoTowerConfig withL2(float v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, v, threads, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, epochs, batchSize, learningRate, v, threads, seed);
   }
 
   public TwoTowerConfig withThreads(int v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, v, seed);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, epochs, batchSize, learningRate, l2, v, seed);
   }
 
   public TwoTowerConfig withSeed(long v) {
-    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, normalize, temperature, logQ, negatives, epochs,
-        batchSize, learningRate, l2, threads, v);
+    return new TwoTowerConfig(factors, embeddingDim, hidden, identity, idDropout, normalize, temperature, logQ,
+        negatives, epochs, batchSize, learningRate, l2, threads, v);
   }
 
   /** Every hyperparameter as strings, for provenance. */
@@ -153,6 +163,7 @@ public record TwoTowerConfig(int factors, int embeddingDim, List<Integer> hidden
     m.put("embeddingDim", Integer.toString(embeddingDim));
     m.put("hidden", hiddenText());
     m.put("identity", Boolean.toString(identity));
+    m.put("idDropout", Float.toString(idDropout));
     m.put("normalize", Boolean.toString(normalize));
     m.put("temperature", Float.toString(temperature));
     m.put("logQ", Boolean.toString(logQ));

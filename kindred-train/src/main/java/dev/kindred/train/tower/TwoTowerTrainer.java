@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Recommendations", RecSys 2019, doi:10.1145/3298689.3346996 (the towers, the in-batch softmax and
  * its log-Q correction, the normalised outputs with temperature); Yang et al., "Mixed Negative
  * Sampling for Learning Two-tower Neural Networks in Recommendations", WWW 2020,
- * doi:10.1145/3366424.3386195 (uniform negatives shared by the batch); Kingma and Ba, Adam,
- * arXiv:1412.6980. Symbols: the paper's query tower {@code u(x)} is the user tower, the item tower
+ * doi:10.1145/3366424.3386195 (uniform negatives shared by the batch); Volkovs, Yu, Poutanen,
+ * "DropoutNet: Addressing Cold Start in Recommender Systems", NeurIPS 2017 (id dropout, optional);
+ * Kingma and Ba, Adam, arXiv:1412.6980. Symbols: the paper's query tower {@code u(x)} is the user tower, the item tower
  * {@code v(y)}; its embedding dimension {@code k} is {@link TwoTowerConfig#factors}; {@code tau} is
  * {@code temperature}; the batch size {@code B} is {@code batchSize}; the {@code B'} extra negatives
  * of Yang et al. are {@code negatives}.
@@ -166,6 +167,8 @@ public final class TwoTowerTrainer implements FeatureTrainer<LatentFactorModel> 
       int m = config.negatives();
       int[] batchUsers = new int[b];
       int[] candidates = new int[b + m];
+      boolean[] dropUser = new boolean[b];
+      boolean[] dropItem = new boolean[b + m];
       float[] gradU = new float[b * config.factors()];
       float[] gradV = new float[(b + m) * config.factors()];
       int[] itemIdx = train.itemIdx();
@@ -183,23 +186,32 @@ public final class TwoTowerTrainer implements FeatureTrainer<LatentFactorModel> 
             candidates[r] = itemIdx[order[from + r]];
           }
           for (int s = 0; s < m; s++) candidates[n + s] = warmItems[rng.nextInt(warmItems.length)];
-          sum += step(batchUsers, candidates, n, n + m, gradU, gradV);
+          if (config.idDropout() > 0) {
+            for (int r = 0; r < n; r++) dropUser[r] = rng.nextDouble() < config.idDropout();
+            for (int r = 0; r < n + m; r++) dropItem[r] = rng.nextDouble() < config.idDropout();
+          }
+          sum += step(batchUsers, candidates, dropUser, dropItem, n, n + m, gradU, gradV);
           steps++;
         }
         long now = System.nanoTime();
         double mean = sum / steps;
         if (!Double.isFinite(mean)) {
-          throw new ModelFitException("two-tower diverged in epoch " + e + " (loss " + mean + "); lower --learning-rate");
+          throw new ModelFitException("two-tower diverged in epoch " + e + " (loss " + mean
+              + "); lower --learning-rate");
         }
         LOG.debug("two-tower epoch {}/{}: {} s, mean loss {}", e, config.epochs(), (now - start) / 1e9, mean);
         listener.onEpoch(new EpochReport(e, config.epochs(), mean, Double.NaN, now - start, now - t0));
       }
     }
 
-    /** One optimiser step on a batch of {@code n} pairs and {@code c - n} extra negatives; returns its loss. */
-    double step(int[] batchUsers, int[] candidates, int n, int c, float[] gradU, float[] gradV) {
-      float[] yu = users.forward(product, pool, batchUsers, n);
-      float[] yv = items.forward(product, pool, candidates, c);
+    /**
+     * One optimiser step on a batch of {@code n} pairs and {@code c - n} extra negatives, with the
+     * rows' id dropout flags; returns its loss.
+     */
+    double step(int[] batchUsers, int[] candidates, boolean[] dropUser, boolean[] dropItem, int n, int c,
+        float[] gradU, float[] gradV) {
+      float[] yu = users.forward(product, pool, batchUsers, dropUser, n);
+      float[] yv = items.forward(product, pool, candidates, dropItem, c);
       double value = loss.lossAndGradient(yu, yv, n, c, candidates, config.logQ() ? logQ : null, gradU, gradV);
       value += users.backward(product, gradU, n, config.l2());
       value += items.backward(product, gradV, c, config.l2());
