@@ -2,6 +2,7 @@ package dev.kindred.train.tower;
 
 import dev.kindred.core.FeatureEncoder;
 import dev.kindred.core.FeatureTrainer;
+import dev.kindred.core.FoldInRule;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ModelFitException;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * the item factors and the user tower's for every user the user factors (no biases), so evaluate,
  * recommend, serve and explanations use it unchanged. An entity without training interactions
  * gets its vector from its side features alone; {@link #fitTowers} also returns the towers as a
- * {@link FeatureEncoder} for entities unknown at training time.
+ * {@link FeatureEncoder} for entities unknown at training time. A user known only by a history is
+ * folded in by the implicit ALS user step against the item factors (a departure: the user tower
+ * has no input for a history).
  *
  * <p>Parallelism and reproducibility: batches run one after another; within a batch the dense
  * layers, logits and their gradients are blocked matrix products over the call's
@@ -63,6 +66,12 @@ public final class TwoTowerTrainer implements FeatureTrainer<LatentFactorModel> 
 
   public static final String NAME = "two-tower";
   private static final Logger LOG = LoggerFactory.getLogger(TwoTowerTrainer.class);
+  /**
+   * A user known only by interactions (no id embedding, no features) is folded in by the implicit
+   * ALS user step against the item tower's outputs: the vector whose dot products best fit the
+   * history, with confidence {@code 1 + value} on its items and ridge {@code lambda = 1}.
+   */
+  private static final FoldInRule FOLD_IN = new FoldInRule.Ridge(1f, true, 1f, false);
 
   private final TwoTowerConfig config;
 
@@ -120,7 +129,8 @@ public final class TwoTowerTrainer implements FeatureTrainer<LatentFactorModel> 
       double seconds = (System.nanoTime() - t0) / 1e9;
       Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
       LatentFactorModel model = new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f,
-          new float[train.numUsers()], new float[train.numItems()], p, q);
+          new float[train.numUsers()], new float[train.numItems()], p, q, Float.NEGATIVE_INFINITY,
+          Float.POSITIVE_INFINITY, FOLD_IN);
       return new Trained(model, new TowerEncoder(users, items));
     }
   }
