@@ -9,9 +9,7 @@ import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ProgressListener;
 import dev.kindred.core.Recommenders;
-import dev.kindred.core.SideFeatures;
 import dev.kindred.data.Split;
-import dev.kindred.data.Splits;
 import dev.kindred.eval.EvalOptions;
 import dev.kindred.eval.Evaluator;
 import dev.kindred.math.CsrMatrix;
@@ -19,7 +17,7 @@ import dev.kindred.math.MatrixProduct;
 import dev.kindred.math.WorkerPool;
 import dev.kindred.train.baseline.PopularityConfig;
 import dev.kindred.train.baseline.PopularityTrainer;
-import dev.kindred.train.bpr.BprTrainerTest;
+import dev.kindred.train.hybrid.HybridTrainerTest;
 import dev.kindred.train.nn.GradientCheck;
 import dev.kindred.train.nn.InBatchSoftmax;
 import java.util.ArrayList;
@@ -34,14 +32,14 @@ import org.junit.jupiter.api.Test;
  */
 class TwoTowerTrainerTest {
 
-  static final int GROUPS = 5;
+  static final int GROUPS = HybridTrainerTest.GROUPS;
   static Interactions train;
   static Interactions test;
 
-  /** 1,500 users x 600 items in 5 planted taste groups (BprTrainerTest.groups), 20% of each user held out. */
+  /** HybridTrainerTest's planted taste groups. */
   @BeforeAll
   static void data() {
-    Split s = Splits.perUser(BprTrainerTest.groups(1500, 600, GROUPS, 40, 0.9, 21), 0.2, 4);
+    Split s = HybridTrainerTest.plantedGroups();
     train = s.train();
     test = s.test();
   }
@@ -49,19 +47,6 @@ class TwoTowerTrainerTest {
   static TwoTowerConfig small() {
     return TwoTowerConfig.DEFAULTS.withFactors(16).withEmbeddingDim(16).withHidden(List.of(32)).withEpochs(8)
         .withBatchSize(128).withNegatives(64).withLearningRate(0.01f).withThreads(1).withSeed(5);
-  }
-
-  /** Item {@code i}'s single side feature is its group {@code i % GROUPS}. */
-  static SideFeatures groupFeatures(int items) {
-    int[] ptr = new int[items + 1];
-    int[] col = new int[items];
-    float[] val = new float[items];
-    for (int i = 0; i < items; i++) {
-      ptr[i + 1] = i + 1;
-      col[i] = i % GROUPS;
-      val[i] = 1f;
-    }
-    return new SideFeatures(null, new CsrMatrix(items, GROUPS, ptr, col, val));
   }
 
   static double ndcg(dev.kindred.core.Model m) {
@@ -209,14 +194,10 @@ class TwoTowerTrainerTest {
    */
   @Test
   void coldItemGetsItsVectorFromItsFeatures() {
-    int items = train.numItems();
     int coldFrom = 500;
-    boolean[] keep = new boolean[train.size()];
-    int[] idx = train.itemIdx();
-    for (int j = 0; j < keep.length; j++) keep[j] = idx[j] < coldFrom;
-    Interactions warm = train.select(keep);
-    TwoTowerTrainer.Trained t = new TwoTowerTrainer(small()).fitTowers(warm, groupFeatures(items),
-        ProgressListener.NONE);
+    Interactions warm = HybridTrainerTest.withoutItemsFrom(train, coldFrom);
+    TwoTowerTrainer.Trained t = new TwoTowerTrainer(small()).fitTowers(warm,
+        HybridTrainerTest.groupFeatures(train.numItems(), GROUPS), ProgressListener.NONE);
     LatentFactorModel m = t.model();
     FeatureEncoder enc = t.encoder();
     assertThat(enc.features(FeatureEncoder.Side.ITEM)).isEqualTo(GROUPS);
@@ -225,24 +206,7 @@ class TwoTowerTrainerTest {
         .isZero();
     float[] row = m.itemFactors().row(coldFrom + 3);
     for (int c = 0; c < y.length; c++) assertThat(y[c]).as("factor %d", c).isCloseTo(row[c], within(1e-5f));
-    double sum = 0;
-    int users = 0;
-    for (int u = 0; u < warm.numUsers(); u++) {
-      if (warm.userDegree(u) == 0) continue;
-      long right = 0;
-      long pairs = 0;
-      for (int a = coldFrom; a < items; a++) {
-        if (a % GROUPS != u % GROUPS) continue;
-        for (int b = coldFrom; b < items; b++) {
-          if (b % GROUPS == u % GROUPS) continue;
-          pairs++;
-          if (m.score(u, a) > m.score(u, b)) right++;
-        }
-      }
-      sum += right / (double) pairs;
-      users++;
-    }
-    assertThat(sum / users).isGreaterThan(0.9);
+    assertThat(HybridTrainerTest.ownGroupColdOrder(m, warm, coldFrom, GROUPS)).isGreaterThan(0.9);
     assertThatThrownBy(() -> enc.encode(FeatureEncoder.Side.ITEM, new int[] {GROUPS}, new float[] {1f}, 1, y))
         .hasMessage("feature 5 at position 0 outside [0, 5)");
   }
