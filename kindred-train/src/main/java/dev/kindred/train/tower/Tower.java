@@ -35,6 +35,7 @@ final class Tower {
   private final FeatureRows featureRows;
   private final EmbeddingTable features;
   private final boolean[] trained;
+  private final int sideFeatureCount;
   final DenseStack mlp;
   private final boolean normalize;
   private final int inputWidth;
@@ -66,6 +67,7 @@ final class Tower {
     ids = withIds ? EmbeddingTable.unmanaged(entities, dim, rng.split()) : null;
     featureRows = side == null ? null : FeatureRows.of(entities, side, false);
     features = side == null ? null : EmbeddingTable.unmanaged(Math.max(1, side.cols()), dim, rng.split());
+    sideFeatureCount = side == null ? 0 : side.cols();
     trained = new boolean[entities];
     for (int e = 0; e < entities; e++) trained[e] = degree[e] > 0;
     idWidth = withIds ? dim : 0;
@@ -90,7 +92,7 @@ final class Tower {
   }
 
   int sideFeatures() {
-    return features == null ? 0 : features.emb.length / dim;
+    return sideFeatureCount;
   }
 
   /** Parameter arrays, for the gradient check: id table, feature table, dense stack (absent ones null). */
