@@ -159,8 +159,10 @@ final class FeatureOptions {
    */
   ModelFeatures modelFeatures(FeatureTrainer.Fit<?> fit) {
     if (fit == null) return null;
-    ModelFeatures.Side u = fit.users() == null || userCodec == null ? null : new ModelFeatures.Side(userCodec, fit.users());
-    ModelFeatures.Side i = fit.items() == null || itemCodec == null ? null : new ModelFeatures.Side(itemCodec, fit.items());
+    ModelFeatures.Side u = !ModelFeatures.storable(fit.users()) || userCodec == null ? null
+        : new ModelFeatures.Side(userCodec, fit.users());
+    ModelFeatures.Side i = !ModelFeatures.storable(fit.items()) || itemCodec == null ? null
+        : new ModelFeatures.Side(itemCodec, fit.items());
     return u == null && i == null ? null : new ModelFeatures(u, i);
   }
 

@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
       ModelFeatures mf = features.modelFeatures(trained.encoders());
       if (mf != null) mf.write(out);
       else java.nio.file.Files.deleteIfExists(ModelFeatures.pathFor(out)); // never pair a model with an older run's encoders
+      var fit = trained.encoders();
+      if (mf == null && fit != null && (fit.users() != null || fit.items() != null)) {
+        err.println("kindred: " + configured.name() + "'s feature encoders are not saved (only hybrid's are, so far): "
+            + "recommend and serve will not score new users or items from their features with this model");
+      }
       if (precision != FactorPrecision.FP32) model = ModelFile.read(out); // evaluate what was written
     }
     Report report = new Report();

@@ -195,4 +195,12 @@ public record ModelFeatures(Side users, Side items) {
     for (int q = 0; q < bias.length; q++) bias[q] = in.readFloat();
     return new Side(new FeatureCodec(fields, normalize, renumber), new EmbeddingSumEncoder(dim, features, identity, emb, bias));
   }
+
+  /**
+   * Whether this file format can store {@code encoder}: today the hybrid model's
+   * {@link EmbeddingSumEncoder} only (a two-tower network's towers are not stored yet).
+   */
+  public static boolean storable(EntityEncoder encoder) {
+    return encoder instanceof EmbeddingSumEncoder;
+  }
 }

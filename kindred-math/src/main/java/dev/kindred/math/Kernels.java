@@ -122,4 +122,17 @@ public interface Kernels {
 
   /** {@code x[xo + j] *= c} for {@code j < n}. */
   void scale(float[] x, int xo, int n, float c);
+
+  /**
+   * One dense layer's pointwise tail: {@code x[xo + j] = f(x[xo + j] + bias[bo + j])} for
+   * {@code j < n}, with {@code f} the rectifier {@code max(0, .)} when {@code relu}, else the identity.
+   */
+  void addBiasRelu(float[] x, int xo, int n, float[] bias, int bo, boolean relu);
+
+  /**
+   * The rectifier's backward pass: {@code g[go + j] = 0} where {@code a[ao + j] <= 0} (or NaN), for
+   * {@code j < n}; {@code a} is the layer's output after the rectifier, so {@code a > 0} exactly
+   * where the input was.
+   */
+  void reluMask(float[] g, int go, float[] a, int ao, int n);
 }

@@ -762,4 +762,33 @@ final class PanamaKernels implements Kernels {
     for (; j <= n - L; j += L) FloatVector.fromArray(S, x, xo + j).mul(cv).intoArray(x, xo + j);
     for (; j < n; j++) x[xo + j] *= c;
   }
+
+  @Override
+  public void addBiasRelu(float[] x, int xo, int n, float[] bias, int bo, boolean relu) {
+    // One pass, one lane group at a time: the layer is memory-bound, so no unrolling.
+    int j = 0;
+    FloatVector zero = FloatVector.zero(S);
+    for (; j <= n - L; j += L) {
+      FloatVector y = FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, bias, bo + j));
+      (relu ? y.max(zero) : y).intoArray(x, xo + j);
+    }
+    for (; j < n; j++) {
+      float y = x[xo + j] + bias[bo + j];
+      x[xo + j] = relu ? Math.max(0f, y) : y;
+    }
+  }
+
+  @Override
+  public void reluMask(float[] g, int go, float[] a, int ao, int n) {
+    int j = 0;
+    FloatVector zero = FloatVector.zero(S);
+    for (; j <= n - L; j += L) {
+      // Keep g where a > 0; a NaN compares false and is masked, as in the scalar twin.
+      VectorMask<Float> on = FloatVector.fromArray(S, a, ao + j).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(S, g, go + j), on).intoArray(g, go + j);
+    }
+    for (; j < n; j++) {
+      if (!(a[ao + j] > 0f)) g[go + j] = 0f;
+    }
+  }
 }

@@ -187,4 +187,19 @@ public final class ScalarKernels implements Kernels {
   public void scale(float[] x, int xo, int n, float c) {
     for (int j = 0; j < n; j++) x[xo + j] *= c;
   }
+
+  @Override
+  public void addBiasRelu(float[] x, int xo, int n, float[] bias, int bo, boolean relu) {
+    for (int j = 0; j < n; j++) {
+      float y = x[xo + j] + bias[bo + j];
+      x[xo + j] = relu ? Math.max(0f, y) : y;
+    }
+  }
+
+  @Override
+  public void reluMask(float[] g, int go, float[] a, int ao, int n) {
+    for (int j = 0; j < n; j++) {
+      if (!(a[ao + j] > 0f)) g[go + j] = 0f;
+    }
+  }
 }

@@ -129,6 +129,18 @@ public final class VectorOps {
     IMPL.sparseGramLower(m, dim, idx, rowBase, w, from, to, h0, h1, g);
   }
 
+  public static void addBiasRelu(float[] x, int xo, int n, float[] bias, int bo, boolean relu) {
+    check(x, xo, n, "x");
+    check(bias, bo, n, "bias");
+    IMPL.addBiasRelu(x, xo, n, bias, bo, relu);
+  }
+
+  public static void reluMask(float[] g, int go, float[] a, int ao, int n) {
+    check(g, go, n, "g");
+    check(a, ao, n, "a");
+    IMPL.reluMask(g, go, a, ao, n);
+  }
+
   /** Entries {@code [from, to)} of {@code idx} and {@code w}, each naming a whole row of {@code m}. */
   private static void checkGathered(float[] m, int dim, int[] idx, int rowBase, float[] w, int from, int to) {
     Objects.requireNonNull(idx, "idx");

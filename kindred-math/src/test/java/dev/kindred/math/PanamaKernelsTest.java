@@ -541,4 +541,42 @@ class PanamaKernelsTest {
     for (int j = 0; j < n; j++) assertThat(xp[2 + j]).as("scale n=%d j=%d", n, j).isEqualTo(xs[2 + j]);
     assertPaddingUnchanged(xp, x0, 2, n);
   }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void addBiasReluAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(1200 + n);
+    float[] x0 = padded(rng, 4, n);
+    float[] bias = padded(rng, 9, n);
+    for (boolean relu : new boolean[] {true, false}) {
+      float[] xs = x0.clone();
+      float[] xp = x0.clone();
+      scalar.addBiasRelu(xs, 4, n, bias, 9, relu);
+      panama.addBiasRelu(xp, 4, n, bias, 9, relu);
+      for (int j = 0; j < n; j++) {
+        float expected = relu ? Math.max(0f, x0[4 + j] + bias[9 + j]) : x0[4 + j] + bias[9 + j];
+        assertThat(xs[4 + j]).as("scalar relu=%s n=%d j=%d", relu, n, j).isEqualTo(expected);
+        assertThat(xp[4 + j]).as("panama relu=%s n=%d j=%d", relu, n, j).isEqualTo(xs[4 + j]);
+      }
+      assertPaddingUnchanged(xp, x0, 4, n);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void reluMaskAgreesWithScalar(int n) {
+    SplittableRandom rng = new SplittableRandom(1300 + n);
+    float[] g0 = padded(rng, 6, n);
+    float[] a = padded(rng, 1, n);
+    if (n > 0) a[1 + n - 1] = 0f; // exactly zero is masked (the rectifier was off there)
+    float[] gs = g0.clone();
+    float[] gp = g0.clone();
+    scalar.reluMask(gs, 6, a, 1, n);
+    panama.reluMask(gp, 6, a, 1, n);
+    for (int j = 0; j < n; j++) {
+      assertThat(gs[6 + j]).as("scalar n=%d j=%d", n, j).isEqualTo(a[1 + j] > 0f ? g0[6 + j] : 0f);
+      assertThat(gp[6 + j]).as("panama n=%d j=%d", n, j).isEqualTo(gs[6 + j]);
+    }
+    assertPaddingUnchanged(gp, g0, 6, n);
+  }
 }

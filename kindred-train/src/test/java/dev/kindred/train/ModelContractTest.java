@@ -36,6 +36,8 @@ import dev.kindred.train.graph.LightGcnConfig;
 import dev.kindred.train.graph.LightGcnTrainer;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
+import dev.kindred.train.tower.TwoTowerConfig;
+import dev.kindred.train.tower.TwoTowerTrainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -75,6 +77,8 @@ class ModelContractTest {
     m.put("graph-filter", () -> new GraphFilterTrainer(GraphFilterConfig.DEFAULTS.withRank(16).withThreads(2)));
     m.put("lightgcn", () -> new LightGcnTrainer(
         LightGcnConfig.DEFAULTS.withFactors(8).withBatchSize(1024).withEpochs(10).withLearningRate(0.01f).withThreads(2)));
+    m.put("two-tower", () -> new TwoTowerTrainer(TwoTowerConfig.DEFAULTS.withFactors(8).withEmbeddingDim(8)
+        .withHidden(java.util.List.of(16)).withEpochs(3).withBatchSize(256).withNegatives(32).withThreads(2)));
     return m;
   }
 

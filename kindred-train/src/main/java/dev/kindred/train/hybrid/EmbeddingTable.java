@@ -14,17 +14,18 @@ import java.util.SplittableRandom;
  * ({@link #step}).
  *
  * <p>Shared by the Hogwild workers without locks: concurrent steps on one row may lose an
- * update, never corrupt memory. Single {@code float[]} arrays: at most 2^31 - 1 floats per side
- * (33 million features at k = 64).
+ * update, never corrupt memory. A table made by {@link #unmanaged} has no step-rule state: another
+ * optimiser (the two-tower trainer's) steps {@link #emb}. Single {@code float[]} arrays: at most
+ * 2^31 - 1 floats per side (33 million features at k = 64).
  */
-final class EmbeddingTable {
+public final class EmbeddingTable {
 
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float EPSILON = 1e-8f;
 
-  final int k;
-  final float[] emb;
+  public final int k;
+  public final float[] emb;
   final float[] bias;
   private final HybridConfig.Schedule schedule;
   private final float lr;
@@ -52,9 +53,12 @@ final class EmbeddingTable {
     emb = new float[(int) cells];
     for (int j = 0; j < emb.length; j++) emb[j] = (float) ((rng.nextDouble() - 0.5) / k);
     bias = new float[features];
-    state1 = new float[(int) cells];
-    biasState1 = new float[features];
-    if (schedule == HybridConfig.Schedule.ADAGRAD) {
+    state1 = schedule == null ? null : new float[(int) cells];
+    biasState1 = schedule == null ? null : new float[features];
+    if (schedule == null) {
+      state2 = null;
+      biasState2 = null;
+    } else if (schedule == HybridConfig.Schedule.ADAGRAD) {
       java.util.Arrays.fill(state1, 1f);
       java.util.Arrays.fill(biasState1, 1f);
       state2 = null;
@@ -65,8 +69,16 @@ final class EmbeddingTable {
     }
   }
 
+  /**
+   * A table of {@code features} rows of {@code k} floats with LightFM's initialisation and no
+   * step-rule state; {@link #step} must not be called on it.
+   */
+  public static EmbeddingTable unmanaged(int features, int k, SplittableRandom rng) {
+    return new EmbeddingTable(features, k, null, 1f, 0f, rng);
+  }
+
   /** Writes entity {@code e}'s vector into {@code out[0, k)} and returns its bias. */
-  float repr(FeatureRows rows, int e, float[] out) {
+  public float repr(FeatureRows rows, int e, float[] out) {
     int f = rows.unit[e];
     if (f >= 0) {
       System.arraycopy(emb, f * k, out, 0, k);

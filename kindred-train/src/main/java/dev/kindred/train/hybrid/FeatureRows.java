@@ -17,16 +17,17 @@ import dev.kindred.math.CsrMatrix;
  *       usual case without side features), else -1: such an entity's vector is that embedding row,
  *       read in place.
  * </ol>
- * Immutable after construction.
+ * Immutable after construction (the arrays are exposed for the trainers' inner loops; callers must
+ * not write them).
  */
-final class FeatureRows {
+public final class FeatureRows {
 
-  final int entities;
-  final int features;
-  final int[] ptr;
-  final int[] idx;
-  final float[] weight;
-  final int[] unit;
+  public final int entities;
+  public final int features;
+  public final int[] ptr;
+  public final int[] idx;
+  public final float[] weight;
+  public final int[] unit;
 
   private FeatureRows(int entities, int features, int[] ptr, int[] idx, float[] weight) {
     this.entities = entities;
@@ -44,7 +45,7 @@ final class FeatureRows {
    * The rows of {@code entities} entities from their side features (null: none) and, when
    * {@code identity}, an indicator feature each.
    */
-  static FeatureRows of(int entities, CsrMatrix side, boolean identity) {
+  public static FeatureRows of(int entities, CsrMatrix side, boolean identity) {
     int sideCols = side == null ? 0 : side.cols();
     int base = identity ? entities : 0;
     int[] ptr = new int[entities + 1];

@@ -24,6 +24,8 @@ import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import dev.kindred.train.nn.OptimizerConfig;
 import dev.kindred.train.nn.TripleSampler;
+import dev.kindred.train.tower.TwoTowerConfig;
+import dev.kindred.train.tower.TwoTowerTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,6 +222,38 @@ public final class Models {
           .flag("--no-identity", FlagType.SWITCH, "A side with side features uses them only (no per-entity id feature; for cold start).", null,
               (c, v) -> c.withIdentity(!v))
           .threads(HybridConfig::withThreads).seed(HybridConfig::withSeed).epochs(HybridConfig::epochs)
+          .build(),
+      ModelSpec.builder(TwoTowerTrainer.NAME, "two-tower network: id and side-feature embeddings through an MLP per "
+              + "side, in-batch softmax with log-Q correction and mixed negatives (Yi et al. 2019), Adam",
+              TwoTowerConfig.DEFAULTS, TwoTowerTrainer::new)
+          .flag("--factors", K, "Output dimension of both towers (the latent dimension).", TwoTowerConfig::factors,
+              TwoTowerConfig::withFactors)
+          .flag("--embedding-dim", FlagType.INT, "Width of the id embedding and of the feature bag.",
+              TwoTowerConfig::embeddingDim, TwoTowerConfig::withEmbeddingDim)
+          .flag("--hidden", new FlagType<>("H1,H2", false, TwoTowerConfig::parseHidden),
+              "Hidden layer widths (ReLU), comma-separated, or none.", TwoTowerConfig::hiddenText,
+              TwoTowerConfig::withHidden)
+          .flag("--epochs", FlagType.INT, EPOCHS, TwoTowerConfig::epochs, TwoTowerConfig::withEpochs)
+          .flag("--batch-size", FlagType.INT.labelled("B"), "Pairs per optimiser step (the in-batch negatives).",
+              TwoTowerConfig::batchSize, TwoTowerConfig::withBatchSize)
+          .flag("--learning-rate", ETA, "Adam step size.", TwoTowerConfig::learningRate,
+              TwoTowerConfig::withLearningRate)
+          .flag("--temperature", FlagType.FLOAT.labelled("TAU"), "Softmax temperature (logits are cosines / TAU).",
+              TwoTowerConfig::temperature, TwoTowerConfig::withTemperature)
+          .flag("--mixed-negatives", FlagType.INT, "Uniform extra negatives shared by a batch (0 = in-batch only).",
+              TwoTowerConfig::negatives, TwoTowerConfig::withNegatives)
+          .flag("--l2", LAMBDA, "L2 penalty on the batch's embedding rows and the dense weights.", TwoTowerConfig::l2,
+              TwoTowerConfig::withL2)
+          .flag("--no-identity", FlagType.SWITCH, "A side with side features uses them only (no id embedding).", null,
+              (c, v) -> c.withIdentity(!v))
+          .flag("--id-dropout", FlagType.FLOAT.labelled("P"),
+              "Probability that a training row's id embedding is dropped (learns cold-start placement).",
+              TwoTowerConfig::idDropout, TwoTowerConfig::withIdDropout)
+          .flag("--no-normalize", FlagType.SWITCH, "Raw tower outputs (no L2 normalisation before the dot product).",
+              null, (c, v) -> c.withNormalize(!v))
+          .flag("--no-logq", FlagType.SWITCH, "No log-Q correction of the in-batch logits.", null,
+              (c, v) -> c.withLogQ(!v))
+          .threads(TwoTowerConfig::withThreads).seed(TwoTowerConfig::withSeed).epochs(TwoTowerConfig::epochs)
           .build(),
       ModelSpec.builder(FeaturePopularityTrainer.NAME, "cold-start baseline: items by the user's share of history "
               + "with their features (e.g. genre), users by popularity within their segments",

@@ -26,18 +26,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The hybrid model: exact first steps of each loss on a tiny catalogue, learning on planted taste
  * groups for every loss, cold-start items ranked by their features, and the config's checks.
  */
-class HybridTrainerTest {
+public class HybridTrainerTest {
 
-  static final int GROUPS = 5;
+  public static final int GROUPS = 5;
   static Interactions train;
   static Interactions test;
 
-  /** 1,500 users x 600 items in 5 planted taste groups (BprTrainerTest.groups), 20% of each user held out. */
   @BeforeAll
   static void data() {
-    Split s = Splits.perUser(BprTrainerTest.groups(1500, 600, GROUPS, 40, 0.9, 21), 0.2, 4);
+    Split s = plantedGroups();
     train = s.train();
     test = s.test();
+  }
+
+  /** 1,500 users x 600 items in 5 planted taste groups (BprTrainerTest.groups), 20% of each user held out. */
+  public static Split plantedGroups() {
+    return Splits.perUser(BprTrainerTest.groups(1500, 600, GROUPS, 40, 0.9, 21), 0.2, 4);
   }
 
   static double ndcg(LatentFactorModel m, Interactions tr, Interactions te) {
@@ -179,22 +183,40 @@ class HybridTrainerTest {
    */
   @Test
   void coldItemsRankByTheirFeatures() {
-    int items = train.numItems();
     int coldFrom = 500;
-    boolean[] keep = new boolean[train.size()];
-    int[] idx = train.itemIdx();
+    Interactions warm = withoutItemsFrom(train, coldFrom);
+    LatentFactorModel m = new HybridTrainer(small().withEpochs(15)).fit(warm, null,
+        groupFeatures(train.numItems(), GROUPS), ProgressListener.NONE);
+    assertThat(ownGroupColdOrder(m, warm, coldFrom, GROUPS)).isGreaterThan(0.9);
+  }
+
+  /** {@code data} without the interactions of items {@code coldFrom} and above (they stay in the index). */
+  public static Interactions withoutItemsFrom(Interactions data, int coldFrom) {
+    boolean[] keep = new boolean[data.size()];
+    int[] idx = data.itemIdx();
     for (int j = 0; j < keep.length; j++) keep[j] = idx[j] < coldFrom;
-    Interactions warm = train.select(keep);
+    return data.select(keep);
+  }
+
+  /** Item {@code i}'s single side feature is its planted group {@code i % groups}. */
+  public static SideFeatures groupFeatures(int items, int groups) {
     int[] ptr = new int[items + 1];
     int[] col = new int[items];
     float[] val = new float[items];
     for (int i = 0; i < items; i++) {
       ptr[i + 1] = i + 1;
-      col[i] = i % GROUPS;
+      col[i] = i % groups;
       val[i] = 1f;
     }
-    SideFeatures f = new SideFeatures(null, new CsrMatrix(items, GROUPS, ptr, col, val));
-    LatentFactorModel m = new HybridTrainer(small().withEpochs(15)).fit(warm, null, f, ProgressListener.NONE);
+    return new SideFeatures(null, new CsrMatrix(items, groups, ptr, col, val));
+  }
+
+  /**
+   * Over the users with training interactions, the mean fraction of (own-group, other-group) pairs
+   * of cold items ({@code coldFrom} and above) that {@code m} orders own-group first.
+   */
+  public static double ownGroupColdOrder(LatentFactorModel m, Interactions warm, int coldFrom, int groups) {
+    int items = warm.numItems();
     double sum = 0;
     int users = 0;
     for (int u = 0; u < warm.numUsers(); u++) {
@@ -202,9 +224,9 @@ class HybridTrainerTest {
       long right = 0;
       long pairs = 0;
       for (int a = coldFrom; a < items; a++) {
-        if (a % GROUPS != u % GROUPS) continue;
+        if (a % groups != u % groups) continue;
         for (int b = coldFrom; b < items; b++) {
-          if (b % GROUPS == u % GROUPS) continue;
+          if (b % groups == u % groups) continue;
           pairs++;
           if (m.score(u, a) > m.score(u, b)) right++;
         }
@@ -212,7 +234,7 @@ class HybridTrainerTest {
       sum += right / (double) pairs;
       users++;
     }
-    assertThat(sum / users).isGreaterThan(0.9);
+    return sum / users;
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  * losses. {@value #ABS_TOL} absolute and {@value #REL_TOL} relative leave a wide margin over both
  * while still catching a missing term, a wrong sign or a factor of 2.
  */
-final class GradientCheck {
+public final class GradientCheck {
 
   static final float H = 1e-3f;
   static final double ABS_TOL = 2e-3;
@@ -27,7 +27,7 @@ final class GradientCheck {
    * Checks {@code grads[a]} as the gradient of {@code loss} with respect to {@code params[a]}, for
    * every array {@code a}. {@code loss} reads the parameter arrays in place.
    */
-  static void check(ToDoubleFunction<float[][]> loss, float[][] params, float[][] grads) {
+  public static void check(ToDoubleFunction<float[][]> loss, float[][] params, float[][] grads) {
     int checked = 0;
     for (int a = 0; a < params.length; a++) {
       for (int j = 0; j < params[a].length; j++) {
