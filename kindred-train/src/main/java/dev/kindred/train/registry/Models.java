@@ -68,8 +68,9 @@ public final class Models {
           .flag("--learning-rate", ETA, LEARNING_RATE, MfSgdConfig::learningRate, MfSgdConfig::withLearningRate)
           .flag("--lr-decay", FlagType.FLOAT, LR_DECAY, MfSgdConfig::learningRateDecay,
               MfSgdConfig::withLearningRateDecay)
-          .flag("--regularization", FlagType.FLOAT_OR_AUTO.labelled("L|auto"), REGULARIZATION + " per rating; auto: "
-                  + MfSgdConfig.AUTO_REGULARIZATION_SCALE + " / (interactions / items)^(1/4).",
+          .flag("--regularization", FlagType.FLOAT_OR_AUTO.labelled("L|auto"), REGULARIZATION + " mf-sgd: per rating, "
+                  + "and auto (its default) = " + MfSgdConfig.AUTO_REGULARIZATION_SCALE
+                  + " / (interactions / items)^(1/4).",
               MfSgdConfig::regularization, MfSgdConfig::withRegularization)
           .flag("--bias-regularization", LAMBDA, BIAS_REG, MfSgdConfig::biasRegularization,
               MfSgdConfig::withBiasRegularization)
