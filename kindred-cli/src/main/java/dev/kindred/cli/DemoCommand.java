@@ -8,6 +8,7 @@ import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.eval.report.HtmlReport;
 import dev.kindred.train.baseline.PopularityTrainer;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
  * ({@link SyntheticConfig#taste()}), or reads {@code --data}; holds out a per-user fraction;
  * trains the model (implicit ALS unless {@code --model} says otherwise) and the popularity
  * baseline; prints both side by side with the lift, a few users' histories next to their
- * recommendations, and writes the model file and an HTML report ({@code --report DIR}).
+ * recommendations with a one-line explanation of each ({@link DemoUsers}), and writes the model
+ * file and an HTML report ({@code --report DIR}).
  */
 @Command(name = "demo", modelTransformer = ModelOptions.Installer.class, mixinStandardHelpOptions = true,
     description = {"Generate (or read --data), split per user, train a personalised model and the popularity baseline,",
@@ -131,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
     Pipeline.Evaluation theirs = Pipeline.evaluateAll(baseModel, split.train(), split.test(), k, threads, ratings,
         evalFlags.threshold(), true);
     Pipeline.save(model, out);
+    List<DemoUsers.Example> examples = DemoUsers.examples(model, baseModel, split.train(), split.test(), 3, 5);
     String protocol = String.format(Locale.ROOT, "per-user holdout %.2f (seed %d), top-%d excludes training items",
         testFraction, seed, k);
     if (output.json) {
@@ -140,25 +143,29 @@ final class DemoCommand implements Callable<Integer> {
       report.put("lift", lift(mine.metrics(), theirs.metrics()));
       report.put("users", split.train().activeUsers()).put("items", split.train().activeItems())
           .put("interactions", split.train().size()).put("model_file", out.toString());
+      report.put("examples", examples.stream().map(DemoUsers.Example::toJson).toList());
       report.print(o, true);
     } else {
       o.println("== data: " + source);
       o.println("== " + configured.name() + " against " + base.name() + " (" + protocol + ")");
       printSideBySide(configured.name(), base.name(), mine.metrics(), theirs.metrics(), o);
       o.println();
-      o.println("== three users: what they interacted with (training) and what " + configured.name() + " recommends");
-      DemoUsers.show(model, baseModel, split.train(), split.test(), 3, 5, o);
+      o.println("== three users: what they interacted with (training), what " + configured.name()
+          + " recommends and why (the history items behind each score), and " + base.name());
+      DemoUsers.print(examples, configured.name(), base.name(), o);
       o.println();
       o.println("model file: " + out + " (trained in " + Report.format(model.provenance().trainSeconds()) + " s)");
       o.println("next: ./kindred recommend --model-file " + out + " --user "
           + model.userIndex().externalId(DemoUsers.sample(split.train(), 1)[0]));
     }
     if (!noReport) {
-      Path page = EvaluationPages.write(reportDir, "Kindred demo: " + configured.name() + " against " + base.name(),
+      HtmlReport page = EvaluationPages.page("Kindred demo: " + configured.name() + " against " + base.name(),
           source + "; " + protocol, split.train(), split.test(), k, threads, evalFlags.threshold(),
           List.of(new EvaluationPages.Run(configured.name(), model, mine, epochs),
               new EvaluationPages.Run(base.name(), baseModel, theirs, List.of())));
-      if (!output.json) o.println("report: " + page + " (open it in a browser)");
+      DemoUsers.addTo(page, examples, configured.name(), base.name());
+      Path written = EvaluationPages.write(reportDir, page);
+      if (!output.json) o.println("report: " + written + " (open it in a browser)");
     }
     o.flush();
     return KindredCli.EXIT_OK;

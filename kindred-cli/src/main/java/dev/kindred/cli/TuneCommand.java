@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
  * score the best flags and the model's defaults, both retrained on all of {@code --train}.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-    description = {"Search a model's hyper-parameters on a validation split of --train (random search or successive",
-        "halving with epochs as the resource), print the results and the best flags as a command line.",
+    description = {"Search a model's hyper-parameters on a validation split of --train (random search, successive",
+        "halving with epochs as the resource, or TPE), print the results and the best flags as a command line.",
         "--test, if given, is read only after the search, to score the best flags and the defaults once.",
         "Example: kindred tune --model ials --train u1.base --test u1.test --format ml-100k --trials 60"})
 final class TuneCommand implements Callable<Integer> {
@@ -74,8 +74,14 @@ final class TuneCommand implements Callable<Integer> {
   String timeBudget;
 
   @Option(names = "--search", paramLabel = "NAME", defaultValue = "halving",
-      description = "random, or halving (successive halving with epochs as the resource; random for models without epochs). Default: ${DEFAULT-VALUE}.")
+      description = "random, halving (successive halving with epochs as the resource; random for models without epochs), "
+          + "or tpe (a Tree-structured Parzen Estimator proposes each configuration after --startup-trials random ones). "
+          + "Default: ${DEFAULT-VALUE}.")
   String search;
+
+  @Option(names = "--startup-trials", paramLabel = "N", defaultValue = "" + TuneConfig.DEFAULT_STARTUP_TRIALS,
+      description = "tpe: random configurations before the estimator proposes. Default: ${DEFAULT-VALUE}.")
+  int startupTrials;
 
   @Option(names = "--eta", paramLabel = "E", defaultValue = "3", description = "halving: keep the best 1/E per rung. Default: ${DEFAULT-VALUE}.")
   int eta;
@@ -129,10 +135,12 @@ final class TuneCommand implements Callable<Integer> {
     TuneConfig.Search strategy = switch (search) {
       case "random" -> TuneConfig.Search.RANDOM;
       case "halving" -> TuneConfig.Search.HALVING;
-      default -> throw new IllegalArgumentException("unknown --search '" + search + "': expected random or halving");
+      case "tpe" -> TuneConfig.Search.TPE;
+      default -> throw new IllegalArgumentException("unknown --search '" + search + "': expected random, halving or tpe");
     };
+    if (startupTrials < 1) throw new IllegalArgumentException("--startup-trials must be >= 1, got " + startupTrials);
     TuneConfig config = new TuneConfig(strategy, trials, timeBudget == null ? 0 : parseDuration(timeBudget),
-        maxResource, eta, seed);
+        maxResource, eta, seed, startupTrials);
 
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = output.quiet || output.json;
@@ -198,6 +206,7 @@ final class TuneCommand implements Callable<Integer> {
     h.put("validation_fraction", validationFraction);
     h.put("metric", metricKey);
     h.put("space", space.params().stream().map(Param::toString).toList());
+    if (c.search() == TuneConfig.Search.TPE) h.put("startup_trials", c.startupTrials());
     return h;
   }
 

@@ -42,6 +42,28 @@ class DemoCommandTest {
         .isEqualTo(model.get("ndcg@10").asDouble() / baseline.get("ndcg@10").asDouble());
     String html = Files.readString(report.resolve("index.html"));
     assertThat(html).contains("data-charts=\"6\"").contains("ials").contains("pop");
+    assertExamples(j.get("examples"), html);
+  }
+
+  /** Three users, each with five recommendations naming the history items behind them, in JSON and in the report. */
+  private static void assertExamples(JsonNode examples, String html) {
+    assertThat(examples.size()).isEqualTo(3);
+    for (JsonNode e : examples) {
+      assertThat(e.get("explanation_method").asText()).isEqualTo("exact");
+      assertThat(e.get("baseline").size()).isEqualTo(5);
+      JsonNode recommended = e.get("recommended");
+      assertThat(recommended.size()).isEqualTo(5);
+      for (JsonNode r : recommended) {
+        JsonNode because = r.get("because");
+        assertThat(because.size()).as(r.toString()).isBetween(1, DemoUsers.BECAUSE);
+        // A named item is one of the user's training items, not necessarily among the most recent
+        // shown, so the shape is checked here; Explainer's own tests check the contributions.
+        assertThat(because.get(0).get("item").asText()).isNotBlank();
+        assertThat(because.get(0).get("share").asDouble()).isFinite();
+      }
+      assertThat(html).contains(e.get("user").asText());
+    }
+    assertThat(html).contains("because of (share of the score)");
   }
 
   @Test

@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code kindred tune}: the search sees only --train; --test is read once at the end; state resumes. */
 class TuneCommandTest {
@@ -43,21 +45,24 @@ class TuneCommandTest {
     return run(args.toArray(String[]::new));
   }
 
-  @Test
-  void theSearchNeverReadsTheTestFile() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"random", "tpe"})
+  void theSearchNeverReadsTheTestFile(String search) throws IOException {
     // A test file that cannot be read as interactions: the search must finish (every trial in the
-    // state file) before the command touches it, and only then fail, naming it.
+    // state file) before the command touches it, and only then fail, naming it. TPE proposes its
+    // last two configurations from the first two scores, so they too come from the validation split.
     Path unreadable = dir.resolve("garbage.tsv");
     Files.writeString(unreadable, "this is not an interaction\n");
-    Path state = dir.resolve("garbage-state.jsonl");
-    Run r = tune("--search", "random", "--test", unreadable.toString(), "--state", state.toString(), "--quiet");
+    Path state = dir.resolve("garbage-state-" + search + ".jsonl");
+    Run r = tune("--search", search, "--startup-trials", "2", "--test", unreadable.toString(), "--state",
+        state.toString(), "--quiet");
     assertThat(r.code()).isEqualTo(KindredCli.EXIT_BAD_INPUT);
     assertThat(r.err()).contains(unreadable.toString());
     assertThat(Files.readAllLines(state)).as("header + 4 finished trials").hasSize(5);
 
     // With a readable test file the trials are the same as without one: nothing of it leaks in.
-    Run without = tune("--search", "random", "--json", "--quiet");
-    Run with = tune("--search", "random", "--json", "--quiet", "--test", test.toString());
+    Run without = tune("--search", search, "--startup-trials", "2", "--json", "--quiet");
+    Run with = tune("--search", search, "--startup-trials", "2", "--json", "--quiet", "--test", test.toString());
     assertThat(without.code()).as(without.err()).isZero();
     assertThat(with.code()).as(with.err()).isZero();
     assertThat(with.json().get("trials")).hasSize(4);

@@ -73,13 +73,27 @@ public record Param(String flag, double lo, double hi, boolean log, boolean inte
 
   /** A value drawn from the range, as the flag's text. */
   public String sample(SplittableRandom r) {
-    double u = r.nextDouble();
+    return fromUnit(r.nextDouble());
+  }
+
+  /**
+   * The flag's text for position {@code u} in {@code [0, 1]} of the range (in {@code log(value)}
+   * for a log range): 0 is {@code lo}, 1 is {@code hi}.
+   */
+  public String fromUnit(double u) {
     double v = log ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
     if (integer) {
       long x = Math.round(v);
       return Long.toString(Math.max((long) Math.ceil(lo), Math.min((long) Math.floor(hi), x)));
     }
     return String.format(Locale.ROOT, "%.4g", v).trim();
+  }
+
+  /** Where {@code value} lies in the range, as {@link #fromUnit} measures it (clamped to [0, 1]). */
+  public double toUnit(double value) {
+    if (hi == lo) return 0.5;
+    double u = log ? (Math.log(value) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (value - lo) / (hi - lo);
+    return Double.isNaN(u) ? 0.5 : Math.clamp(u, 0, 1);
   }
 
   /** {@code --flag lo:hi[:log][:int]}, as {@link #parse} reads it. */

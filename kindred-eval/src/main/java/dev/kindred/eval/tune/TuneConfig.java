@@ -3,7 +3,7 @@ package dev.kindred.eval.tune;
 /**
  * How {@link Tuner} searches.
  *
- * @param search random search or successive halving
+ * @param search random search, successive halving or a Tree-structured Parzen Estimator
  * @param trials configurations drawn from the space (successive halving trains the survivors of
  *     each rung again with more epochs, so it runs more trainings but fewer epochs in all)
  * @param timeBudgetNanos no trial starts after this much time (0: no limit)
@@ -11,8 +11,11 @@ package dev.kindred.eval.tune;
  * @param eta successive halving: each rung keeps the best 1/eta configurations and gives them eta
  *     times the epochs
  * @param seed the configurations drawn (same seed and space: same configurations)
+ * @param startupTrials TPE: configurations drawn at random (the same as random search's first ones)
+ *     before the estimator proposes the rest
  */
-public record TuneConfig(Search search, int trials, long timeBudgetNanos, int maxResource, int eta, long seed) {
+public record TuneConfig(Search search, int trials, long timeBudgetNanos, int maxResource, int eta, long seed,
+    int startupTrials) {
 
   /** The search strategies. */
   public enum Search {
@@ -23,17 +26,31 @@ public record TuneConfig(Search search, int trials, long timeBudgetNanos, int ma
      * Hyperband, Li et al. 2018, arXiv:1603.06560): all configurations with few epochs, the best
      * 1/eta with eta times more, until the full schedule.
      */
-    HALVING
+    HALVING,
+    /**
+     * Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011; {@link ParzenEstimator}):
+     * {@code startupTrials} random configurations, then each next one proposed from the scores so far.
+     */
+    TPE
   }
 
   public static final int DEFAULT_ETA = 3;
 
+  /** TPE's random start-up trials when not given (Optuna's default, 10). */
+  public static final int DEFAULT_STARTUP_TRIALS = 10;
+
   public TuneConfig {
-    if (search == null) throw new IllegalArgumentException("search must be random or halving");
+    if (search == null) throw new IllegalArgumentException("search must be random, halving or tpe");
     if (trials < 1) throw new IllegalArgumentException("trials must be >= 1, got " + trials);
     if (timeBudgetNanos < 0) throw new IllegalArgumentException("time budget must be >= 0, got " + timeBudgetNanos);
     if (maxResource < 1) throw new IllegalArgumentException("maxResource must be >= 1, got " + maxResource);
     if (eta < 2) throw new IllegalArgumentException("eta must be >= 2, got " + eta);
+    if (startupTrials < 1) throw new IllegalArgumentException("startup trials must be >= 1, got " + startupTrials);
+  }
+
+  /** A config with TPE's default start-up trials (they matter only for {@link Search#TPE}). */
+  public TuneConfig(Search search, int trials, long timeBudgetNanos, int maxResource, int eta, long seed) {
+    this(search, trials, timeBudgetNanos, maxResource, eta, seed, DEFAULT_STARTUP_TRIALS);
   }
 
   public static TuneConfig random(int trials, long seed) {
@@ -41,18 +58,22 @@ public record TuneConfig(Search search, int trials, long timeBudgetNanos, int ma
   }
 
   public TuneConfig withSearch(Search s) {
-    return new TuneConfig(s, trials, timeBudgetNanos, maxResource, eta, seed);
+    return new TuneConfig(s, trials, timeBudgetNanos, maxResource, eta, seed, startupTrials);
   }
 
   public TuneConfig withTimeBudgetNanos(long n) {
-    return new TuneConfig(search, trials, n, maxResource, eta, seed);
+    return new TuneConfig(search, trials, n, maxResource, eta, seed, startupTrials);
   }
 
   public TuneConfig withMaxResource(int r) {
-    return new TuneConfig(search, trials, timeBudgetNanos, r, eta, seed);
+    return new TuneConfig(search, trials, timeBudgetNanos, r, eta, seed, startupTrials);
   }
 
   public TuneConfig withEta(int e) {
-    return new TuneConfig(search, trials, timeBudgetNanos, maxResource, e, seed);
+    return new TuneConfig(search, trials, timeBudgetNanos, maxResource, e, seed, startupTrials);
+  }
+
+  public TuneConfig withStartupTrials(int n) {
+    return new TuneConfig(search, trials, timeBudgetNanos, maxResource, eta, seed, n);
   }
 }

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hyper-parameter search over a {@link SearchSpace}: random search or successive halving
- * ({@link TuneConfig.Search}), scored by an {@link Objective} the caller supplies (in
+ * Hyper-parameter search over a {@link SearchSpace}: random search, successive halving or a
+ * Tree-structured Parzen Estimator ({@link TuneConfig.Search}), scored by an {@link Objective} the caller supplies (in
  * {@code kindred tune}: train on the training data less a validation split, rank-evaluate on that
  * split; the test set is never an input here).
  *
@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *       {@code max(1, floor(n_(k-1) / eta))} configurations of rung {@code k - 1} (ties to the
  *       lower configuration index); rung 0 takes them all. A model without epochs (resource flag
  *       null) falls back to random search.
+ *   <li>TPE: configurations below {@code startupTrials} are random search's; each later one is
+ *       proposed by {@link ParzenEstimator} from every trial finished before it, with a random
+ *       stream of its own ({@code seed} and the configuration index), so a resumed search, whose
+ *       finished trials keep their recorded flags and scores, proposes what the first run would have.
  *   <li>A trial already in {@code finished} (resumed state, keyed by {@link Trial#key}) is not
  *       run again; its recorded score is used. A NaN score (a fit that diverged) ranks last.
  *   <li>With a time budget, no trial starts once the budget is spent (except the first, so that
@@ -108,6 +112,7 @@ public final class Tuner {
     SplittableRandom random = new SplittableRandom(config.seed());
     List<Map<String, String>> configs = new ArrayList<>();
     for (int c = 0; c < config.trials(); c++) configs.add(drawn.sample(random));
+    boolean tpe = config.search() == TuneConfig.Search.TPE;
     int[] resources = halving ? rungResources(config) : new int[] {0};
     int planned = 0;
     for (int k = 0, n = config.trials(); k < resources.length; k++, n = Math.max(1, n / config.eta())) planned += n;
@@ -130,7 +135,8 @@ public final class Tuner {
             outOfTime = true;
             break search;
           }
-          Map<String, String> flags = new LinkedHashMap<>(configs.get(c));
+          Map<String, String> flags = new LinkedHashMap<>(tpe && c >= config.startupTrials()
+              ? ParzenEstimator.propose(drawn, all, proposalRandom(config.seed(), c)) : configs.get(c));
           if (halving) flags.put(resourceFlag, Integer.toString(resources[k]));
           done = trial(c, k, resources[k], flags, objective);
         }
@@ -147,6 +153,11 @@ public final class Tuner {
     LOG.info("tune: {} trainings of {} planned, last rung {}{}", all.size(), planned, lastRung,
         outOfTime ? " (time budget spent)" : "");
     return new Result(all, best, outOfTime, planned);
+  }
+
+  /** TPE's random stream for configuration {@code c}: independent of how many proposals ran before. */
+  private static SplittableRandom proposalRandom(long seed, int c) {
+    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + c);
   }
 
   /** Epochs per rung: rung k gets max(1, round(maxResource / eta^(S - k))). */

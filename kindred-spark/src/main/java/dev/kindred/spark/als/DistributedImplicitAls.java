@@ -5,6 +5,7 @@ import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ProgressListener;
 import dev.kindred.spark.SparkInteractions;
 import dev.kindred.spark.SparkTrainingOptions;
+import dev.kindred.train.DataShape;
 import dev.kindred.train.als.ImplicitAlsConfig;
 import dev.kindred.train.als.ImplicitAlsTrainer;
 import java.util.Objects;
@@ -65,6 +66,8 @@ public final class DistributedImplicitAls {
       throw new IllegalArgumentException(name + ": values must be finite and >= 0 (confidence 1 + alpha * value), "
           + "found range [" + range.min() + ", " + range.max() + "]");
     }
+    ImplicitAlsConfig config = this.config.resolve(DataShape.of(data.numUsers(), data.numItems(), data.size(),
+        range.sum()));
     float lambda = config.regularization();
     HalfStep.Objective objective = new HalfStep.Objective(true, config.alpha(), lambda, config.weightedLambda(),
         config.solver(), config.cgSteps());

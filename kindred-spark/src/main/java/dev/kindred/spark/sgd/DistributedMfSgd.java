@@ -5,6 +5,7 @@ import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Provenance;
 import dev.kindred.spark.SparkInteractions;
 import dev.kindred.spark.SparkTrainingOptions;
+import dev.kindred.train.DataShape;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.mf.MfSgdTrainer;
 import java.util.Map;
@@ -70,6 +71,8 @@ public final class DistributedMfSgd {
       throw new IllegalArgumentException("distributed mf-sgd does not support early stopping, got patience "
           + config.earlyStoppingPatience());
     }
+    MfSgdConfig resolved = config.resolve(DataShape.of(data.numUsers(), data.numItems(), data.size(), data.size()));
+    if (resolved != config) return train(data, resolved, options, sync, listener); // its rule reads counts only
     long t0 = System.nanoTime();
     DataSummary summary = SgdFits.summarize(data);
     float mu = config.biases() ? (float) summary.mean() : 0f;

@@ -1,21 +1,24 @@
 package dev.kindred.train.als;
 
+import dev.kindred.train.DataShape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Hyperparameters of implicit-feedback ALS ({@link ImplicitAlsTrainer}). Defaults live in
- * {@link #DEFAULTS}; they were chosen to do well on both Gowalla and MovieLens 100K (see the
- * trainer's Javadoc): large data sets with many items prefer a larger {@code alpha} (Gowalla's best
- * was 60), small dense ones a larger {@code lambda / alpha}.
+ * {@link #DEFAULTS}. The best {@code alpha} moves with the data by a factor of 50 (Gowalla's best was
+ * 60, MovieLens 100K with ratings as values about 1), so it defaults to {@code auto}: a rule of the
+ * data's sparsity and mean value ({@link #autoAlpha}) resolved when training starts; {@code lambda}
+ * 70 held across the same data sets (docs/benchmarks.md, "Defaults that hold beyond MovieLens").
  *
  * @param factors latent dimension {@code k}
  * @param iterations alternations (each solves every user, then every item)
  * @param regularization L2 penalty {@code lambda}
  * @param alpha confidence slope: an interaction with value {@code r} has confidence
  *     {@code c = 1 + alpha r} (Hu et al.'s linear scheme; transform counts beforehand, e.g. with
- *     {@code dev.kindred.data.Confidence}, for other schemes)
+ *     {@code dev.kindred.data.Confidence}, for other schemes); NaN ({@code --alpha auto}, the
+ *     default) resolves to {@link #autoAlpha} of the training data when training starts
  * @param weightedLambda scale {@code lambda} by each row's interaction count; false (the paper's
  *     objective) applies the same {@code lambda} to every row
  * @param solver warm-started conjugate gradient, or exact Cholesky
@@ -28,14 +31,18 @@ public record ImplicitAlsConfig(int factors, int iterations, float regularizatio
     boolean weightedLambda, AlsSolver solver, int cgSteps, float initStd, int threads, long seed) {
 
   public static final ImplicitAlsConfig DEFAULTS =
-      new ImplicitAlsConfig(64, 15, 70f, 20f, false, AlsSolver.CG, 3, 0.01f, 2, 42L);
+      new ImplicitAlsConfig(64, 15, 70f, Float.NaN, false, AlsSolver.CG, 3, 0.01f, 2, 42L);
+
+  /** {@code a} of {@link #autoAlpha}. */
+  public static final double AUTO_ALPHA_SCALE = 2.0;
 
   public ImplicitAlsConfig {
     require(factors > 0, "factors must be > 0, got " + factors);
     require(iterations > 0, "iterations must be > 0, got " + iterations);
     require(regularization >= 0 && Float.isFinite(regularization),
         "regularization must be >= 0 and finite, got " + regularization);
-    require(alpha >= 0 && Float.isFinite(alpha), "alpha must be >= 0 and finite, got " + alpha);
+    require(Float.isNaN(alpha) || alpha >= 0 && Float.isFinite(alpha),
+        "alpha must be >= 0 and finite (or NaN: auto), got " + alpha);
     Objects.requireNonNull(solver, "solver");
     require(cgSteps > 0, "cgSteps must be > 0, got " + cgSteps);
     require(initStd >= 0 && Float.isFinite(initStd), "initStd must be >= 0 and finite, got " + initStd);
@@ -84,6 +91,25 @@ public record ImplicitAlsConfig(int factors, int iterations, float regularizatio
 
   public ImplicitAlsConfig withSeed(long v) {
     return new ImplicitAlsConfig(factors, iterations, regularization, alpha, weightedLambda, solver, cgSteps, initStd, threads, v);
+  }
+
+  /**
+   * The confidence slope {@code alpha = a sqrt(users * items / interactions) / mean value}, with
+   * {@code a} = {@link #AUTO_ALPHA_SCALE}: the sparser the data, the more an observed pair must
+   * outweigh the unobserved ones, and values that are ratings (mean above 1) already scale the
+   * confidence. Fitted on four data sets whose best {@code alpha} spans 1 to 60 (docs/benchmarks.md,
+   * "Defaults that hold beyond MovieLens"): MovieLens 100K with ratings as values (sparsity 20, mean
+   * 3.5), the same as events, a generated 1M set (sparsity 55) and Gowalla (sparsity 1,510). It is
+   * not the whole story: on {@code kindred generate}'s 10M implicit set (sparsity 250) alpha 20 beats
+   * it by 11% in recall@10 and alpha 10 by 21%, so sparsity alone does not set alpha.
+   */
+  public static float autoAlpha(DataShape shape) {
+    return (float) (AUTO_ALPHA_SCALE * Math.sqrt(shape.sparsity()) / shape.meanValue());
+  }
+
+  /** This config with every {@code auto} (NaN) value resolved for {@code shape}; unchanged if none. */
+  public ImplicitAlsConfig resolve(DataShape shape) {
+    return Float.isNaN(alpha) ? withAlpha(autoAlpha(shape)) : this;
   }
 
   /** Every hyperparameter as strings, for provenance. */

@@ -8,7 +8,10 @@ import dev.kindred.core.Provenance;
 import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.NormalEquations;
+import dev.kindred.train.DataShape;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Matrix factorisation of implicit feedback by alternating least squares: Hu, Koren, Volinsky,
@@ -48,12 +51,13 @@ import java.util.Objects;
  *
  * <p>Measured (2 threads, k = 64, 15 iterations; Gowalla as split for LightGCN, 29,858 users x
  * 40,981 items, 810,128 training pairs, full ranking with training items excluded): with
- * {@link ImplicitAlsConfig#DEFAULTS} ({@code alpha} 20, {@code lambda} 70) recall@20 0.144 and
- * NDCG@20 0.125; the best of a grid over {@code alpha} 2..200 and {@code lambda} 0.1..1000 was
+ * {@code alpha} 20, {@code lambda} 70 (the defaults before {@code alpha} became {@code auto})
+ * recall@20 0.144 and NDCG@20 0.125; the best of a grid over {@code alpha} 2..200 and {@code lambda} 0.1..1000 was
  * {@code alpha} 60, {@code lambda} 50: 0.151 and 0.128 (k = 128 reaches 0.164 and 0.137). Time per
  * iteration 0.065-0.075 s after JIT warm-up (k = 128: about 0.29 s); the first iteration in a fresh
  * JVM takes about 1 s more, compiling the Vector API kernels. MovieLens 100K, every rating a
- * positive, per-user 75/25 split: NDCG@10 0.455 with the defaults.
+ * positive, per-user 75/25 split: NDCG@10 0.455 with {@code alpha} 20. The {@code auto} alpha's
+ * figures on these and two more data sets are in docs/benchmarks.md.
  *
  * <p>Thread safety: the trainer is immutable; each {@link #fit} call creates and closes its own
  * pool. The same seed and thread count give the same model bit for bit (the thread count fixes how
@@ -62,6 +66,8 @@ import java.util.Objects;
 public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
 
   public static final String NAME = "ials";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImplicitAlsTrainer.class);
 
   private final ImplicitAlsConfig config;
 
@@ -82,6 +88,8 @@ public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
   public LatentFactorModel fit(Interactions train, Interactions validation, ProgressListener listener) {
     long t0 = System.nanoTime();
     AlsInputs.check(NAME, train, validation, listener, true);
+    ImplicitAlsConfig config = this.config.resolve(DataShape.of(train));
+    if (config != this.config) LOG.info("{}: auto settings for this data: alpha {}", NAME, config.alpha());
     int k = config.factors();
     float alpha = config.alpha();
     float lambda = config.regularization();

@@ -12,6 +12,7 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.train.DataShape;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
@@ -80,6 +81,11 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
     }
     if (config.earlyStoppingPatience() > 0 && validation == null) {
       throw new IllegalArgumentException("early stopping needs a validation set");
+    }
+    MfSgdConfig resolved = config.resolve(DataShape.of(train));
+    if (resolved != config) {
+      LOG.info("{}: auto settings for this data: regularization {}", NAME, resolved.regularization());
+      return new MfSgdTrainer(resolved).fit(train, validation, listener);
     }
     long t0 = System.nanoTime();
     return new Fit(train, validation, listener, t0).run();

@@ -40,6 +40,24 @@ public record FlagType<V>(String label, boolean isSwitch, Function<String, V> pa
     }
   });
 
+  /** How a value resolved from the data is written ({@link #FLOAT_OR_AUTO}). */
+  public static final String AUTO = "auto";
+
+  /**
+   * A finite number, or {@code auto} (parsed as NaN): the config resolves it from the training
+   * data's shape when training starts (see the model's config record for the rule).
+   */
+  public static final FlagType<Float> FLOAT_OR_AUTO = new FlagType<>("X|auto", false, s -> {
+    if (s.trim().equalsIgnoreCase(AUTO)) return Float.NaN;
+    try {
+      float v = Float.parseFloat(s.trim());
+      if (!Float.isFinite(v)) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a finite number or auto, got '" + s + "'");
+    }
+  });
+
   /** {@code true} or {@code false}, spelled out (for flags whose default may be either). */
   public static final FlagType<Boolean> BOOLEAN = new FlagType<>("true|false", false, s -> switch (s.trim()
       .toLowerCase(Locale.ROOT)) {

@@ -33,10 +33,14 @@ public record ModelFlag<C, V>(String name, FlagType<V> type, String help, Functi
     return setter.apply(config, type.parse(name, text));
   }
 
-  /** The default shown in help: the value in {@code defaults}, spelled as it is typed. */
+  /**
+   * The default shown in help: the value in {@code defaults}, spelled as it is typed ({@code auto}
+   * for a value the config resolves from the data, stored as NaN).
+   */
   public String defaultText(C defaults) {
     if (type.isSwitch() || getter == null) return null;
     Object v = getter.apply(defaults);
+    if (v instanceof Float f && f.isNaN()) return FlagType.AUTO;
     return v instanceof Enum<?> e ? FlagType.spell(e) : String.valueOf(v);
   }
 }

@@ -70,8 +70,10 @@ public final class Models {
           .flag("--learning-rate", ETA, LEARNING_RATE, MfSgdConfig::learningRate, MfSgdConfig::withLearningRate)
           .flag("--lr-decay", FlagType.FLOAT, LR_DECAY, MfSgdConfig::learningRateDecay,
               MfSgdConfig::withLearningRateDecay)
-          .flag("--regularization", LAMBDA, REGULARIZATION, MfSgdConfig::regularization,
-              MfSgdConfig::withRegularization)
+          .flag("--regularization", FlagType.FLOAT_OR_AUTO.labelled("L|auto"), REGULARIZATION + " mf-sgd: per rating, "
+                  + "and auto (its default) = " + MfSgdConfig.AUTO_REGULARIZATION_SCALE
+                  + " / (interactions / items)^(1/4).",
+              MfSgdConfig::regularization, MfSgdConfig::withRegularization)
           .flag("--bias-regularization", LAMBDA, BIAS_REG, MfSgdConfig::biasRegularization,
               MfSgdConfig::withBiasRegularization)
           .flag("--no-biases", FlagType.SWITCH, "Score by p.q only (no global mean, user or item bias).", null,
@@ -108,8 +110,9 @@ public final class Models {
               ImplicitAlsConfig::withIterations)
           .flag("--regularization", LAMBDA, REGULARIZATION, ImplicitAlsConfig::regularization,
               ImplicitAlsConfig::withRegularization)
-          .flag("--alpha", FlagType.FLOAT.labelled("A"), "Confidence c = 1 + alpha * value.", ImplicitAlsConfig::alpha,
-              ImplicitAlsConfig::withAlpha)
+          .flag("--alpha", FlagType.FLOAT_OR_AUTO.labelled("A|auto"), "Confidence c = 1 + alpha * value; auto: "
+              + ImplicitAlsConfig.AUTO_ALPHA_SCALE + " x sqrt(users x items / interactions) / mean value.",
+              ImplicitAlsConfig::alpha, ImplicitAlsConfig::withAlpha)
           .flag("--weighted-lambda", FlagType.BOOLEAN, WEIGHTED, ImplicitAlsConfig::weightedLambda,
               ImplicitAlsConfig::withWeightedLambda)
           .flag("--solver", FlagType.of(AlsSolver.class), SOLVER, ImplicitAlsConfig::solver,

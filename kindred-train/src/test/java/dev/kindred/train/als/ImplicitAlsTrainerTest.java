@@ -15,6 +15,7 @@ import dev.kindred.data.Split;
 import dev.kindred.data.Splits;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.train.DataShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -146,6 +147,27 @@ class ImplicitAlsTrainerTest {
     LatentFactorModel ones = new ImplicitAlsTrainer(c).fit(train);
     LatentFactorModel counts = new ImplicitAlsTrainer(c).fit(train.withValues(v));
     assertThat(counts.userFactors().row(0)).isNotEqualTo(ones.userFactors().row(0));
+  }
+
+  @Test
+  void autoAlphaIsResolvedFromTheDataShapeAndRecordedInTheModel() {
+    // MovieLens 100K u1.base as ratings: 943 x 1650 active, 80,000 ratings of mean 3.53: sparsity
+    // 19.45, alpha = a sqrt(19.45) / 3.53 = 1.249 a; the same pairs as events (mean 1): 4.410 a.
+    double a = ImplicitAlsConfig.AUTO_ALPHA_SCALE;
+    assertThat(ImplicitAlsConfig.autoAlpha(new DataShape(943, 1650, 80_000, 3.53))).isCloseTo((float) (1.2494 * a),
+        within(1e-3f));
+    assertThat(ImplicitAlsConfig.autoAlpha(DataShape.of(943, 1650, 80_000, 80_000))).isCloseTo((float) (4.4103 * a),
+        within(1e-3f));
+    assertThat(ImplicitAlsConfig.DEFAULTS.alpha()).isNaN();
+    ImplicitAlsConfig given = small();
+    assertThat(given.resolve(DataShape.of(train))).isSameAs(given);
+
+    // This class's training data: about 4000 users x 200 items, 160,000 events of value 1: sparsity 5.
+    LatentFactorModel m = new ImplicitAlsTrainer(small().withAlpha(Float.NaN)).fit(train);
+    float want = (float) (a * Math.sqrt((double) train.activeUsers() * train.activeItems() / train.size()));
+    assertThat(want).isCloseTo((float) (a * Math.sqrt(5)), within(0.05f));
+    assertThat(Float.parseFloat(m.provenance().config().get("alpha"))).isEqualTo(want);
+    assertThat(((FoldInRule.Ridge) m.foldInRule()).alpha()).isEqualTo(want);
   }
 
   @Test

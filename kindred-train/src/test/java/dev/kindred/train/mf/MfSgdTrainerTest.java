@@ -10,6 +10,7 @@ import dev.kindred.core.ModelFitException;
 import dev.kindred.core.ProgressListener;
 import dev.kindred.data.SyntheticConfig;
 import dev.kindred.data.SyntheticGenerator;
+import dev.kindred.train.DataShape;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -115,6 +116,23 @@ class MfSgdTrainerTest {
     assertThatThrownBy(() -> new MfSgdTrainer(c).fit(train))
         .isInstanceOf(ModelFitException.class)
         .hasMessageContaining("learningRate");
+  }
+
+  @Test
+  void autoRegularizationFallsWithRatingsPerItemAndIsRecordedInTheModel() {
+    // MovieLens 100K u1.base: 80,000 ratings of 1650 items, 48.48 per item: 0.21 / 48.48^(1/4) =
+    // 0.0796; a generated set with 266.6 per item: 0.0520.
+    assertThat(MfSgdConfig.AUTO_REGULARIZATION_SCALE).isEqualTo(0.21);
+    assertThat(MfSgdConfig.autoRegularization(new DataShape(943, 1650, 80_000, 3.5))).isCloseTo(0.0796f,
+        within(1e-4f));
+    assertThat(MfSgdConfig.autoRegularization(new DataShape(150_000, 30_000, 7_998_544, 3.5))).isCloseTo(0.0520f,
+        within(1e-4f));
+    assertThat(MfSgdConfig.DEFAULTS.regularization()).isNaN();
+    assertThat(small().resolve(DataShape.of(train))).isEqualTo(small());
+
+    LatentFactorModel m = new MfSgdTrainer(small().withEpochs(2).withRegularization(Float.NaN)).fit(train);
+    float want = (float) (0.21 / Math.pow((double) train.size() / train.activeItems(), 0.25));
+    assertThat(Float.parseFloat(m.provenance().config().get("regularization"))).isEqualTo(want);
   }
 
   @Test

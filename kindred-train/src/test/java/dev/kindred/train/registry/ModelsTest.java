@@ -64,6 +64,22 @@ class ModelsTest {
   }
 
   @Test
+  void autoValuesParseShowInHelpAndRefuseOtherWords() {
+    ModelSpec<?> ials = Models.get("ials");
+    var c = (ImplicitAlsConfig) ials.configure(Map.of("--alpha", "auto"), 2, null).config();
+    assertThat(c.alpha()).isNaN();
+    assertThat(defaultText(ials, "--alpha")).isEqualTo("auto");
+    assertThat(defaultText(Models.get("mf-sgd"), "--regularization")).isEqualTo("auto");
+    assertThat(defaultText(Models.get("als"), "--regularization")).isNotEqualTo("auto");
+    assertThatThrownBy(() -> ials.configure(Map.of("--alpha", "automatic"), 2, null))
+        .hasMessageContaining("--alpha: expected a finite number or auto, got 'automatic'");
+  }
+
+  private static <C> String defaultText(ModelSpec<C> spec, String flag) {
+    return spec.flag(flag).orElseThrow().defaultText(spec.defaults());
+  }
+
+  @Test
   void flagsReachTheTypedConfig() {
     var ials = (ImplicitAlsConfig) Models.get("ials").configure(
         Map.of("--factors", "48", "--alpha", "7.5", "--solver", "cholesky", "--weighted-lambda", "false"), 2, 9L)
