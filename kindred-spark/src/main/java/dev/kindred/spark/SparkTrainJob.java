@@ -119,7 +119,7 @@ public final class SparkTrainJob {
       out.put("items", d.numItems());
       out.put("interactions", d.size());
       out.put("invalid_rows", d.invalidRows());
-      if (d != loaded) out.put("interactions_read", loaded.size());
+      if (r.inputs().filters()) out.put("interactions_read", loaded.size());
       warning.ifPresent(w -> out.put("warning", w));
       out.put("user_blocks", ub);
       out.put("item_blocks", ib);
