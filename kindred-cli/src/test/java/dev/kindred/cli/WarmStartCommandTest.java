@@ -3,6 +3,8 @@ package dev.kindred.cli;
 import static dev.kindred.cli.KindredCliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindred.data.SyntheticConfig;
+import dev.kindred.data.SyntheticGenerator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,12 +17,10 @@ class WarmStartCommandTest {
   Path dir;
 
   @BeforeEach
-  void data() {
-    KindredCliTest.Run g = run("generate", "--users", "300", "--items", "200", "--interactions", "12000", "--seed", "4",
-        "--out", dir.resolve("gen.tsv").toString(), "--json");
-    assertThat(g.code()).as(g.err()).isZero();
-    KindredCliTest.Run s = run("split", "--train", dir.resolve("gen.tsv").toString(), "--format", "tsv", "--per-user",
-        "0.25", "--seed", "5", "--out", dir.resolve("fold").toString(), "--json");
+  void data() throws Exception {
+    new SyntheticGenerator(SyntheticConfig.of(300, 200, 12_000, 4L).withImplicit(true)).generate(dir.resolve("gen.tsv"));
+    KindredCliTest.Run s = run("split", "--train", dir.resolve("gen.tsv").toString(), "--per-user", "0.25", "--seed",
+        "5", "--out", dir.resolve("fold").toString());
     assertThat(s.code()).as(s.err()).isZero();
   }
 
