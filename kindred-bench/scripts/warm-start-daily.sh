@@ -82,7 +82,9 @@ for ((n = 1; n < periods; n++)); do
   for ((e = 1; e <= full; e++)); do
     read -r r s < <(run --train "$work/train.$n.tsv" --test "$work/test.$n.tsv" --epochs "$e" \
       --init-from "$work/chain.model" --out "$work/warm.$e.model")
-    if [ -z "$needed" ] && awk -v a="$r" -v b="$rf" 'BEGIN{exit !(a >= b)}'; then needed=$e; rw=$r; sw=$s; fi
+    if [ -z "$needed" ] && awk -v a="$r" -v b="$rf" 'BEGIN{exit !(a >= b)}'; then
+      needed=$e; rw=$(printf '%.4f' "$r"); sw=$(printf '%.2f' "$s")
+    fi
     [ -n "$needed" ] && [ "$e" -ge "$warm" ] && break
   done
   mv "$work/warm.$warm.model" "$work/chain.model"
