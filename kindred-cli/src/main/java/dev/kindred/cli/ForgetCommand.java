@@ -1,6 +1,5 @@
 package dev.kindred.cli;
 
-import dev.kindred.core.FoldInRule;
 import dev.kindred.core.Forgetting;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
@@ -23,7 +22,8 @@ import picocli.CommandLine.Spec;
         + "events the event log (atomic compaction), their rows the data file (atomic rewrite).",
         "Other users' lists are unchanged. Item-side parameters (item factors, item-item weights, popularity) "
             + "still carry the user's aggregate influence until the model is retrained without them; for als / ials, "
-            + "--refit-items solves the item factors again from the remaining --data.",
+            + "--refit-items solves the item factors again from the remaining --data (mf-sgd / bpr: a few item-side SGD "
+            + "epochs).",
         "For a running server use DELETE /v1/users/{user}: it compacts the log it has open; this command must not "
             + "rewrite a log a server is appending to."})
 final class ForgetCommand implements Callable<Integer> {
@@ -45,8 +45,9 @@ final class ForgetCommand implements Callable<Integer> {
   Path dataFile;
 
   @Option(names = "--refit-items",
-      description = "als / ials only: after removing the user, solve every item's factors again from the remaining --data "
-          + "(one item-side ALS half-step), so they no longer depend on the user's interactions directly.")
+      description = "als / ials: after removing the user, solve every item's factors again from the remaining --data "
+          + "(one item-side ALS half-step), so they no longer depend on the user's interactions directly; mf-sgd / bpr: "
+          + "a few item-side SGD epochs over the remaining --data with the user factors frozen.")
   boolean refitItems;
 
   @Option(names = "--threads", paramLabel = "T", description = "Threads for --refit-items (default: available cores).")
@@ -63,9 +64,9 @@ final class ForgetCommand implements Callable<Integer> {
     if (dataFile == null) {
       throw new IllegalArgumentException("--refit-items needs --data FILE: the remaining interactions to solve the items from");
     }
-    if (!(model instanceof LatentFactorModel lf && lf.foldInRule() instanceof FoldInRule.Ridge) ) {
+    if (!ItemRefit.supports(model)) {
       throw new IllegalArgumentException("--refit-items: a " + model.provenance().algorithm() + " model has no item-side "
-          + "half-step (als and ials do); retrain it on the rewritten --data to remove the user's influence");
+          + "refit (als, ials, mf-sgd and bpr do); retrain it on the rewritten --data to remove the user's influence");
     }
   }
 

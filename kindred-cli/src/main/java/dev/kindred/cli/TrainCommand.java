@@ -9,6 +9,7 @@ import dev.kindred.math.FactorPrecision;
 import dev.kindred.data.LoadResult;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
+import dev.kindred.train.warm.InitialFactors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,6 +34,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "Model file to write (atomically).")
   Path out;
+
+  @Option(names = "--init-from", paramLabel = "MODEL_FILE",
+      description = "Warm start (mf-sgd, als, ials, bpr): users and items this model knows (by id) start from its"
+          + " factors and biases, new ones from the usual initialisation; then --epochs of training on --train."
+          + " It must be the same model with the same --factors.")
+  Path initFrom;
 
   @Option(names = "--factor-precision", paramLabel = "P", defaultValue = "fp32",
       description = "Element type of the factors in --out: fp32, bf16 (half the size, rounded to nearest even) or"
@@ -60,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var outW = spec.commandLine().getOut();
     ModelSpec.Configured<?> configured = modelOptions.configured(); // validates flags before any I/O
+    if (initFrom != null) {
+      configured = configured.initFrom(InitialFactors.from(ModelFile.read(initFrom), initFrom.toString()));
+    }
     FactorPrecision precision = FactorPrecision.parse(factorPrecision);
     if (precision != FactorPrecision.FP32 && out == null) {
       throw new IllegalArgumentException("--factor-precision " + precision.label() + " needs --out");
@@ -100,6 +110,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Report report = new Report();
     report.put("model", configured.name());
+    if (initFrom != null) report.put("init_from", initFrom.toString());
     trained.describe(report);
     if (test != null) {
       report.putAll(Pipeline.evaluate(model, train, test, k, modelOptions.threadsOrDefault(), Pipeline.hasRatings(train), evalFlags.threshold()));

@@ -129,7 +129,7 @@ class ExplainForgetCommandsTest {
     Run refused = run("forget", "--user", GONE, "--model-file", knn.toString(), "--data", copy2.toString(),
         "--refit-items");
     assertThat(refused.code()).isEqualTo(2);
-    assertThat(refused.err()).contains("has no item-side half-step");
+    assertThat(refused.err()).contains("has no item-side refit");
     assertThat(Files.readAllBytes(copy2)).isEqualTo(Files.readAllBytes(data));
   }
 

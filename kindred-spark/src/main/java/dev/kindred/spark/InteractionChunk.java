@@ -67,4 +67,9 @@ public final class InteractionChunk implements Serializable {
   public boolean hasTimestamps() {
     return timestamps != null;
   }
+
+  /** This chunk with {@code newValues} (one per entry); users, items and timestamps are shared. */
+  InteractionChunk withValues(float[] newValues) {
+    return new InteractionChunk(users, items, newValues, timestamps);
+  }
 }

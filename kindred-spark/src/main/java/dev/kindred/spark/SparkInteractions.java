@@ -546,6 +546,16 @@ public final class SparkInteractions {
     return chunks;
   }
 
+  /**
+   * Interactions derived from these ({@link SparkInputs}: values set to 1, a k-core) on
+   * {@code newChunks}, which the caller has cached: counts and fingerprints them in one pass.
+   */
+  SparkInteractions derived(IdIndex newUsers, IdIndex newItems, JavaRDD<InteractionChunk> newChunks) {
+    long[] stats = newChunks.map(SparkInteractions::chunkStats).fold(new long[2], SparkInteractions::addStats);
+    long fp = mix((0x9E3779B97F4A7C15L ^ newUsers.size() * 31L ^ newItems.size()) + stats[1]);
+    return new SparkInteractions(newUsers, newItems, newChunks, stats[0], invalidRows, fp, hasTimestamps);
+  }
+
   /** Drops the cached chunks. */
   public void unpersist() {
     chunks.unpersist(false);

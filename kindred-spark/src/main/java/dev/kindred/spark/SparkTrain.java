@@ -65,6 +65,15 @@ public final class SparkTrain implements Callable<Integer> {
   @Option(names = "--duplicates", defaultValue = "last", description = "last, sum or max (default ${DEFAULT-VALUE})")
   String duplicates;
 
+  @Option(names = "--implicit", description = "treat every interaction as a positive event of value 1 (as train)")
+  boolean implicit;
+  @Option(names = "--min-user-interactions", defaultValue = "0", description = "keep users with at least N "
+      + "interactions (a k-core with --min-item-interactions, computed on the cluster after loading, as train)")
+  int minUser;
+  @Option(names = "--min-item-interactions", defaultValue = "0", description = "keep items with at least N "
+      + "interactions (see --min-user-interactions)")
+  int minItem;
+
   @Mixin
   ModelOptions modelOptions;
 
@@ -151,7 +160,7 @@ public final class SparkTrain implements Callable<Integer> {
     }
     return new SparkTrainJob.Request(master, data, format, columns, delimiter, header, DuplicatePolicy.parse(duplicates),
         model, syncOptions(), userBlocks != null ? userBlocks : blocks, itemBlocks != null ? itemBlocks : blocks,
-        checkpointDir, checkpointEvery, resume, seed, extra, modelFile);
+        checkpointDir, checkpointEvery, resume, seed, extra, modelFile, new SparkInputs(implicit, minUser, minItem));
   }
 
   private DistributedSgdOptions syncOptions() {

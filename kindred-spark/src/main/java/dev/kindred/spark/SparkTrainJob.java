@@ -50,11 +50,12 @@ public final class SparkTrainJob {
    * @param seed seed of the Spark-side randomness
    * @param conf extra Spark configuration, key to value
    * @param modelFile where the model is written (driver side)
+   * @param inputs {@code --implicit} and the k-core filter, applied after loading
    */
   public record Request(String master, String data, String format, String columns, String delimiter, boolean header,
       DuplicatePolicy duplicates, ModelSpec.Configured<?> model, DistributedSgdOptions sgd, Integer userBlocks,
       Integer itemBlocks, String checkpointDir, int checkpointEvery, boolean resume, long seed, Map<String, String> conf,
-      Path modelFile) {
+      Path modelFile, SparkInputs inputs) {
 
     public Request {
       Objects.requireNonNull(data, "data");
@@ -62,6 +63,7 @@ public final class SparkTrainJob {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(sgd, "sgd");
       Objects.requireNonNull(modelFile, "modelFile");
+      Objects.requireNonNull(inputs, "inputs");
       conf = Map.copyOf(conf);
       if (checkpointEvery > 0 && checkpointDir == null) {
         throw new IllegalArgumentException("--checkpoint-every needs --checkpoint-dir");
@@ -90,7 +92,10 @@ public final class SparkTrainJob {
     spark.sparkContext().setLogLevel(System.getProperty("kindred.spark.logLevel", "WARN"));
     try {
       long t0 = System.nanoTime();
-      SparkInteractions d = load(spark, r);
+      SparkInteractions loaded = load(spark, r);
+      SparkInteractions d = r.inputs().apply(loaded, StorageLevel.MEMORY_AND_DISK(), r.data());
+      if (d != loaded) loaded.unpersist();
+      java.util.Optional<String> warning = SparkInputs.warn(r.model(), d);
       int parallelism = spark.sparkContext().defaultParallelism();
       int ub = r.userBlocks() != null ? r.userBlocks() : parallelism;
       int ib = r.itemBlocks() != null ? r.itemBlocks() : parallelism;
@@ -114,6 +119,8 @@ public final class SparkTrainJob {
       out.put("items", d.numItems());
       out.put("interactions", d.size());
       out.put("invalid_rows", d.invalidRows());
+      if (r.inputs().filters()) out.put("interactions_read", loaded.size());
+      warning.ifPresent(w -> out.put("warning", w));
       out.put("user_blocks", ub);
       out.put("item_blocks", ib);
       out.put("load_seconds", (t1 - t0) / 1e9);

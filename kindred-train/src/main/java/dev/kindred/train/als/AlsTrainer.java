@@ -10,6 +10,7 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.NormalEquations;
 import dev.kindred.math.VectorOps;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.Objects;
 
 /**
@@ -55,9 +56,16 @@ public final class AlsTrainer implements Trainer<LatentFactorModel> {
   public static final String NAME = "als";
 
   private final AlsConfig config;
+  private final InitialFactors initial;
 
   public AlsTrainer(AlsConfig config) {
+    this(config, InitialFactors.NONE);
+  }
+
+  /** A trainer whose fits start from {@code initial} (a warm start) where it knows the ids. */
+  public AlsTrainer(AlsConfig config, InitialFactors initial) {
     this.config = Objects.requireNonNull(config, "config");
+    this.initial = Objects.requireNonNull(initial, "initial");
   }
 
   public AlsConfig config() {
@@ -91,7 +99,8 @@ public final class AlsTrainer implements Trainer<LatentFactorModel> {
     }
     float clipLo = lo;
     float clipHi = hi;
-    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(train, k, config.initStd(), config.seed());
+    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(NAME, train, k, config.initStd(), config.seed(),
+        initial);
     AlternatingLeastSquares.Scorer scorer = (users, items, rows) -> new double[] {
         rmse(train, users, items, mu, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, rows),
         validation == null ? Double.NaN : rmse(validation, users, items, mu, clipLo, clipHi, rows)};

@@ -10,6 +10,7 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Gram;
 import dev.kindred.math.NormalEquations;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * depends only on the fixed side and its own previous value, never on which thread ran it, so the
  * model depends on the seed and thread count only (the thread count enters through the Gram
  * partial sums).
+ *
+ * <p>Warm start ({@link InitialFactors}): rows an earlier model of the same algorithm knows start
+ * from its factors, so the first user half-step already solves against trained items; rows it does
+ * not know start from the seeded Gaussian.
  */
 final class AlternatingLeastSquares {
 
@@ -72,8 +77,12 @@ final class AlternatingLeastSquares {
     this.scorer = scorer;
   }
 
-  /** Seeded Gaussian factors; rows without interactions start (and stay) at zero. */
-  static FactorMatrix[] initialFactors(Interactions train, int k, float initStd, long seed) {
+  /**
+   * Seeded Gaussian factors; rows without interactions start (and stay) at zero; then the rows
+   * {@code initial} knows (a warm start) take its factors.
+   */
+  static FactorMatrix[] initialFactors(String name, Interactions train, int k, float initStd, long seed,
+      InitialFactors initial) {
     SplittableRandom rng = new SplittableRandom(seed);
     FactorMatrix users = new FactorMatrix(train.numUsers(), k);
     FactorMatrix items = new FactorMatrix(train.numItems(), k);
@@ -81,6 +90,7 @@ final class AlternatingLeastSquares {
     items.fillGaussian(rng.split(), initStd);
     zeroEmptyRows(users, train.userPtr());
     zeroEmptyRows(items, train.itemPtr());
+    initial.apply(name, train, users, items, null, null);
     return new FactorMatrix[] {users, items};
   }
 

@@ -9,6 +9,7 @@ import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.NormalEquations;
 import dev.kindred.train.DataShape;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +71,16 @@ public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
   private static final Logger LOG = LoggerFactory.getLogger(ImplicitAlsTrainer.class);
 
   private final ImplicitAlsConfig config;
+  private final InitialFactors initial;
 
   public ImplicitAlsTrainer(ImplicitAlsConfig config) {
+    this(config, InitialFactors.NONE);
+  }
+
+  /** A trainer whose fits start from {@code initial} (a warm start) where it knows the ids. */
+  public ImplicitAlsTrainer(ImplicitAlsConfig config, InitialFactors initial) {
     this.config = Objects.requireNonNull(config, "config");
+    this.initial = Objects.requireNonNull(initial, "initial");
   }
 
   public ImplicitAlsConfig config() {
@@ -94,7 +102,8 @@ public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
     float alpha = config.alpha();
     float lambda = config.regularization();
     boolean weighted = config.weightedLambda();
-    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(train, k, config.initStd(), config.seed());
+    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(NAME, train, k, config.initStd(), config.seed(),
+        initial);
     new AlternatingLeastSquares(NAME, train, k, config.iterations(), config.threads(), true,
         (fixed, gram, ptr, idx, values) ->
             NormalEquations.confidenceWeighted(fixed, gram, ptr, idx, values, alpha, lambda, weighted),

@@ -7,6 +7,7 @@ import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.train.mf.SgdItemRefit;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -30,23 +31,36 @@ import java.util.Objects;
  * <p>Cost: {@code O(nnz k^2 + items k^3)} flops, plus {@code users k^2} once for the Gram matrix
  * (implicit); memory one new item factor matrix. Same input and thread count give the same model
  * (each item's solve is independent of the thread that runs it). Thread-safe.
+ *
+ * <p>mf-sgd and bpr models (an SGD fold-in rule) have no ridge step: {@link #refit} runs
+ * {@link SgdItemRefit} on them instead ({@value SgdItemRefit#EPOCHS} item-side SGD epochs).
  */
 public final class ItemRefit {
 
   private ItemRefit() {}
 
+  /** True when {@link #refit} can refit the model's items: als, ials (ridge), mf-sgd, bpr (SGD). */
+  public static boolean supports(dev.kindred.core.Model model) {
+    return model instanceof LatentFactorModel lf && (lf.foldInRule() instanceof FoldInRule.Sgd
+        || lf.foldInRule() instanceof FoldInRule.Ridge && !lf.hasBiases());
+  }
+
   /**
-   * {@code model} with its item factors solved again from {@code data} (on the model's indices).
+   * {@code model} with its item factors solved again from {@code data} (on the model's indices):
+   * one exact ALS item half-step for als / ials, {@link SgdItemRefit} for mf-sgd / bpr.
    *
-   * @throws IllegalArgumentException if the model is not an ALS / iALS model (no ridge fold-in
-   *     rule, or biases) or {@code data} is not on its indices
+   * @throws IllegalArgumentException if the model is none of those ({@link #supports} is false) or
+   *     {@code data} is not on its indices
    */
   public static LatentFactorModel refit(LatentFactorModel model, Interactions data, int threads) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(data, "data");
-    if (!(model.foldInRule() instanceof FoldInRule.Ridge) || model.hasBiases()) {
-      throw new IllegalArgumentException("an item-side refit needs an als or ials model (a ridge solve per row); a "
+    if (!supports(model)) {
+      throw new IllegalArgumentException("an item-side refit needs an als, ials, mf-sgd or bpr model; a "
           + model.provenance().algorithm() + " model must be retrained without the user");
+    }
+    if (model.foldInRule() instanceof FoldInRule.Sgd) {
+      return SgdItemRefit.refit(model, data, SgdItemRefit.EPOCHS, threads);
     }
     if (!data.userIndex().equals(model.userIndex()) || !data.itemIndex().equals(model.itemIndex())) {
       throw new IllegalArgumentException("the refit data must be on the model's user and item indices");

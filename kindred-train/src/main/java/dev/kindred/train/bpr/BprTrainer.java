@@ -12,6 +12,7 @@ import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -70,6 +71,9 @@ import org.slf4j.LoggerFactory;
  * {@code -ln sigma(x_uij)} of that epoch's triples (before each step) and, with a validation set,
  * the sampled AUC: the fraction of validation pairs {@code (u, i)} scored above one fixed random
  * item outside {@code u}'s training and validation items.
+ *
+ * <p>Warm start ({@link InitialFactors}): users and items an earlier bpr model knows start from its
+ * factors and item biases, the others from the seeded Gaussian; the step size schedule restarts.
  */
 public final class BprTrainer implements Trainer<LatentFactorModel> {
 
@@ -83,9 +87,16 @@ public final class BprTrainer implements Trainer<LatentFactorModel> {
   private static final int LOOKAHEAD = 4;
 
   private final BprConfig config;
+  private final InitialFactors initial;
 
   public BprTrainer(BprConfig config) {
+    this(config, InitialFactors.NONE);
+  }
+
+  /** A trainer whose fits start from {@code initial} (a warm start) where it knows the ids. */
+  public BprTrainer(BprConfig config, InitialFactors initial) {
     this.config = Objects.requireNonNull(config, "config");
+    this.initial = Objects.requireNonNull(initial, "initial");
   }
 
   public BprConfig config() {
@@ -156,6 +167,7 @@ public final class BprTrainer implements Trainer<LatentFactorModel> {
         Arrays.fill(userOf, ptr[u], ptr[u + 1], u);
       }
       bi = config.itemBias() ? new float[train.numItems()] : null;
+      initial.apply(NAME, train, p, q, null, bi);
       sampler = config.sampling() == BprConfig.Sampling.UNIFORM
           ? NegativeSampler.uniform(train.numItems())
           : NegativeSampler.popularity(train.itemPtr(), config.popularityExponent());

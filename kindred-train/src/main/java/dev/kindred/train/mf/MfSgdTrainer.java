@@ -13,6 +13,7 @@ import dev.kindred.math.Kernels;
 import dev.kindred.math.VectorOps;
 import dev.kindred.math.WorkerPool;
 import dev.kindred.train.DataShape;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Cost per epoch: {@code O(nnz * k)} flops (about {@code 6k} per pair); memory
  * {@code 4k (users + items)} bytes of factors plus 12 bytes per pair for the grid. Thread safety:
  * the trainer is immutable; each {@link #fit} call creates and closes its own pool.
+ *
+ * <p>Warm start ({@link InitialFactors}): users and items an earlier mf-sgd model knows start from
+ * its factors and biases, the others from the seeded Gaussian; the step size schedule and AdaGrad
+ * accumulators start afresh, and {@code mu} is the new data's mean.
  */
 public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
 
@@ -57,9 +62,16 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
   private static final Logger LOG = LoggerFactory.getLogger(MfSgdTrainer.class);
 
   private final MfSgdConfig config;
+  private final InitialFactors initial;
 
   public MfSgdTrainer(MfSgdConfig config) {
+    this(config, InitialFactors.NONE);
+  }
+
+  /** A trainer whose fits start from {@code initial} (a warm start) where it knows the ids. */
+  public MfSgdTrainer(MfSgdConfig config, InitialFactors initial) {
     this.config = Objects.requireNonNull(config, "config");
+    this.initial = Objects.requireNonNull(initial, "initial");
   }
 
   public MfSgdConfig config() {
@@ -85,7 +97,7 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
     MfSgdConfig resolved = config.resolve(DataShape.of(train));
     if (resolved != config) {
       LOG.info("{}: auto settings for this data: regularization {}", NAME, resolved.regularization());
-      return new MfSgdTrainer(resolved).fit(train, validation, listener);
+      return new MfSgdTrainer(resolved, initial).fit(train, validation, listener);
     }
     long t0 = System.nanoTime();
     return new Fit(train, validation, listener, t0).run();
@@ -133,6 +145,7 @@ public final class MfSgdTrainer implements Trainer<LatentFactorModel> {
       zeroEmptyRows(q, train.itemPtr());
       bu = config.biases() ? new float[train.numUsers()] : null;
       bi = config.biases() ? new float[train.numItems()] : null;
+      initial.apply(NAME, train, p, q, bu, bi);
       gu = config.adaptive() ? filled(train.numUsers(), 1f) : null;
       gi = config.adaptive() ? filled(train.numItems(), 1f) : null;
       grid = new BlockGrid(train, bins, mu, rng.split());

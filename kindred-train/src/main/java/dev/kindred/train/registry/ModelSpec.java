@@ -1,6 +1,7 @@
 package dev.kindred.train.registry;
 
 import dev.kindred.core.Trainer;
+import dev.kindred.train.warm.InitialFactors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +34,14 @@ import org.slf4j.LoggerFactory;
  * @param usesValidation true when the config's training reads held-out data (early stopping)
  * @param valueUse what the model does with interaction values (whether RMSE means anything, and
  *     which data it silently misreads)
+ * @param warmTrainer makes the trainer that starts from an earlier model's factors
+ *     ({@code train --init-from}), or null when the model cannot warm-start
  * @param <C> the config record
  */
 public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFlag<C, ?>> flags,
     Function<C, Trainer<?>> trainer, BiFunction<C, Integer, C> withThreads, BiFunction<C, Long, C> withSeed,
-    ToIntFunction<C> plannedEpochs, Predicate<C> usesValidation, ValueUse valueUse) {
+    ToIntFunction<C> plannedEpochs, Predicate<C> usesValidation, ValueUse valueUse,
+    BiFunction<C, InitialFactors, Trainer<?>> warmTrainer) {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelSpec.class);
 
@@ -126,17 +130,45 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
         + (ok.isEmpty() ? " (it takes no model flags)" : " (its flags: " + String.join(", ", ok) + ")"));
   }
 
+  /** True when the model can start from an earlier model's factors ({@link Configured#initFrom}). */
+  public boolean warmStarts() {
+    return warmTrainer != null;
+  }
+
   /**
    * A model with its config fixed, ready to train.
    *
    * @param spec the registry entry
    * @param config the typed config
+   * @param initial where training starts: {@link InitialFactors#NONE}, or an earlier model
    * @param <C> the config record
    */
-  public record Configured<C>(ModelSpec<C> spec, C config) {
+  public record Configured<C>(ModelSpec<C> spec, C config, InitialFactors initial) {
+
+    public Configured {
+      Objects.requireNonNull(initial, "initial");
+      if (!initial.isNone() && !spec.warmStarts()) {
+        throw new IllegalArgumentException("--init-from does not apply to --model " + spec.name()
+            + " (warm start: " + String.join(", ", Models.warmStartNames()) + ")");
+      }
+    }
+
+    /** Starts from the trainer's own initialisation. */
+    public Configured(ModelSpec<C> spec, C config) {
+      this(spec, config, InitialFactors.NONE);
+    }
+
+    /**
+     * The same model, training from {@code initial}: known users and items keep its factors.
+     *
+     * @throws IllegalArgumentException when this model cannot warm-start
+     */
+    public Configured<C> initFrom(InitialFactors initial) {
+      return new Configured<>(spec, config, initial);
+    }
 
     public Trainer<?> trainer() {
-      return spec.trainer().apply(config);
+      return initial.isNone() ? spec.trainer().apply(config) : spec.warmTrainer().apply(config, initial);
     }
 
     public int plannedEpochs() {
@@ -194,6 +226,7 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
     private ToIntFunction<C> plannedEpochs = c -> 1;
     private Predicate<C> usesValidation = c -> false;
     private ValueUse valueUse = ValueUse.RANKING;
+    private BiFunction<C, InitialFactors, Trainer<?>> warmTrainer;
 
     private Builder(String name, String summary, C defaults, Function<C, Trainer<?>> trainer) {
       this.name = name;
@@ -233,9 +266,15 @@ public record ModelSpec<C>(String name, String summary, C defaults, List<ModelFl
       return this;
     }
 
+    /** The model can warm-start: {@code v} makes its trainer from a config and an earlier model. */
+    public Builder<C> warmStart(BiFunction<C, InitialFactors, Trainer<?>> v) {
+      warmTrainer = v;
+      return this;
+    }
+
     public ModelSpec<C> build() {
       return new ModelSpec<>(name, summary, defaults, flags, trainer, withThreads, withSeed, plannedEpochs,
-          usesValidation, valueUse);
+          usesValidation, valueUse, warmTrainer);
     }
   }
 }

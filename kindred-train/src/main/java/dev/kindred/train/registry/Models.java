@@ -87,6 +87,7 @@ public final class Models {
                   + "seeded) and keep the best epoch (0 = off).",
               MfSgdConfig::earlyStoppingPatience, MfSgdConfig::withEarlyStoppingPatience)
           .threads(MfSgdConfig::withThreads).seed(MfSgdConfig::withSeed).epochs(MfSgdConfig::epochs)
+          .warmStart(MfSgdTrainer::new)
           .usesValidation(c -> c.earlyStoppingPatience() > 0)
           .valueUse(ModelSpec.ValueUse.RATINGS)
           .build(),
@@ -101,6 +102,7 @@ public final class Models {
           .flag("--cg-steps", FlagType.INT, CG_STEPS, AlsConfig::cgSteps, AlsConfig::withCgSteps)
           .flag("--init-std", STD, INIT_STD, AlsConfig::initStd, AlsConfig::withInitStd)
           .threads(AlsConfig::withThreads).seed(AlsConfig::withSeed).epochs(AlsConfig::iterations)
+          .warmStart(AlsTrainer::new)
           .valueUse(ModelSpec.ValueUse.RATINGS)
           .build(),
       ModelSpec.builder(ImplicitAlsTrainer.NAME, "implicit-feedback ALS (Hu, Koren, Volinsky) with a CG or "
@@ -121,6 +123,7 @@ public final class Models {
           .flag("--init-std", STD, INIT_STD, ImplicitAlsConfig::initStd, ImplicitAlsConfig::withInitStd)
           .threads(ImplicitAlsConfig::withThreads).seed(ImplicitAlsConfig::withSeed)
           .epochs(ImplicitAlsConfig::iterations)
+          .warmStart(ImplicitAlsTrainer::new)
           .valueUse(ModelSpec.ValueUse.CONFIDENCE)
           .build(),
       ModelSpec.builder(BprTrainer.NAME, "Bayesian personalised ranking by Hogwild SGD", BprConfig.DEFAULTS,
@@ -142,6 +145,7 @@ public final class Models {
               BprConfig::popularityExponent, BprConfig::withPopularityExponent)
           .flag("--init-std", STD, INIT_STD, BprConfig::initStd, BprConfig::withInitStd)
           .threads(BprConfig::withThreads).seed(BprConfig::withSeed).epochs(BprConfig::epochs)
+          .warmStart(BprTrainer::new)
           .valueUse(ModelSpec.ValueUse.IGNORED)
           .build(),
       ModelSpec.builder(PopularityTrainer.NAME, "most popular items (the baseline every comparison needs)",
@@ -289,6 +293,11 @@ public final class Models {
           + String.join(", ", BY_NAME.keySet()));
     }
     return s;
+  }
+
+  /** The models that can start from an earlier model's factors ({@code train --init-from}), in registry order. */
+  public static List<String> warmStartNames() {
+    return ALL.stream().filter(ModelSpec::warmStarts).map(ModelSpec::name).toList();
   }
 
   /** Every model flag of every model, once, with the models that take it: what a front end declares. */

@@ -66,7 +66,7 @@ class ItemRefitTest {
     LatentFactorModel m = exactIals();
     LatentFactorModel sgd = new LatentFactorModel(m.provenance(), m.userIndex(), m.itemIndex(), 0f, null, null,
         m.userFactors(), m.itemFactors(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
-        new dev.kindred.core.FoldInRule.Sgd(0.1f, 0.01f, 5, true, 1));
+        dev.kindred.core.FoldInRule.NONE);
     assertThatThrownBy(() -> ItemRefit.refit(sgd, DATA, 1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be retrained without the user");
   }
