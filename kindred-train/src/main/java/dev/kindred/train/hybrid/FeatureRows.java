@@ -17,9 +17,11 @@ import dev.kindred.math.CsrMatrix;
  *       usual case without side features), else -1: such an entity's vector is that embedding row,
  *       read in place.
  * </ol>
- * Immutable after construction.
+ * Immutable after construction; serializable so that a distributed fit ships it to its executors.
  */
-final class FeatureRows {
+final class FeatureRows implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   final int entities;
   final int features;
