@@ -57,6 +57,11 @@ public final class HybridLayout implements Serializable {
     return config;
   }
 
+  /** Users (entities, not features). */
+  public int numUsers() {
+    return userRows.entities;
+  }
+
   /** Embedding rows of the user side (identity plus side features). */
   public int userFeatures() {
     return userRows.features;
