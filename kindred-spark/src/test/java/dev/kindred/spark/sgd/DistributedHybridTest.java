@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * {@code u mod G} and {@code i mod G}; each user picks {@value #PER_USER} distinct items, each from
  * its own group with probability {@value #IN_GROUP}, else uniformly. The distributed fit's NDCG@10 on
  * a per-user 20% hold-out must be at least 98% of the single-machine fit's (the acceptance of
- * issue 11 item 7), under SYNC and ASYNC. Measured (seed 7, 2 blocks): single machine 0.2512,
- * SYNC 0.2544, ASYNC (staleness 1, 6,000 steps a round) 0.2542; a random ranking is about 0.03.
+ * issue 11 item 7), under SYNC and ASYNC. Measured (800 users, seed 7, 2 blocks): single machine
+ * 0.2462, SYNC 0.2458, ASYNC (staleness 1, 10,000 steps a round) 0.2508; a random ranking is about
+ * 0.03.
  */
 class DistributedHybridTest {
 
@@ -52,7 +53,7 @@ class DistributedHybridTest {
   @BeforeAll
   static void setUp() {
     spark = TestSpark.session();
-    Split split = Splits.perUser(planted(1200, 300, 11), 0.2, 3);
+    Split split = Splits.perUser(planted(800, 300, 11), 0.2, 3);
     train = split.train();
     test = split.test();
     features = new SideFeatures(null, itemGroups(train.numItems()));
@@ -124,7 +125,7 @@ class DistributedHybridTest {
   @Test
   void asynchronousFitIsWithinTwoPercentOfTheSingleMachineFit() {
     SgdResult r = DistributedHybrid.train(data, features, config(), SparkTrainingOptions.DEFAULTS.withBlocks(2),
-        DistributedSgdOptions.DEFAULTS.withMode(SyncMode.ASYNC).withStaleness(1).withStepsPerRound(6_000),
+        DistributedSgdOptions.DEFAULTS.withMode(SyncMode.ASYNC).withStaleness(1).withStepsPerRound(10_000),
         RoundListener.NONE);
     double distributed = ndcg(r.model());
     assertThat(distributed).as("async ndcg@10 %.4f vs single machine %.4f", distributed, single)
