@@ -142,6 +142,7 @@ class ModelCommandsTest {
     assertThat(spark(base, "--model", "ials", "--sync", "async").err()).contains("apply to mf-sgd, bpr and hybrid only");
     assertThat(spark(base, "--model", "bpr", "--item-features", train.toString()).err()).contains("apply to hybrid only");
     assertThat(spark(base, "--model", "hybrid", "--learning-schedule", "adam").err()).contains("adagrad only");
+    assertThat(spark(base, "--model", "hybrid", "--sync", "dsgd").err()).contains("--sync dsgd does not apply to hybrid");
   }
 
   @Test

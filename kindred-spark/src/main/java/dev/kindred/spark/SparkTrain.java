@@ -179,6 +179,9 @@ public final class SparkTrain implements Callable<Integer> {
         throw new IllegalArgumentException("--sync must be dsgd, sync or async, got '" + sync + "'");
       }
     }
+    if (hybrid && o.mode() == SyncMode.DSGD) {
+      throw new IllegalArgumentException("--sync dsgd does not apply to hybrid (sync or async)");
+    }
     if (staleness != null) o = o.withStaleness(staleness);
     if (stepsPerRound != null) o = o.withStepsPerRound(stepsPerRound);
     return o;

@@ -9,7 +9,6 @@ import dev.kindred.train.hybrid.HybridConfig;
 import dev.kindred.train.hybrid.HybridLayout;
 import dev.kindred.train.hybrid.HybridTable;
 import dev.kindred.train.hybrid.HybridTrainer;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -80,11 +79,7 @@ public final class DistributedHybrid {
     DataSummary summary = SgdFits.summarize(data);
     SgdProblem problem = new SgdProblem(new HybridObjective(layout), config.factors(), config.epochs(),
         config.learningRate(), 1f, 0f, config.seed(), data.numUsers(), data.numItems(), false);
-    Map<String, String> conf = new LinkedHashMap<>(config.toMap());
-    conf.put("sync", sync.mode().name().toLowerCase(Locale.ROOT));
-    conf.put("blocks", Integer.toString(options.numUserBlocks()));
-    conf.put("stepsPerRound", Integer.toString(sync.stepsPerRound()));
-    if (sync.mode() == SyncMode.ASYNC) conf.put("staleness", Integer.toString(sync.staleness()));
+    Map<String, String> conf = SgdFits.provenanceConfig(config.toMap(), sync, options);
     return SgdFits.runLocal(data, problem, summary, options, sync, HybridTrainer.NAME, p -> {
       Provenance prov = Provenance.builder(HybridTrainer.NAME).config(conf).dataFingerprint(data.fingerprint())
           .seed(config.seed()).threads(options.numUserBlocks())

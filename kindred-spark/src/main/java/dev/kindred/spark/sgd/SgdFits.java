@@ -3,7 +3,10 @@ package dev.kindred.spark.sgd;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.spark.SparkInteractions;
 import dev.kindred.spark.SparkTrainingOptions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -40,6 +43,17 @@ final class SgdFits {
       case SYNC -> SyncEngine.run(jsc, data.chunks(), problem, summary, options, sync, algorithm, toModel, listener);
       case ASYNC -> AsyncEngine.run(jsc, data.chunks(), problem, summary, options, sync, toModel, listener);
     };
+  }
+
+  /** {@code config} plus the distributed layout, as a fit's provenance records it. */
+  static Map<String, String> provenanceConfig(Map<String, String> config, DistributedSgdOptions sync,
+      SparkTrainingOptions options) {
+    Map<String, String> conf = new LinkedHashMap<>(config);
+    conf.put("sync", sync.mode().name().toLowerCase(Locale.ROOT));
+    conf.put("blocks", Integer.toString(options.numUserBlocks()));
+    if (sync.mode() != SyncMode.DSGD) conf.put("stepsPerRound", Integer.toString(sync.stepsPerRound()));
+    if (sync.mode() == SyncMode.ASYNC) conf.put("staleness", Integer.toString(sync.staleness()));
+    return conf;
   }
 
   static DataSummary summarize(SparkInteractions data) {
