@@ -220,29 +220,6 @@ final class FeatureOptions {
 
   /** The given format for this side, or the one the file name suggests. */
   private FeatureFormat format(Path file, boolean itemSide) {
-    List<FeatureFormat> given = new ArrayList<>();
-    for (String f : formats) given.add(FeatureFormat.parse(f));
-    for (FeatureFormat f : given) {
-      if (f == FeatureFormat.GENERIC || isItemFormat(f) == itemSide) return f;
-    }
-    if (!given.isEmpty()) {
-      throw new IllegalArgumentException("--features-format " + String.join(",", formats) + " names no "
-          + (itemSide ? "item" : "user") + " layout for " + file);
-    }
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return switch (name) {
-      case "u.item" -> FeatureFormat.ML_100K_ITEM;
-      case "u.user" -> FeatureFormat.ML_100K_USER;
-      case "movies.dat" -> FeatureFormat.ML_DAT_MOVIES;
-      case "users.dat" -> FeatureFormat.ML_DAT_USERS;
-      case "movies.csv" -> FeatureFormat.ML_CSV_MOVIES;
-      case "tags.csv" -> FeatureFormat.ML_CSV_TAGS;
-      case "user_taggedartists.dat" -> FeatureFormat.LASTFM_TAGS;
-      default -> FeatureFormat.GENERIC;
-    };
-  }
-
-  private static boolean isItemFormat(FeatureFormat f) {
-    return f != FeatureFormat.ML_100K_USER && f != FeatureFormat.ML_DAT_USERS;
+    return FeatureFormat.forFile(file, itemSide, formats);
   }
 }

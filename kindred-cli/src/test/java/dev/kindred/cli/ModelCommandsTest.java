@@ -139,7 +139,10 @@ class ModelCommandsTest {
     assertThat(spark(base, "--model", "mf-sgd", "--adaptive").err())
         .contains("--adaptive is not supported by distributed mf-sgd");
     assertThat(spark(base, "--threads", "2").err()).contains("--threads does not apply to spark-train");
-    assertThat(spark(base, "--model", "ials", "--sync", "async").err()).contains("apply to mf-sgd and bpr only");
+    assertThat(spark(base, "--model", "ials", "--sync", "async").err()).contains("apply to mf-sgd, bpr and hybrid only");
+    assertThat(spark(base, "--model", "bpr", "--item-features", train.toString()).err()).contains("apply to hybrid only");
+    assertThat(spark(base, "--model", "hybrid", "--learning-schedule", "adam").err()).contains("adagrad only");
+    assertThat(spark(base, "--model", "hybrid", "--sync", "dsgd").err()).contains("--sync dsgd does not apply to hybrid");
   }
 
   @Test

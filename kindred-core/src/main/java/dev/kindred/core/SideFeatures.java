@@ -22,13 +22,18 @@ public record SideFeatures(CsrMatrix users, CsrMatrix items) {
    * @throws IllegalArgumentException naming the side whose row count differs
    */
   public void checkRows(Interactions data) {
-    if (users != null && users.rows() != data.numUsers()) {
+    checkRows(data.numUsers(), data.numItems());
+  }
+
+  /** As {@link #checkRows(Interactions)}, for interactions held elsewhere (a Spark data set). */
+  public void checkRows(int numUsers, int numItems) {
+    if (users != null && users.rows() != numUsers) {
       throw new IllegalArgumentException("user features have " + users.rows() + " rows, the interactions "
-          + data.numUsers() + " users");
+          + numUsers + " users");
     }
-    if (items != null && items.rows() != data.numItems()) {
+    if (items != null && items.rows() != numItems) {
       throw new IllegalArgumentException("item features have " + items.rows() + " rows, the interactions "
-          + data.numItems() + " items");
+          + numItems + " items");
     }
   }
 }

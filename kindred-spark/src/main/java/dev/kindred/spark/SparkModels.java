@@ -12,7 +12,7 @@ import java.util.Set;
 public final class SparkModels {
 
   /** Models with a distributed trainer. */
-  public static final List<String> NAMES = List.of("als", "ials", "mf-sgd", "bpr");
+  public static final List<String> NAMES = List.of("als", "ials", "mf-sgd", "bpr", "hybrid");
 
   private static final Map<String, Set<String>> UNSUPPORTED = Map.of(
       // One single-threaded task per block replaces the grid and the thread count.

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.spark.sgd.DistributedSgdOptions;
 import dev.kindred.spark.sgd.SyncMode;
+import dev.kindred.train.hybrid.HybridConfig;
+import dev.kindred.train.hybrid.HybridTrainer;
 import dev.kindred.train.registry.ModelOptions;
 import dev.kindred.train.registry.ModelSpec;
 import dev.kindred.train.registry.Models;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "spark-train", mixinStandardHelpOptions = true, sortOptions = false,
     modelTransformer = ModelOptions.Installer.class,
-    description = "Train a Kindred model on Spark (als, ials, mf-sgd, bpr) and write the Kindred model file.")
+    description = "Train a Kindred model on Spark (als, ials, mf-sgd, bpr, hybrid) and write the Kindred model file.")
 public final class SparkTrain implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -77,9 +79,14 @@ public final class SparkTrain implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
-  @Option(names = "--sync", description = "mf-sgd, bpr: dsgd|sync|async") String sync;
-  @Option(names = "--staleness", description = "mf-sgd, bpr with --sync async") Integer staleness;
-  @Option(names = "--steps-per-round", description = "mf-sgd, bpr with --sync sync|async") Integer stepsPerRound;
+  @Option(names = "--sync", description = "mf-sgd, bpr: dsgd|sync|async; hybrid: sync|async (default sync)")
+  String sync;
+  @Option(names = "--staleness", description = "mf-sgd, bpr, hybrid with --sync async") Integer staleness;
+  @Option(names = "--steps-per-round", description = "mf-sgd, bpr, hybrid with --sync sync|async") Integer stepsPerRound;
+  @Option(names = "--item-features", description = "hybrid: item side features (read on the driver)") Path itemFeatures;
+  @Option(names = "--user-features", description = "hybrid: user side features (read on the driver)") Path userFeatures;
+  @Option(names = "--features-format", split = ",", description = "hybrid: feature file layouts, as in kindred train")
+  List<String> featureFormats = new ArrayList<>();
 
   @Option(names = "--blocks", description = "user and item blocks (default: the cluster's default parallelism)")
   Integer blocks;
@@ -148,9 +155,17 @@ public final class SparkTrain implements Callable<Integer> {
     long seed = modelOptions.seed != null ? modelOptions.seed : 42L;
     // Threads are the cluster's: the config's thread count only labels the provenance.
     ModelSpec.Configured<?> model = Models.get(name).configure(given, 1, seed);
-    boolean sgd = name.equals("mf-sgd") || name.equals("bpr");
+    boolean hybrid = name.equals(HybridTrainer.NAME);
+    boolean sgd = name.equals("mf-sgd") || name.equals("bpr") || hybrid;
     if (!sgd && (sync != null || staleness != null || stepsPerRound != null)) {
-      throw new IllegalArgumentException("--sync, --staleness and --steps-per-round apply to mf-sgd and bpr only");
+      throw new IllegalArgumentException("--sync, --staleness and --steps-per-round apply to mf-sgd, bpr and hybrid only");
+    }
+    SparkTrainJob.FeatureFiles features = new SparkTrainJob.FeatureFiles(itemFeatures, userFeatures, featureFormats);
+    if (!hybrid && features.given()) {
+      throw new IllegalArgumentException("--item-features, --user-features and --features-format apply to hybrid only");
+    }
+    if (hybrid && model.config() instanceof HybridConfig c && c.schedule() != HybridConfig.Schedule.ADAGRAD) {
+      throw new IllegalArgumentException("--learning-schedule adam is not supported by distributed hybrid (adagrad only)");
     }
     Map<String, String> extra = new LinkedHashMap<>();
     for (String kv : conf) {
@@ -159,18 +174,23 @@ public final class SparkTrain implements Callable<Integer> {
       extra.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     return new SparkTrainJob.Request(master, data, format, columns, delimiter, header, DuplicatePolicy.parse(duplicates),
-        model, syncOptions(), userBlocks != null ? userBlocks : blocks, itemBlocks != null ? itemBlocks : blocks,
-        checkpointDir, checkpointEvery, resume, seed, extra, modelFile, new SparkInputs(implicit, minUser, minItem));
+        model, syncOptions(hybrid), userBlocks != null ? userBlocks : blocks, itemBlocks != null ? itemBlocks : blocks,
+        checkpointDir, checkpointEvery, resume, seed, extra, modelFile, new SparkInputs(implicit, minUser, minItem),
+        features);
   }
 
-  private DistributedSgdOptions syncOptions() {
-    DistributedSgdOptions o = DistributedSgdOptions.DEFAULTS;
+  private DistributedSgdOptions syncOptions(boolean hybrid) {
+    // The hybrid's AdaGrad state travels with the rows: local SGD (SYNC / ASYNC) only.
+    DistributedSgdOptions o = hybrid ? DistributedSgdOptions.DEFAULTS.withMode(SyncMode.SYNC) : DistributedSgdOptions.DEFAULTS;
     if (sync != null) {
       try {
         o = o.withMode(SyncMode.valueOf(sync.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--sync must be dsgd, sync or async, got '" + sync + "'");
       }
+    }
+    if (hybrid && o.mode() == SyncMode.DSGD) {
+      throw new IllegalArgumentException("--sync dsgd does not apply to hybrid (sync or async)");
     }
     if (staleness != null) o = o.withStaleness(staleness);
     if (stepsPerRound != null) o = o.withStepsPerRound(stepsPerRound);

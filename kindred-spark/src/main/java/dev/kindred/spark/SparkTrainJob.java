@@ -1,25 +1,39 @@
 package dev.kindred.spark;
 
 import dev.kindred.core.DuplicatePolicy;
+import dev.kindred.core.IdIndex;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ModelFile;
+import dev.kindred.core.SideFeatures;
 import dev.kindred.data.ColumnMapping;
+import dev.kindred.data.features.EncodedFeatures;
+import dev.kindred.data.features.FeatureFormat;
+import dev.kindred.data.features.FeatureReader;
+import dev.kindred.data.features.FeatureSpace;
+import dev.kindred.data.features.FeatureSpaceConfig;
+import dev.kindred.data.features.FeatureTable;
+import dev.kindred.math.CsrMatrix;
 import dev.kindred.spark.als.DistributedAls;
 import dev.kindred.spark.als.DistributedImplicitAls;
 import dev.kindred.spark.sgd.DistributedBpr;
+import dev.kindred.spark.sgd.DistributedHybrid;
 import dev.kindred.spark.sgd.DistributedMfSgd;
 import dev.kindred.spark.sgd.DistributedSgdOptions;
 import dev.kindred.train.als.AlsConfig;
 import dev.kindred.train.als.ImplicitAlsConfig;
 import dev.kindred.train.bpr.BprConfig;
+import dev.kindred.train.hybrid.HybridConfig;
 import dev.kindred.train.mf.MfSgdConfig;
 import dev.kindred.train.registry.ModelSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Spark side of {@code spark-train}: starts (or joins) a Spark session, loads the
@@ -27,6 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  * the driver. Typed input only: {@link SparkTrain} turns the command line into a {@link Request}.
  */
 public final class SparkTrainJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrainJob.class);
 
   private SparkTrainJob() {}
 
@@ -51,13 +67,15 @@ public final class SparkTrainJob {
    * @param conf extra Spark configuration, key to value
    * @param modelFile where the model is written (driver side)
    * @param inputs {@code --implicit} and the k-core filter, applied after loading
+   * @param features side-feature files of the hybrid model
    */
   public record Request(String master, String data, String format, String columns, String delimiter, boolean header,
       DuplicatePolicy duplicates, ModelSpec.Configured<?> model, DistributedSgdOptions sgd, Integer userBlocks,
       Integer itemBlocks, String checkpointDir, int checkpointEvery, boolean resume, long seed, Map<String, String> conf,
-      Path modelFile, SparkInputs inputs) {
+      Path modelFile, SparkInputs inputs, FeatureFiles features) {
 
     public Request {
+      Objects.requireNonNull(features, "features");
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(format, "format");
       Objects.requireNonNull(model, "model");
@@ -71,6 +89,42 @@ public final class SparkTrainJob {
       if (resume && checkpointDir == null) {
         throw new IllegalArgumentException("--resume needs --checkpoint-dir");
       }
+    }
+  }
+
+  /**
+   * Side-feature files, read on the driver and encoded on the loaded data's id indices.
+   *
+   * @param items item features, or null
+   * @param users user features, or null
+   * @param formats {@code --features-format} names (empty: from the file names)
+   */
+  public record FeatureFiles(Path items, Path users, List<String> formats) {
+
+    public static final FeatureFiles NONE = new FeatureFiles(null, null, List.of());
+
+    public FeatureFiles {
+      formats = List.copyOf(formats);
+      if (items == null && users == null && !formats.isEmpty()) {
+        throw new IllegalArgumentException("--features-format needs --item-features or --user-features");
+      }
+    }
+
+    boolean given() {
+      return items != null || users != null;
+    }
+
+    /** The encoded features of {@code d}'s users and items (ids without interactions are left out). */
+    SideFeatures load(SparkInteractions d) throws java.io.IOException {
+      return new SideFeatures(users == null ? null : encode(users, false, d.users()),
+          items == null ? null : encode(items, true, d.items()));
+    }
+
+    private CsrMatrix encode(Path file, boolean itemSide, IdIndex index) throws java.io.IOException {
+      FeatureTable table = FeatureReader.read(file, FeatureFormat.forFile(file, itemSide, formats));
+      EncodedFeatures enc = FeatureSpace.fitAndEncode(table, index, FeatureSpaceConfig.DEFAULTS);
+      LOG.info("features {}: {}", file, enc.summary());
+      return enc.matrix();
     }
   }
 
@@ -107,6 +161,7 @@ public final class SparkTrainJob {
         case AlsConfig c -> new DistributedAls(c, opts).fit(d);
         case MfSgdConfig c -> DistributedMfSgd.fit(d, c, opts, r.sgd());
         case BprConfig c -> DistributedBpr.fit(d, c, opts, r.sgd());
+        case HybridConfig c -> DistributedHybrid.fit(d, r.features().load(d), c, opts, r.sgd());
         default -> throw new IllegalArgumentException("--model " + r.model().name() + " has no distributed trainer ("
             + String.join(", ", SparkModels.NAMES) + ")");
       };

@@ -1,6 +1,8 @@
 package dev.kindred.data.features;
 
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -51,6 +53,39 @@ public enum FeatureFormat {
     }
     throw new IllegalArgumentException("unknown --features-format '" + name + "': expected one of "
         + Arrays.stream(values()).map(FeatureFormat::cliName).collect(Collectors.joining(", ")));
+  }
+
+  /**
+   * The layout of {@code file}, which describes items ({@code itemSide}) or users: the first of the
+   * {@code given} command-line names that fits the side ({@code generic} fits both), else, with no
+   * names given, the one its file name suggests ({@code u.item}, {@code u.user}, {@code movies.dat},
+   * ...), else {@code generic}.
+   *
+   * @throws IllegalArgumentException when names are given but none fits the side, or one is unknown
+   */
+  public static FeatureFormat forFile(Path file, boolean itemSide, List<String> given) {
+    for (String name : given) {
+      FeatureFormat f = parse(name);
+      if (f == GENERIC || f.describesItems() == itemSide) return f;
+    }
+    if (!given.isEmpty()) {
+      throw new IllegalArgumentException("--features-format " + String.join(",", given) + " names no "
+          + (itemSide ? "item" : "user") + " layout for " + file);
+    }
+    return switch (file.getFileName().toString().toLowerCase(Locale.ROOT)) {
+      case "u.item" -> ML_100K_ITEM;
+      case "u.user" -> ML_100K_USER;
+      case "movies.dat" -> ML_DAT_MOVIES;
+      case "users.dat" -> ML_DAT_USERS;
+      case "movies.csv" -> ML_CSV_MOVIES;
+      case "tags.csv" -> ML_CSV_TAGS;
+      case "user_taggedartists.dat" -> LASTFM_TAGS;
+      default -> GENERIC;
+    };
+  }
+
+  private boolean describesItems() {
+    return this != ML_100K_USER && this != ML_DAT_USERS;
   }
 
   @Override

@@ -39,14 +39,14 @@ final class AsyncEngine {
 
   static SgdResult run(JavaSparkContext jsc, JavaRDD<InteractionChunk> chunks, SgdProblem problem,
       DataSummary summary, SparkTrainingOptions options, DistributedSgdOptions sync,
-      Function<Factors, LatentFactorModel> toModel, RoundListener listener) {
+      Function<Params, LatentFactorModel> toModel, RoundListener listener) {
     int partitions = options.numUserBlocks();
     int stepsPerRound = sync.stepsPerRound();
     long t0 = System.nanoTime();
     JavaRDD<LocalRatings> ratings = LocalSgd.partitionByUser(chunks, partitions, problem.numUsers(),
         problem.numItems(), options.seed(), options.storageLevel());
     ratings.count(); // build the partitions once, before the per-partition jobs race for them
-    ParameterServer server = new ParameterServer(Params.initial(problem, summary), partitions, sync.staleness());
+    ParameterServer server = new ParameterServer(problem.objective().initial(problem, summary), partitions, sync.staleness());
     int rounds = LocalSgd.rounds(problem, summary.count, partitions, stepsPerRound);
     AtomicLong stepsDone = new AtomicLong();
     double[] lossWindow = new double[2];
@@ -80,8 +80,7 @@ final class AsyncEngine {
             if (merges % partitions == 0) {
               Params snapshot = server.snapshot();
               listener.onRound(new RoundReport((int) (merges / partitions), (double) steps / Math.max(1, summary.count),
-                  meanLoss, System.nanoTime() - t0), () -> toModel.apply(Factors.assemble(List.of(snapshot.users()),
-                      List.of(snapshot.items()), problem, summary)));
+                  meanLoss, System.nanoTime() - t0), () -> toModel.apply(snapshot));
             }
           }
         } catch (InterruptedException e) {
@@ -97,8 +96,7 @@ final class AsyncEngine {
       ratings.unpersist(false);
     }
     Params params = server.snapshot();
-    LatentFactorModel model =
-        toModel.apply(Factors.assemble(List.of(params.users()), List.of(params.items()), problem, summary));
+    LatentFactorModel model = toModel.apply(params);
     return new SgdResult(model, server.stats(), 0);
   }
 }

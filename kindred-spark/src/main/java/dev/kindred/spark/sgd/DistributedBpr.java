@@ -64,11 +64,7 @@ public final class DistributedBpr {
             config.itemBias()),
         config.factors(), config.epochs(), config.learningRate(), config.learningRateDecay(), config.initStd(),
         config.seed(), data.numUsers(), data.numItems(), false);
-    Map<String, String> conf = new java.util.LinkedHashMap<>(config.toMap());
-    conf.put("sync", sync.mode().name().toLowerCase(java.util.Locale.ROOT));
-    conf.put("blocks", Integer.toString(options.numUserBlocks()));
-    if (sync.mode() != SyncMode.DSGD) conf.put("stepsPerRound", Integer.toString(sync.stepsPerRound()));
-    if (sync.mode() == SyncMode.ASYNC) conf.put("staleness", Integer.toString(sync.staleness()));
+    Map<String, String> conf = SgdFits.provenanceConfig(config.toMap(), sync, options);
     FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), BprTrainer.FOLD_IN_EPOCHS,
         true, config.seed());
     return SgdFits.run(data, problem, summary, options, sync, BprTrainer.NAME, f -> {

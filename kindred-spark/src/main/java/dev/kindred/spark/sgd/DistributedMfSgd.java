@@ -88,12 +88,8 @@ public final class DistributedMfSgd {
     }
     final float scoreMin = lo;
     final float scoreMax = hi;
-    Map<String, String> conf = new java.util.LinkedHashMap<>(config.toMap());
+    Map<String, String> conf = SgdFits.provenanceConfig(config.toMap(), sync, options);
     conf.remove("bins");
-    conf.put("sync", sync.mode().name().toLowerCase(java.util.Locale.ROOT));
-    conf.put("blocks", Integer.toString(options.numUserBlocks()));
-    if (sync.mode() != SyncMode.DSGD) conf.put("stepsPerRound", Integer.toString(sync.stepsPerRound()));
-    if (sync.mode() == SyncMode.ASYNC) conf.put("staleness", Integer.toString(sync.staleness()));
     FoldInRule foldIn = new FoldInRule.Sgd(config.learningRate(), config.regularization(), FOLD_IN_EPOCHS, false,
         config.seed());
     return SgdFits.run(data, problem, summary, options, sync, MfSgdTrainer.NAME, f -> {

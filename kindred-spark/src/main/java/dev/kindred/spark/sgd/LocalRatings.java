@@ -155,6 +155,17 @@ final class LocalRatings implements Serializable {
     return out;
   }
 
+  /**
+   * The ratings as CSR rows over {@code numUsers} users: user {@code u}'s items are
+   * {@code items[ptr[u] .. ptr[u + 1])}, sorted (users outside this partition have empty rows).
+   */
+  int[] userPtr(int numUsers) {
+    int[] ptr = new int[numUsers + 1];
+    for (int u : users) ptr[u + 1]++;
+    for (int u = 0; u < numUsers; u++) ptr[u + 1] += ptr[u];
+    return ptr;
+  }
+
   /** True when the user of rating {@code at} also rated {@code item}: a binary search in that user's run. */
   boolean contains(int at, int item) {
     int run = runOf[at];

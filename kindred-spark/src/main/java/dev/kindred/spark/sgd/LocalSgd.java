@@ -53,7 +53,7 @@ final class LocalSgd {
     int at = (int) (first % n);
     for (int left = steps; left > 0; ) {
       int to = Math.min(n, at + left);
-      double[] ls = problem.objective().pass(VectorOps.kernels(), r, at, to, local.users(), local.items(), lr, rng);
+      double[] ls = problem.objective().pass(VectorOps.kernels(), r, at, to, local, lr, rng);
       loss += ls[0];
       taken += ls[1];
       left -= to - at;

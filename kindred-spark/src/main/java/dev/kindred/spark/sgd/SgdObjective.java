@@ -18,6 +18,22 @@ interface SgdObjective extends Serializable {
   double[] pass(Kernels kern, LocalRatings ratings, int from, int to, FactorBlock users, FactorBlock items,
       float lr, SplittableRandom rng);
 
+  /**
+   * The steps of {@code ratings.order[from .. to)} on the whole model ({@link SyncMode#SYNC} and
+   * {@link SyncMode#ASYNC}); by default {@link #pass(Kernels, LocalRatings, int, int, FactorBlock,
+   * FactorBlock, float, SplittableRandom)} on its user and item blocks. A model with step-rule state
+   * overrides this.
+   */
+  default double[] pass(Kernels kern, LocalRatings ratings, int from, int to, Params local, float lr,
+      SplittableRandom rng) {
+    return pass(kern, ratings, from, to, local.users(), local.items(), lr, rng);
+  }
+
+  /** The parameters a fit starts from: by default Gaussian rows ({@link Params#initial}). */
+  default Params initial(SgdProblem problem, DataSummary summary) {
+    return Params.initial(problem, summary);
+  }
+
   /** Whether user rows carry a bias. */
   boolean userBias();
 

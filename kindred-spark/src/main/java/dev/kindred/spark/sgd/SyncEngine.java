@@ -3,7 +3,6 @@ package dev.kindred.spark.sgd;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.spark.InteractionChunk;
 import dev.kindred.spark.SparkTrainingOptions;
-import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,7 +41,7 @@ final class SyncEngine {
 
   static SgdResult run(JavaSparkContext jsc, JavaRDD<InteractionChunk> chunks, SgdProblem problem,
       DataSummary summary, SparkTrainingOptions options, DistributedSgdOptions sync, String algorithm,
-      Function<Factors, LatentFactorModel> toModel, RoundListener listener) {
+      Function<Params, LatentFactorModel> toModel, RoundListener listener) {
     int partitions = options.numUserBlocks();
     int stepsPerRound = sync.stepsPerRound();
     long t0 = System.nanoTime();
@@ -53,7 +52,7 @@ final class SyncEngine {
     SgdCheckpoints checkpoints = options.checkpointDir() == null ? null : new SgdCheckpoints(jsc,
         options.checkpointDir(), algorithm, partitions, problem.factors(), problem.numUsers(), problem.numItems());
     SgdCheckpoints.LoadedParams loaded = options.resume() && checkpoints != null ? checkpoints.latestParams() : null;
-    Params params = loaded == null ? Params.initial(problem, summary) : loaded.params();
+    Params params = loaded == null ? problem.objective().initial(problem, summary) : loaded.params();
     int firstRound = loaded == null ? 0 : loaded.round();
     if (loaded != null) LOG.info("SYNC SGD resumes {} after round {}", algorithm, firstRound);
     double stepsDone = 0;
@@ -77,7 +76,7 @@ final class SyncEngine {
       long now = System.nanoTime();
       Params snapshot = params;
       listener.onRound(new RoundReport(t + 1, stepsDone / Math.max(1, summary.count), meanLoss, now - t0 - excluded),
-          () -> toModel.apply(Factors.assemble(List.of(snapshot.users()), List.of(snapshot.items()), problem, summary)));
+          () -> toModel.apply(snapshot));
       excluded += System.nanoTime() - now;
       if (!Double.isFinite(meanLoss) && sum.steps() > 0) {
         LOG.warn("SYNC SGD stopped at round {}: non-finite loss", t + 1);
@@ -85,8 +84,7 @@ final class SyncEngine {
       }
     }
     ratings.unpersist(false);
-    LatentFactorModel model =
-        toModel.apply(Factors.assemble(List.of(params.users()), List.of(params.items()), problem, summary));
+    LatentFactorModel model = toModel.apply(params);
     return new SgdResult(model, new SyncStats((rounds - firstRound) * (long) partitions, 0, 0),
         loaded == null ? 0 : (int) ((long) firstRound * problem.epochs() / rounds));
   }

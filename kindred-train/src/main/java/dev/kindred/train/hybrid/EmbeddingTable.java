@@ -77,6 +77,28 @@ public final class EmbeddingTable {
     return new EmbeddingTable(features, k, null, 1f, 0f, rng);
   }
 
+  /** AdaGrad steps on the caller's arrays ({@code table}'s, not copied). */
+  EmbeddingTable(HybridTable table, float lr, float alpha) {
+    this.k = table.k();
+    this.schedule = HybridConfig.Schedule.ADAGRAD;
+    this.lr = lr;
+    this.keep = 1f - lr * alpha;
+    emb = table.emb();
+    bias = table.bias();
+    state1 = table.acc();
+    biasState1 = table.biasAcc();
+    state2 = null;
+    biasState2 = null;
+  }
+
+  /** The arrays of an AdaGrad table (shared, not copied). */
+  HybridTable table() {
+    if (schedule != HybridConfig.Schedule.ADAGRAD) {
+      throw new IllegalStateException("only an AdaGrad table is a HybridTable, this one is " + schedule);
+    }
+    return new HybridTable(k, emb, bias, state1, biasState1);
+  }
+
   /** Writes entity {@code e}'s vector into {@code out[0, k)} and returns its bias. */
   public float repr(FeatureRows rows, int e, float[] out) {
     int f = rows.unit[e];

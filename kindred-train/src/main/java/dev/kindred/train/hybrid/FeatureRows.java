@@ -18,9 +18,11 @@ import dev.kindred.math.CsrMatrix;
  *       read in place.
  * </ol>
  * Immutable after construction (the arrays are exposed for the trainers' inner loops; callers must
- * not write them).
+ * not write them); serializable so that a distributed fit ships it to its executors.
  */
-public final class FeatureRows {
+public final class FeatureRows implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   public final int entities;
   public final int features;

@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param seed initialisation and sampling seed
  */
 public record HybridConfig(int factors, int epochs, float learningRate, Loss loss, Schedule schedule, int maxSampled,
-    int kosK, int kosN, float userAlpha, float itemAlpha, boolean identity, int threads, long seed) {
+    int kosK, int kosN, float userAlpha, float itemAlpha, boolean identity, int threads, long seed)
+    implements java.io.Serializable {
 
   /** The loss of a (user, item) pair against sampled items. */
   public enum Loss {

@@ -4,12 +4,10 @@ import dev.kindred.core.EmbeddingSumEncoder;
 import dev.kindred.core.FeatureTrainer;
 import dev.kindred.core.Interactions;
 import dev.kindred.core.LatentFactorModel;
-import dev.kindred.core.ModelFitException;
 import dev.kindred.core.ProgressListener;
 import dev.kindred.core.ProgressListener.EpochReport;
 import dev.kindred.core.Provenance;
 import dev.kindred.core.SideFeatures;
-import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.Shuffles;
 import dev.kindred.math.WorkerPool;
 import java.util.Objects;
@@ -98,30 +96,21 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
   public Fit<LatentFactorModel> fitWithEncoders(Interactions train, Interactions validation, SideFeatures features,
       ProgressListener listener) {
     Objects.requireNonNull(train, "train");
-    Objects.requireNonNull(features, "features");
-    features.checkRows(train);
+    HybridLayout layout = HybridLayout.of(config, train.numUsers(), train.numItems(), features);
     long t0 = System.nanoTime();
-    if (!config.identity() && features.users() == null && features.items() == null) {
-      throw new IllegalArgumentException("hybrid without identity features needs user or item features");
-    }
     SplittableRandom root = new SplittableRandom(config.seed());
-    // A side without side features always keeps its identity features (else it would have no parameters).
-    FeatureRows userRows = FeatureRows.of(train.numUsers(), features.users(),
-        config.identity() || features.users() == null);
-    FeatureRows itemRows = FeatureRows.of(train.numItems(), features.items(),
-        config.identity() || features.items() == null);
-    HybridModelState state = new HybridModelState(config, train, userRows, itemRows,
-        new EmbeddingTable(userRows.features, config.factors(), config.schedule(), config.learningRate(),
-            config.userAlpha(), root.split()),
-        new EmbeddingTable(itemRows.features, config.factors(), config.schedule(), config.learningRate(),
-            config.itemAlpha(), root.split()));
+    EmbeddingTable[] tables = layout.initialTables(root);
+    HybridModelState state = new HybridModelState(config, train.userPtr(), train.itemIdx(), layout.userRows,
+        layout.itemRows, tables[0], tables[1]);
     LOG.info("hybrid {}: {} users x {} items, {} pairs; {} user and {} item feature rows, {} threads",
-        config.toMap().get("loss"), train.numUsers(), train.numItems(), train.size(), userRows.features,
-        itemRows.features, config.threads());
-    runEpochs(state, root, listener, t0);
-    LatentFactorModel model = model(state, train, (System.nanoTime() - t0) / 1e9);
-    return new Fit<>(model, encoder(state.users, userRows, features.users()),
-        encoder(state.items, itemRows, features.items()));
+        config.toMap().get("loss"), train.numUsers(), train.numItems(), train.size(), layout.userFeatures(),
+        layout.itemFeatures(), config.threads());
+    runEpochs(state, train, root, listener, t0);
+    Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(),
+        (System.nanoTime() - t0) / 1e9);
+    LatentFactorModel model = layout.model(state.users, state.items, train.userIndex(), train.itemIndex(), prov);
+    return new Fit<>(model, encoder(state.users, layout.userRows, features.users()),
+        encoder(state.items, layout.itemRows, features.items()));
   }
 
   /** The side features' rows of {@code table} (after the identity rows, when there are any), or null without side features. */
@@ -134,8 +123,8 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
         java.util.Arrays.copyOfRange(table.bias, base, rows.features));
   }
 
-  private void runEpochs(HybridModelState state, SplittableRandom root, ProgressListener listener, long t0) {
-    Interactions train = state.train;
+  private void runEpochs(HybridModelState state, Interactions train, SplittableRandom root, ProgressListener listener,
+      long t0) {
     boolean perUser = config.loss() == HybridConfig.Loss.KOS_WARP;
     int[] order = perUser ? activeUsers(train) : Shuffles.identity(train.size());
     int[] userOf = perUser ? null : userOfPair(train);
@@ -171,28 +160,6 @@ public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
         listener.onEpoch(new EpochReport(e, config.epochs(), mean, Double.NaN, now - start, now - t0));
       }
     }
-  }
-
-  private LatentFactorModel model(HybridModelState state, Interactions train, double seconds) {
-    int k = config.factors();
-    FactorMatrix p = new FactorMatrix(train.numUsers(), k);
-    FactorMatrix q = new FactorMatrix(train.numItems(), k);
-    float[] bu = new float[train.numUsers()];
-    float[] bi = new float[train.numItems()];
-    float[] row = new float[k];
-    for (int u = 0; u < bu.length; u++) {
-      bu[u] = state.users.repr(state.userRows, u, row);
-      p.setRow(u, row, 0);
-    }
-    for (int i = 0; i < bi.length; i++) {
-      bi[i] = state.items.repr(state.itemRows, i, row);
-      q.setRow(i, row, 0);
-    }
-    if (!p.allFinite() || !q.allFinite()) {
-      throw new ModelFitException("hybrid diverged (non-finite factors); lower --learning-rate");
-    }
-    Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
-    return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, bu, bi, p, q);
   }
 
   private static int[] activeUsers(Interactions train) {

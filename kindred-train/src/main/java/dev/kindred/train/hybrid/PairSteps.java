@@ -81,13 +81,13 @@ final class PairSteps {
 
   /** k-OS WARP: of {@code kosN} positives drawn from the user's row, the {@code kosK}-th best scored is WARP's positive. */
   void kos(int u) {
-    int from = s.train.userPtr()[u];
-    int deg = s.train.userPtr()[u + 1] - from;
+    int from = s.userPtr[u];
+    int deg = s.userPtr[u + 1] - from;
     if (deg == 0) return;
     s.users.repr(s.userRows, u, pu);
     int n = kosItems.length;
     for (int t = 0; t < n; t++) {
-      kosItems[t] = s.train.itemIdx()[from + rng.nextInt(deg)];
+      kosItems[t] = s.itemIdx[from + rng.nextInt(deg)];
       kosScores[t] = s.items.score(s.itemRows, kosItems[t], pu, qp);
     }
     // Selection of the k-th largest by partial selection sort: n is a handful.

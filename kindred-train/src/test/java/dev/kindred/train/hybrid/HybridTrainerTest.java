@@ -62,7 +62,7 @@ public class HybridTrainerTest {
     FeatureRows users = FeatureRows.of(1, null, true);
     FeatureRows items = FeatureRows.of(3, null, true);
     SplittableRandom r = new SplittableRandom(1);
-    return new HybridModelState(c, one, users, items,
+    return new HybridModelState(c, one.userPtr(), one.itemIdx(), users, items,
         new EmbeddingTable(1, c.factors(), c.schedule(), c.learningRate(), 0f, r.split()),
         new EmbeddingTable(3, c.factors(), c.schedule(), c.learningRate(), 0f, r.split()));
   }
