@@ -3,8 +3,9 @@
 
 Usage: scaling-plot.py scaling.tsv out.svg
 
-Left panel: seconds of one epoch / iteration per model, with the linear extrapolation from the
-smallest size dashed (the acceptance allows 1.2x of it at the largest size). Right panel: peak
+Left panel: process CPU seconds of one epoch / iteration per model (wall seconds dotted: on a
+shared machine they mostly measure the other processes), with the linear extrapolation of the CPU
+seconds from the smallest size dashed (the acceptance allows 1.2x of it at the largest size). Right panel: peak
 RSS per model beside interaction + factor bytes and 1.5x that (the acceptance bound).
 Needs matplotlib (Debian/Ubuntu: python3-matplotlib).
 """
@@ -28,10 +29,12 @@ def main(table_path, svg_path):
     for model in models:
         mine = sorted((r for r in rows if r["model"] == model), key=lambda r: int(r["interactions"]))
         n = [int(r["interactions"]) / 1e6 for r in mine]
-        secs = [float(r["epoch_seconds"]) for r in mine]
-        (line,) = left.plot(n, secs, marker="o", label=model)
+        secs = [float(r["epoch_cpu_seconds"]) for r in mine]
+        (line,) = left.plot(n, secs, marker="o", label=f"{model} CPU")
+        left.plot(n, [float(r["epoch_seconds"]) for r in mine], marker=".", linestyle=":", color=line.get_color(),
+                  label=f"{model} wall")
         left.plot(n, [secs[0] * x / n[0] for x in n], linestyle="--", color=line.get_color(), alpha=0.5,
-                  label=f"{model}, linear from {n[0]:g}M")
+                  label=f"{model} CPU, linear from {n[0]:g}M")
         right.plot(n, [int(r["peak_rss_bytes"]) / gib for r in mine], marker="o", color=line.get_color(),
                    label=f"{model} peak RSS")
     budget = {}
@@ -40,7 +43,7 @@ def main(table_path, svg_path):
     sizes = sorted(budget)
     right.plot(sizes, [budget[s] for s in sizes], color="grey", label="interaction + factor bytes")
     right.plot(sizes, [1.5 * budget[s] for s in sizes], color="grey", linestyle=":", label="1.5x that")
-    left.set(xlabel="interactions (millions)", ylabel="seconds per epoch / iteration", title="Time (k = 64, 2 threads)")
+    left.set(xlabel="interactions (millions)", ylabel="seconds per epoch / iteration", title="Time (k = 64, 2 threads, shared machine)")
     right.set(xlabel="interactions (millions)", ylabel="GiB", title="Memory")
     for ax in (left, right):
         ax.grid(alpha=0.3)

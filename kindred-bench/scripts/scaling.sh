@@ -2,7 +2,9 @@
 # How training cost grows with data size (issue 13, item 6): for each size, generate that many
 # interactions (USERS = size / 10, ITEMS = size / 100, so 10M users x 1M items at 100M), then train
 # mf-sgd and ials on it, one run at a time, each in its own JVM under /usr/bin/time -v, and record
-#   - seconds of the last epoch / iteration (EPOCHS of them, so the first one's warm-up is excluded),
+#   - wall and process CPU seconds (all threads and GC) of the last epoch / iteration (EPOCHS of
+#     them, so the first one's warm-up is excluded); on a shared machine the CPU seconds are the
+#     figure to compare across sizes, the wall seconds mostly measure the other processes,
 #   - peak RSS of the JVM (GNU time's "Maximum resident set size"),
 #   - the model file's size,
 #   - interaction bytes (what Interactions holds: CSR item index + value, CSC user index + value +
@@ -45,7 +47,7 @@ java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-a
 
 say "== scaling $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "   commit $(git -C "$root" rev-parse --short HEAD), sizes: $SIZES, models: $MODELS, k=$FACTORS, epochs=$EPOCHS, threads=$THREADS"
-printf 'interactions\tusers\titems\tmodel\tepoch_seconds\tpeak_rss_bytes\tmodel_bytes\tinteraction_bytes\tfactor_bytes\trss_ratio\theap_mb\tload\n' >"$table"
+printf 'interactions\tusers\titems\tmodel\tepoch_seconds\tepoch_cpu_seconds\tpeak_rss_bytes\tmodel_bytes\tinteraction_bytes\tfactor_bytes\trss_ratio\theap_mb\tload\n' >"$table"
 
 for n in $SIZES; do
   users=$((n / 10)) items=$((n / 100))
@@ -76,14 +78,16 @@ for n in $SIZES; do
       say "   FAILED (exit $?): $(grep -v '^\s' "$err" | tail -3)"
       continue
     fi
-    # The progress line of the last pass: "<model>: epoch E/E ... (epoch S.SSSs)".
-    epoch_s=$(grep -E "epoch $EPOCHS/$EPOCHS" "$err" | tail -1 | sed -E 's/.*\(epoch ([0-9.]+)s\).*/\1/')
+    # The progress line of the last pass: "<model>: epoch E/E ... (epoch S.SSSs, cpu C.CCCs)".
+    last=$(grep -E "epoch $EPOCHS/$EPOCHS" "$err" | tail -1)
+    epoch_s=$(sed -E 's/.*\(epoch ([0-9.]+)s, cpu.*/\1/' <<<"$last")
+    cpu_s=$(sed -E 's/.*, cpu ([0-9.]+)s\).*/\1/' <<<"$last")
     rss=$(( $(awk -F': ' '/Maximum resident set size/ {print $2}' "$err") * 1024 ))
     model_bytes=$(stat -c %s "$out")
     ratio=$(awk -v r="$rss" -v d="$((interaction_bytes + factor_bytes))" 'BEGIN { printf "%.2f", r / d }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$users" "$items" "$model" "$epoch_s" "$rss" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$users" "$items" "$model" "$epoch_s" "$cpu_s" "$rss" \
       "$model_bytes" "$interaction_bytes" "$factor_bytes" "$ratio" "$heap_mb" "$load" >>"$table"
-    say "   $model at $n: last epoch ${epoch_s}s, peak RSS $((rss >> 20)) MiB = ${ratio}x (interactions + factors), model $((model_bytes >> 20)) MiB, wall $(awk -F': ' '/Elapsed/ {print $2}' "$err")"
+    say "   $model at $n: last epoch ${epoch_s}s wall, ${cpu_s}s CPU, peak RSS $((rss >> 20)) MiB = ${ratio}x (interactions + factors), model $((model_bytes >> 20)) MiB, wall $(awk -F': ' '/Elapsed/ {print $2}' "$err")"
     rm -f "$out"
   done
   if [ "$KEEP_DATA" = 0 ]; then rm -f "$data"; fi
