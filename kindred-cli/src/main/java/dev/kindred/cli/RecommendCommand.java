@@ -89,7 +89,7 @@ final class RecommendCommand implements Callable<Integer> {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int j = 0; j < idx.length; j++) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("user", ui.externalId(idx[j]));
+        row.put("user", userName(ui, idx, j));
         row.put("items", externalItems(lists[j], ii));
         row.put("scores", lists[j].scores());
         rows.add(row);
@@ -105,11 +105,16 @@ final class RecommendCommand implements Callable<Integer> {
           if (r > 0) sb.append('\t');
           sb.append(ii.externalId(s.items()[r])).append(String.format(Locale.ROOT, ":%.4f", s.scores()[r]));
         }
-        out.println(ui.externalId(idx[j]) + "\t" + sb);
+        out.println(userName(ui, idx, j) + "\t" + sb);
       }
     }
     out.flush();
     return KindredCli.EXIT_OK;
+  }
+
+  /** The id the caller gave for row {@code j} (with hashed user ids the model knows only the bucket, "#b"). */
+  private String userName(IdIndex ui, int[] idx, int j) {
+    return all ? ui.externalId(idx[j]) : users.get(j);
   }
 
   static List<String> externalItems(ScoredItems s, IdIndex ii) {
