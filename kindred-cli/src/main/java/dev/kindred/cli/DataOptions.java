@@ -57,6 +57,12 @@ final class DataOptions {
       description = "Keep items with at least N interactions (iterated to a k-core with --min-user-interactions).")
   int minItem;
 
+  @Option(names = "--hash-ids", paramLabel = "BUCKETS", defaultValue = "0",
+      description = "Hash user ids into BUCKETS rows instead of one row per id: memory bounded whatever the data, and a "
+          + "server admits new users without a rebuild; ids sharing a bucket share a row (the count is in the summary). "
+          + "Items are not hashed. 0 (default): one row per user.")
+  int hashIds;
+
   /**
    * The interactions of a file to train (or split) on, k-core filtered when asked: refused, naming
    * the file, when it holds none (empty, a header only, or every row skipped) or the filter keeps none.
@@ -79,6 +85,10 @@ final class DataOptions {
     if (minUser < 0 || minItem < 0) {
       throw new IllegalArgumentException("--min-user-interactions and --min-item-interactions must be >= 0");
     }
+    if ((minUser > 1 || minItem > 1) && hashIds > 0) {
+      throw new IllegalArgumentException("--hash-ids does not combine with --min-user-interactions or "
+          + "--min-item-interactions: the filter renumbers users, and a hashed user's row is its bucket");
+    }
     return minUser > 1 || minItem > 1 ? Filters.kCore(d, Math.max(1, minUser), Math.max(1, minItem)) : d;
   }
 
@@ -96,7 +106,10 @@ final class DataOptions {
   }
 
   ReadOptions readOptions() {
-    return new ReadOptions(DuplicatePolicy.parse(duplicates), skipInvalid, implicit);
+    if (hashIds < 0) {
+      throw new IllegalArgumentException("--hash-ids must be >= 0 (0 = user ids not hashed), got " + hashIds);
+    }
+    return new ReadOptions(DuplicatePolicy.parse(duplicates), skipInvalid, implicit).withHashUserBuckets(hashIds);
   }
 
   /** Reads the files onto one shared pair of id indices (train first). */

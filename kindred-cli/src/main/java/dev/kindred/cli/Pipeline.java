@@ -180,6 +180,10 @@ final class Pipeline {
       Interactions d = r.data();
       err.printf(Locale.ROOT, "read %s: %,d interactions, %,d users, %,d items%n", r.file(), d.size(), d.activeUsers(),
           d.activeItems());
+      if (r.userIdCollisions() >= 0) {
+        err.printf(Locale.ROOT, "hashed user ids: %,d buckets, %,d ids share a bucket with another%n",
+            d.userIndex().hashBuckets(), r.userIdCollisions());
+      }
     }
     err.flush();
   }

@@ -10,13 +10,16 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Training progress on stderr: a progress bar with epoch, loss and elapsed time on a terminal
- * (the {@code kindred} script sets {@code KINDRED_TTY=1}), one plain line per epoch otherwise.
+ * (the {@code kindred} script sets {@code KINDRED_TTY=1}), one plain line per epoch otherwise. The
+ * line also gives the process CPU time the epoch took (all threads and GC): on a shared machine the
+ * wall time of an epoch says more about the other processes than about the epoch.
  */
 final class Progress implements ProgressListener, AutoCloseable {
 
   private final ProgressBar bar;
   private final PrintStream lines;
   private final String task;
+  private long lastCpuNanos = processCpuNanos();
 
   private Progress(ProgressBar bar, PrintStream lines, String task) {
     this.bar = bar;
@@ -49,11 +52,24 @@ final class Progress implements ProgressListener, AutoCloseable {
     if (bar != null) {
       bar.stepTo(r.epoch());
       bar.setExtraMessage(" " + extra);
-    } else if (lines != null && (r.epoch() == r.epochs() || r.epoch() % Math.max(1, r.epochs() / 10) == 0)) {
-      lines.printf(Locale.ROOT, "%s: epoch %d/%d %s%.2fs (epoch %.3fs)%n", task, r.epoch(), r.epochs(),
-          extra.isEmpty() ? "" : extra + " ",
-          r.elapsedNanos() / 1e9, r.epochNanos() / 1e9);
+    } else if (lines != null) {
+      long cpu = processCpuNanos();
+      long epochCpu;
+      synchronized (this) {
+        epochCpu = cpu - lastCpuNanos;
+        lastCpuNanos = cpu;
+      }
+      if (r.epoch() == r.epochs() || r.epoch() % Math.max(1, r.epochs() / 10) == 0) {
+        lines.printf(Locale.ROOT, "%s: epoch %d/%d %s%.2fs (epoch %.3fs, cpu %.3fs)%n", task, r.epoch(), r.epochs(),
+            extra.isEmpty() ? "" : extra + " ", r.elapsedNanos() / 1e9, r.epochNanos() / 1e9, epochCpu / 1e9);
+      }
     }
+  }
+
+  /** CPU time of this process so far (all threads), or 0 where the JVM does not say. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
   }
 
   @Override

@@ -120,6 +120,10 @@ final class TrainCommand implements Callable<Integer> {
     report.put("users", train.activeUsers());
     report.put("items", train.activeItems());
     report.put("interactions", train.size());
+    if (loaded.get(0).userIdCollisions() >= 0) {
+      report.put("user_id_buckets", train.userIndex().hashBuckets());
+      report.put("user_id_collisions", loaded.get(0).userIdCollisions());
+    }
     if (out != null) {
       report.put("model_file", out.toString());
       report.put("factor_precision", precision.label());

@@ -35,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Either factor store may be a mapped model file section ({@link LatentFactorModel#itemStore()}):
  * single-user calls then scan the mapping with the segment kernels (bf16 / fp16 widened to fp32),
- * a user's row is read alone; the batch path packs its panels from the mapping into the heap, as
- * above.
+ * a user's row is read alone. {@link #recommendVectors} (the server's combined requests) then scores
+ * each query from the mapping too, so a served model is never copied to the heap: packing would
+ * hold the catalogue twice, in fp32, for the life of the server. {@link #recommendAll} (a batch job
+ * over many users, where one packing pays for itself) packs its panels from the mapping into the
+ * heap, as above.
  */
 public final class FactorRecommender implements Recommender {
 
@@ -141,6 +144,12 @@ public final class FactorRecommender implements Recommender {
       }
     }
     if (nu == 0) return out;
+    if (!(model.itemStore() instanceof FactorMatrix)) {
+      for (int j = 0; j < nu; j++) {
+        out[rows[j]] = recommend(queries[rows[j]]); // scans the mapping in place: see the class comment
+      }
+      return out;
+    }
     ItemPanels panels = itemPanels();
     int block = Math.min(USER_BLOCK, nu);
     float[] userRows = new float[block * dim];
@@ -354,6 +363,11 @@ public final class FactorRecommender implements Recommender {
         j = kern.nextAtLeast(s, j + 1, to, top.threshold())) {
       top.offer(j + idOffset, s[j]);
     }
+  }
+
+  /** Whether the batch path has packed the items onto the heap (for tests). */
+  boolean packedItems() {
+    return itemPanels != null;
   }
 
   /** The packed item tiles of the batch path, built once (double-checked, so only one copy is kept). */

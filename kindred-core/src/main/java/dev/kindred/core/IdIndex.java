@@ -16,6 +16,13 @@ import java.util.Objects;
  * {@code long[]} with a primitive hash map; any other id switches the index to strings. The
  * identity index ({@link #identity}) stores nothing but its size, so a model of tens of millions
  * of generated users opens without building a map.
+ *
+ * <p>A hashed index ({@link #hashed}) stores nothing but its bucket count either: every id, known
+ * or new, has the index {@link #bucketOf(long, int)} (or {@link #bucketOf(String, int)}), so the id
+ * space is bounded and admits ids it has never seen (a new user gets the factors its bucket was
+ * trained with) at the price of collisions: distinct ids that share a bucket share one row. It
+ * cannot name its ids back ({@link #externalId} gives {@code "#bucket"}), so it suits the side that
+ * is only looked up (users), not the side that is listed (items).
  */
 public final class IdIndex {
 
@@ -24,9 +31,11 @@ public final class IdIndex {
   private final Long2IntOpenHashMap longMap;
   private final Object2IntOpenHashMap<String> stringMap;
   private final int identitySize; // >= 0 for the identity index, which holds no arrays; else -1
+  private final int hashBuckets; // > 0 for a hashed index, which holds no arrays; else 0
 
-  private IdIndex(int identitySize) {
+  private IdIndex(int identitySize, int hashBuckets) {
     this.identitySize = identitySize;
+    this.hashBuckets = hashBuckets;
     this.longIds = null;
     this.stringIds = null;
     this.longMap = null;
@@ -35,6 +44,7 @@ public final class IdIndex {
 
   private IdIndex(long[] longIds, String[] stringIds) {
     this.identitySize = -1;
+    this.hashBuckets = 0;
     this.longIds = longIds;
     this.stringIds = stringIds;
     if (longIds != null) {
@@ -71,7 +81,49 @@ public final class IdIndex {
   /** The identity index {@code 0..n-1} (ids are the decimal indices). */
   public static IdIndex identity(int n) {
     if (n < 0) throw new IllegalArgumentException("identity index size must be >= 0, got " + n);
-    return new IdIndex(n);
+    return new IdIndex(n, 0);
+  }
+
+  /** The hashed index of {@code buckets} buckets: every id's index is its bucket (see the class comment). */
+  public static IdIndex hashed(int buckets) {
+    if (buckets <= 0) throw new IllegalArgumentException("hashed ids need at least 1 bucket, got " + buckets);
+    return new IdIndex(-1, buckets);
+  }
+
+  /** The bucket count of a {@link #hashed} index, or 0 for any other. */
+  public int hashBuckets() {
+    return hashBuckets;
+  }
+
+  /**
+   * The bucket of a numeric id among {@code buckets}: the id through SplitMix64's finaliser, then
+   * Lemire's multiply-shift range reduction. Fixed for all time: model files depend on it.
+   */
+  public static int bucketOf(long id, int buckets) {
+    long z = id + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return (int) (((z >>> 32) * buckets) >>> 32);
+  }
+
+  /**
+   * The bucket of a text id: a canonical long is hashed as that number (as readers and indices
+   * treat it), any other text by the 64-bit FNV-1a hash of its UTF-16 code units, then as a number.
+   */
+  public static int bucketOf(String id, int buckets) {
+    long v = parseCanonicalLong(id);
+    if (v != NOT_A_LONG || LONG_MIN_STRING.equals(id)) return bucketOf(v, buckets);
+    return bucketOf(textHash(id), buckets);
+  }
+
+  /** 64-bit FNV-1a of the UTF-16 code units of a text id (not of a canonical long: see {@link #bucketOf(String, int)}). */
+  public static long textHash(String id) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < id.length(); i++) {
+      h = (h ^ id.charAt(i)) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** True for an {@link #identity} index (ids are the decimal indices), which stores no ids. */
@@ -80,16 +132,20 @@ public final class IdIndex {
   }
 
   public int size() {
-    return identitySize >= 0 ? identitySize : longIds != null ? longIds.length : stringIds.length;
+    return hashBuckets > 0 ? hashBuckets : identitySize >= 0 ? identitySize : longIds != null ? longIds.length
+        : stringIds.length;
   }
 
-  /** True when every id is a long. */
+  /** True when every id is a long (false for a hashed index, which holds no ids). */
   public boolean isNumeric() {
     return identitySize >= 0 || longIds != null;
   }
 
-  /** Dense index of an external id, or -1 if unknown. */
+  /** Dense index of an external id, or -1 if unknown (a hashed index knows every id). */
   public int indexOf(String id) {
+    if (hashBuckets > 0) {
+      return bucketOf(id, hashBuckets);
+    }
     if (identitySize >= 0) {
       return indexOf(parseCanonicalLong(id));
     }
@@ -104,8 +160,11 @@ public final class IdIndex {
     return stringMap.getInt(id);
   }
 
-  /** Dense index of a numeric external id, or -1 if unknown. */
+  /** Dense index of a numeric external id, or -1 if unknown (a hashed index knows every id). */
   public int indexOf(long id) {
+    if (hashBuckets > 0) {
+      return bucketOf(id, hashBuckets);
+    }
     if (identitySize >= 0) {
       return id >= 0 && id < identitySize ? (int) id : -1;
     }
@@ -115,8 +174,11 @@ public final class IdIndex {
     return stringMap.getInt(Long.toString(id));
   }
 
-  /** The external id of dense index {@code i}, as a string. */
+  /** The external id of dense index {@code i}, as a string; {@code "#i"} for a bucket of a hashed index. */
   public String externalId(int i) {
+    if (hashBuckets > 0) {
+      return "#" + Objects.checkIndex(i, hashBuckets);
+    }
     if (identitySize >= 0) {
       return Long.toString(Objects.checkIndex(i, identitySize));
     }
@@ -129,6 +191,10 @@ public final class IdIndex {
    */
   public IdIndex without(int i) {
     java.util.Objects.checkIndex(i, size());
+    if (hashBuckets > 0) {
+      throw new IllegalStateException("a hashed id index has no single id to drop: bucket " + i
+          + " is shared by every id that hashes to it");
+    }
     if (identitySize >= 0 || longIds != null) {
       long[] all = longIds();
       long[] a = new long[all.length - 1];
@@ -148,7 +214,7 @@ public final class IdIndex {
       return Objects.checkIndex(i, identitySize);
     }
     if (longIds == null) {
-      throw new IllegalStateException("ids are strings, not longs");
+      throw new IllegalStateException(hashBuckets > 0 ? "a hashed id index holds no ids" : "ids are strings, not longs");
     }
     return longIds[i];
   }
@@ -171,6 +237,7 @@ public final class IdIndex {
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof IdIndex x)) return false;
+    if (hashBuckets > 0 || x.hashBuckets > 0) return hashBuckets == x.hashBuckets;
     if (identitySize >= 0 && x.identitySize >= 0) return identitySize == x.identitySize;
     if (identitySize >= 0 || x.identitySize >= 0) return Arrays.equals(x.longIds(), longIds());
     return Arrays.equals(x.longIds, longIds) && Arrays.equals(x.stringIds, stringIds);
@@ -179,6 +246,9 @@ public final class IdIndex {
   /** As {@code Arrays.hashCode} of the ids, so an identity index hashes like the explicit ids 0..n-1. */
   @Override
   public int hashCode() {
+    if (hashBuckets > 0) {
+      return Integer.hashCode(hashBuckets) * 0x61C88647;
+    }
     if (identitySize >= 0) {
       int h = 1;
       for (long i = 0; i < identitySize; i++) h = 31 * h + Long.hashCode(i);
@@ -189,7 +259,7 @@ public final class IdIndex {
 
   @Override
   public String toString() {
-    return "IdIndex[" + size() + (isNumeric() ? " numeric ids]" : " string ids]");
+    return "IdIndex[" + size() + (hashBuckets > 0 ? " hashed buckets]" : isNumeric() ? " numeric ids]" : " string ids]");
   }
 
   static final long NOT_A_LONG = Long.MIN_VALUE;
@@ -254,6 +324,9 @@ public final class IdIndex {
     /** Starts from an existing index, so ids already known keep their indices. */
     public Builder(IdIndex base) {
       this();
+      if (base.hashBuckets > 0) {
+        throw new IllegalArgumentException("a hashed id index does not grow id by id: it already admits every id");
+      }
       if (base.isNumeric()) {
         for (long id : base.longIds()) {
           add(id);

@@ -47,8 +47,8 @@ import java.util.zip.CRC32C;
  * </ol>
  * A string is an int32 byte length and UTF-8 bytes; a float array an int32 length and the floats;
  * in the stream, a factor matrix is int32 rows, int32 dim and the int32 number of its section. An
- * id index is a mode (int32: 0 longs, 1 strings, 2 the identity {@code 0..n-1}), a count and the
- * ids (none for mode 2).
+ * id index is a mode (int32: 0 longs, 1 strings, 2 the identity {@code 0..n-1}, 3 hashed into n
+ * buckets), a count and the ids (none for modes 2 and 3; modes 2 and 3 only in version 2).
  *
  * <p>Reading maps the file (above {@value #MAP_THRESHOLD} bytes; a smaller one is copied off heap,
  * see {@link #load}); factor sections stay there as {@link MappedFactors} (no heap, no copy, files
@@ -276,7 +276,13 @@ public final class ModelFile {
   }
 
   static void writeIndex(IdIndex idx, Output out) throws IOException {
-    if (idx.isIdentity() && out.version >= FORMAT_VERSION) {
+    if (idx.hashBuckets() > 0) {
+      if (out.version < FORMAT_VERSION) {
+        throw new IllegalArgumentException("hashed ids need model file version " + FORMAT_VERSION + ", not " + out.version);
+      }
+      out.i32(3);
+      out.i32(idx.hashBuckets());
+    } else if (idx.isIdentity() && out.version >= FORMAT_VERSION) {
       out.i32(2);
       out.i32(idx.size());
     } else if (idx.isNumeric()) {
@@ -298,6 +304,10 @@ public final class ModelFile {
     if (mode == 2) {
       if (n < 0) throw in.malformed("identity index of size " + n);
       return IdIndex.identity(n);
+    }
+    if (mode == 3) {
+      if (n <= 0) throw in.malformed("hashed index of " + n + " buckets");
+      return IdIndex.hashed(n);
     }
     in.checkCount(n, mode == 0 ? 8 : 4);
     if (mode == 0) {

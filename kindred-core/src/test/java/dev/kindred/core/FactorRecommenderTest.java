@@ -226,6 +226,32 @@ class FactorRecommenderTest {
     }
   }
 
+  /**
+   * A model read from a file (factors in the mapping, bf16) answers combined queries from the
+   * mapping: the same lists as one query at a time, and no item panels packed onto the heap.
+   */
+  @Test
+  void recommendVectorsOfAMappedModelScansTheMapping(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    LatentFactorModel heap = Fixtures.model(5, 40, 1500, 32, true);
+    java.nio.file.Path file = dir.resolve("m.kindred");
+    ModelFile.write(heap, file, dev.kindred.math.FactorPrecision.BF16);
+    LatentFactorModel mapped = (LatentFactorModel) ModelFile.read(file);
+    assertThat(mapped.itemStore()).isNotInstanceOf(FactorMatrix.class);
+    FactorRecommender rec = new FactorRecommender(mapped);
+    FactorRecommender.Query[] queries = new FactorRecommender.Query[12];
+    for (int j = 0; j < queries.length; j++) {
+      queries[j] = rec.queryForUser(j * 3, 10, j % 2 == 0 ? RecommendOptions.ALL
+          : RecommendOptions.ALL.withExcludeItems(new int[] {j, 7}));
+    }
+    ScoredItems[] batch = rec.recommendVectors(queries, queries.length);
+    for (int j = 0; j < queries.length; j++) {
+      ScoredItems alone = rec.recommend(queries[j]);
+      assertSameRanking(batch[j], alone, tolerance(heap, j * 3), "mapped query " + j);
+    }
+    assertThat(rec.packedItems()).as("item panels copied to the heap").isFalse();
+  }
+
   @Test
   void foldInVectorRanksLikeTheModelUser() {
     LatentFactorModel m = Fixtures.model(8, 4, 1500, 24, true);

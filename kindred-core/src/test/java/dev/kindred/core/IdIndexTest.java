@@ -194,4 +194,52 @@ class IdIndexTest {
     assertThatThrownBy(() -> IdIndex.ofStrings(List.of("a", "b", "a")))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("duplicate id 'a' at index 2");
   }
+
+  /**
+   * The bucket function is part of the model file format: these values (computed independently
+   * from the SplitMix64 finaliser, multiply-shift reduction and FNV-1a definitions) must never change.
+   */
+  @Test
+  void bucketsArePinned() {
+    assertThat(IdIndex.bucketOf(0L, 1000)).isEqualTo(883);
+    assertThat(IdIndex.bucketOf(1L, 1000)).isEqualTo(566);
+    assertThat(IdIndex.bucketOf(42L, 1000)).isEqualTo(741);
+    assertThat(IdIndex.bucketOf(-7L, 1000)).isEqualTo(422);
+    assertThat(IdIndex.bucketOf("alice", 1000)).isEqualTo(101);
+    assertThat(IdIndex.bucketOf("42", 1000)).as("a canonical long is hashed as the number").isEqualTo(741);
+    assertThat(IdIndex.bucketOf("042", 1000)).as("not canonical: hashed as text")
+        .isEqualTo(IdIndex.bucketOf(IdIndex.textHash("042"), 1000));
+  }
+
+  @Test
+  void hashedIndexAdmitsEveryIdAndStoresNone() {
+    IdIndex h = IdIndex.hashed(8);
+    assertThat(h.size()).isEqualTo(8);
+    assertThat(h.hashBuckets()).isEqualTo(8);
+    assertThat(h.isNumeric()).isFalse();
+    assertThat(h.indexOf(123456789012L)).isEqualTo(IdIndex.bucketOf(123456789012L, 8));
+    assertThat(h.indexOf("123456789012")).isEqualTo(h.indexOf(123456789012L));
+    assertThat(h.indexOf("never seen")).isBetween(0, 7);
+    assertThat(h.externalId(3)).isEqualTo("#3");
+    assertThat(h).isEqualTo(IdIndex.hashed(8)).hasSameHashCodeAs(IdIndex.hashed(8)).isNotEqualTo(IdIndex.hashed(9))
+        .isNotEqualTo(IdIndex.identity(8));
+    assertThat(h.toString()).isEqualTo("IdIndex[8 hashed buckets]");
+    assertThatThrownBy(() -> h.without(3)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bucket 3 is shared");
+    assertThatThrownBy(() -> new IdIndex.Builder(h)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hashed");
+    assertThatThrownBy(() -> IdIndex.hashed(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("hashed ids need at least 1 bucket, got 0");
+  }
+
+  /** Consecutive ids (the usual case) spread evenly: every bucket within 6 standard deviations of its mean. */
+  @Test
+  void consecutiveIdsSpreadEvenlyOverTheBuckets() {
+    int buckets = 1000;
+    int[] count = new int[buckets];
+    for (long id = 1; id <= 100_000; id++) count[IdIndex.bucketOf(id, buckets)]++;
+    for (int b = 0; b < buckets; b++) {
+      assertThat(count[b]).as("bucket %d (mean 100, sd 10)", b).isBetween(40, 160);
+    }
+  }
 }

@@ -69,6 +69,19 @@ class ModelFileVersion2Test {
     ModelFileTest.assertSameModel(read, m);
   }
 
+  @Test
+  void hashedUserIndicesAreStoredAsTheirBucketCount() throws IOException {
+    LatentFactorModel m = Fixtures.model(9, 50, 40, 8, false);
+    LatentFactorModel hashed = new LatentFactorModel(m.provenance(), IdIndex.hashed(50), m.itemIndex(), m.globalMean(),
+        m.userBiases(), m.itemBiases(), m.userStore(), m.itemStore());
+    Path file = dir.resolve("hashed.kindred");
+    ModelFile.write(hashed, file);
+    LatentFactorModel read = (LatentFactorModel) ModelFile.read(file);
+    assertThat(read.userIndex()).isEqualTo(IdIndex.hashed(50));
+    assertThat(read.userIndex().indexOf("a user never seen")).isEqualTo(IdIndex.bucketOf("a user never seen", 50));
+    ModelFileTest.assertSameModel(read, hashed);
+  }
+
   /**
    * 16-bit files are about half the size (sections of 2 bytes per element) and round each factor
    * to its nearest 16-bit value: relative error at most 2^-8 (bf16) and 2^-11 (fp16), plus fp16's

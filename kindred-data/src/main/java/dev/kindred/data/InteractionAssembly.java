@@ -4,8 +4,10 @@ import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
 import dev.kindred.math.WorkerPool;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,6 +23,10 @@ import java.util.Objects;
  * holding its local id tables. {@code build} scatters the rows into CSR form in parallel
  * ({@link CsrAssembler}); rows are never copied into one array first.
  *
+ * <p>With hashed user ids ({@link #InteractionAssembly(int)}) the user index is
+ * {@link IdIndex#hashed}: a user id's index is its bucket, and the distinct ids are counted (a set
+ * of 64-bit ids, 8-16 bytes per distinct user while reading) to report collisions.
+ *
  * <p>Memory: the batches' row arrays (about 20 bytes per row) until {@code build}, then the
  * {@code Interactions}. Not thread-safe: one thread adds batches (batches may be filled by
  * several); {@code build} may be called once.
@@ -33,17 +39,39 @@ public final class InteractionAssembly {
 
   private final IdIndex.Builder userIds = new IdIndex.Builder();
   private final IdIndex.Builder itemIds = new IdIndex.Builder();
+  private final int hashBuckets; // 0: user ids numbered, not hashed
+  private final LongOpenHashSet distinctUsers; // hashed only: the user ids seen (text ids by their 64-bit hash)
+  private final BitSet usedBuckets; // hashed only
   private final List<FileRows> files = new ArrayList<>();
   private List<CsrAssembler.Chunk> current = new ArrayList<>();
   private long currentRows;
   private boolean built;
 
+  /** User ids numbered in order of first appearance. */
+  public InteractionAssembly() {
+    this(0);
+  }
+
+  /**
+   * @param hashUserBuckets 0 to number user ids in order of first appearance, else the number of
+   *     buckets they are hashed into ({@link ReadOptions#hashUserBuckets()})
+   */
+  public InteractionAssembly(int hashUserBuckets) {
+    if (hashUserBuckets < 0) {
+      throw new IllegalArgumentException("hashUserBuckets must be >= 0, got " + hashUserBuckets);
+    }
+    this.hashBuckets = hashUserBuckets;
+    this.distinctUsers = hashUserBuckets > 0 ? new LongOpenHashSet() : null;
+    this.usedBuckets = hashUserBuckets > 0 ? new BitSet(hashUserBuckets) : null;
+  }
+
   /** Adds the next batch of the current file; its ids get global indices now. */
   public void add(RowBatch batch) {
     Objects.requireNonNull(batch, "batch");
     checkOpen();
+    int[] userMap = hashBuckets > 0 ? toBuckets(batch.users) : toGlobal(batch.users, userIds);
     current.add(new CsrAssembler.Chunk(batch.user, batch.item, batch.value, batch.ts, batch.rows,
-        toGlobal(batch.users, userIds), toGlobal(batch.items, itemIds)));
+        userMap, toGlobal(batch.items, itemIds)));
     currentRows += batch.rows;
   }
 
@@ -83,13 +111,14 @@ public final class InteractionAssembly {
       throw new IllegalStateException("batches added after the last endFile");
     }
     built = true;
-    IdIndex users = userIds.build();
+    IdIndex users = hashBuckets > 0 ? IdIndex.hashed(hashBuckets) : userIds.build();
     IdIndex items = itemIds.build();
+    long collisions = hashBuckets > 0 ? distinctUsers.size() - (long) usedBuckets.cardinality() : -1;
     List<LoadResult> results = new ArrayList<>(files.size());
     for (FileRows f : files) {
       Interactions data = CsrAssembler.assemble(users, items, users.size(), items.size(), f.chunks(),
           f.hasTimestamps(), duplicates, workers);
-      results.add(new LoadResult(data, f.rows(), f.skipped(), f.examples(), f.file()));
+      results.add(new LoadResult(data, f.rows(), f.skipped(), f.examples(), f.file(), collisions));
     }
     files.clear();
     return results;
@@ -99,6 +128,18 @@ public final class InteractionAssembly {
     if (built) {
       throw new IllegalStateException("already built");
     }
+  }
+
+  /** The buckets of a batch's user ids, counting the distinct ids and the buckets they use. */
+  private int[] toBuckets(LocalIds local) {
+    int[] map = new int[local.size()];
+    for (int k = 0; k < map.length; k++) {
+      long id = local.isString(k) ? IdIndex.textHash(local.stringId(k)) : local.numericId(k);
+      map[k] = local.isString(k) ? IdIndex.bucketOf(local.stringId(k), hashBuckets) : IdIndex.bucketOf(id, hashBuckets);
+      distinctUsers.add(id);
+      usedBuckets.set(map[k]);
+    }
+    return map;
   }
 
   private static int[] toGlobal(LocalIds local, IdIndex.Builder global) {

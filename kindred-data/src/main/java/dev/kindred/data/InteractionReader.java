@@ -137,7 +137,7 @@ public final class InteractionReader {
       throw new IllegalArgumentException("no files to read");
     }
     long t0 = System.nanoTime();
-    InteractionAssembly assembly = new InteractionAssembly();
+    InteractionAssembly assembly = new InteractionAssembly(opts.hashUserBuckets());
     try (WorkerPool workers = WorkerPool.create(opts.effectiveThreads(), "kindred-data")) {
       long parseNanos = 0;
       long idNanos = 0;

@@ -14,8 +14,12 @@ import java.util.Objects;
  * @param rowsSkipped rows that did not parse and were skipped ({@link ReadOptions#skipInvalid()})
  * @param skippedExamples the first few skipped rows, as {@code file:line: problem} messages
  * @param file the file read
+ * @param userIdCollisions with hashed user ids ({@link ReadOptions#hashUserBuckets()}), how many
+ *     distinct user ids of all the files read together landed in a bucket another id already held
+ *     (distinct ids minus occupied buckets); -1 when ids were not hashed
  */
-public record LoadResult(Interactions data, long rowsRead, long rowsSkipped, List<String> skippedExamples, Path file) {
+public record LoadResult(Interactions data, long rowsRead, long rowsSkipped, List<String> skippedExamples, Path file,
+    long userIdCollisions) {
 
   /** How many skipped-row messages are kept. */
   public static final int MAX_EXAMPLES = 5;
@@ -24,8 +28,14 @@ public record LoadResult(Interactions data, long rowsRead, long rowsSkipped, Lis
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(file, "file");
     skippedExamples = List.copyOf(skippedExamples);
-    if (rowsRead < 0 || rowsSkipped < 0) {
-      throw new IllegalArgumentException("negative counts: read " + rowsRead + ", skipped " + rowsSkipped);
+    if (rowsRead < 0 || rowsSkipped < 0 || userIdCollisions < -1) {
+      throw new IllegalArgumentException("negative counts: read " + rowsRead + ", skipped " + rowsSkipped
+          + ", collisions " + userIdCollisions);
     }
+  }
+
+  /** A result whose user ids were not hashed. */
+  public LoadResult(Interactions data, long rowsRead, long rowsSkipped, List<String> skippedExamples, Path file) {
+    this(data, rowsRead, rowsSkipped, skippedExamples, file, -1);
   }
 }

@@ -243,4 +243,38 @@ class InteractionReaderTest {
     assertThatThrownBy(() -> ReadOptions.DEFAULTS.withThreads(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads must be >= 0");
   }
+
+  /**
+   * Hashed user ids: the user index is the hashed one, every row sits at its id's bucket, and the
+   * collision count (distinct ids minus occupied buckets, over both files) matches a count made
+   * here independently; numeric and text ids, and a text id spelling a number, agree.
+   */
+  @Test
+  void hashedUserIdsLandInTheirBucketsAndCollisionsAreCounted() throws IOException {
+    int buckets = 16;
+    StringBuilder train = new StringBuilder();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int u = 1; u <= 40; u++) {
+      String id = u % 3 == 0 ? "user" + u : Integer.toString(u);
+      train.append(id).append('\t').append(u % 7).append("\t1\n");
+      ids.add(id);
+      used.add(dev.kindred.core.IdIndex.bucketOf(id, buckets));
+    }
+    Path a = write(dir, "train.tsv", train.toString());
+    Path b = write(dir, "test.tsv", "41\t2\t1\n5\t3\t1\n");
+    ids.add("41");
+    used.add(dev.kindred.core.IdIndex.bucketOf(41L, buckets));
+    List<LoadResult> r = InteractionReader.readShared(List.of(a, b), InteractionFormat.TSV,
+        ReadOptions.DEFAULTS.withHashUserBuckets(buckets));
+    Interactions d = r.get(0).data();
+    assertThat(d.userIndex()).isEqualTo(dev.kindred.core.IdIndex.hashed(buckets));
+    assertThat(d.numUsers()).isEqualTo(buckets);
+    assertThat(r.get(0).userIdCollisions()).isEqualTo(ids.size() - used.size()).isPositive();
+    assertThat(r.get(1).userIdCollisions()).isEqualTo(r.get(0).userIdCollisions());
+    assertThat(d.contains(dev.kindred.core.IdIndex.bucketOf("user3", buckets), d.itemIndex().indexOf(3L))).isTrue();
+    assertThat(d.contains(dev.kindred.core.IdIndex.bucketOf(8L, buckets), d.itemIndex().indexOf(1L))).isTrue();
+    assertThat(r.get(1).data().contains(d.userIndex().indexOf("41"), d.itemIndex().indexOf(2L))).isTrue();
+    assertThat(read(a, InteractionFormat.TSV).userIdCollisions()).as("not hashed").isEqualTo(-1);
+  }
 }

@@ -70,7 +70,7 @@ public final class ParquetInteractionReader {
       throw new IllegalArgumentException("no files to read");
     }
     long t0 = System.nanoTime();
-    InteractionAssembly assembly = new InteractionAssembly();
+    InteractionAssembly assembly = new InteractionAssembly(opts.hashUserBuckets());
     int threads = opts.threads() > 0 ? opts.threads()
         : Math.min(ReadOptions.MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors());
     try (WorkerPool workers = WorkerPool.create(threads, "kindred-parquet")) {
