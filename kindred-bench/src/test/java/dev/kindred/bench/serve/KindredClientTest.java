@@ -100,9 +100,13 @@ class KindredClientTest {
     KindredClient.Reply ack = client.events(List.of(new KindredClient.Event("u9", top, 1f),
         new KindredClient.Event("u9", "no-such-item", 1f)));
     assertThat(ack.status()).isEqualTo(200);
-    assertThat(ack.body().get("accepted").asInt()).isEqualTo(1);
+    // both are logged (the unknown item for the next training), only the known one is folded in
+    assertThat(ack.body().get("accepted").asInt()).isEqualTo(2);
     assertThat(ack.body().get("unknown_items").get(0).asText()).isEqualTo("no-such-item");
-    assertThat(Files.readAllLines(dir.resolve("events.log"))).hasSize(1).first().asString().startsWith("u9\t" + top + "\t");
+    List<String> logged = Files.readAllLines(dir.resolve("events.log"));
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(0)).startsWith("u9\t" + top + "\t");
+    assertThat(logged.get(1)).startsWith("u9\tno-such-item\t");
     KindredClient.Reply after = client.recommend("u9", 5);
     assertThat(after.body().get("source").asText()).isEqualTo("fold-in");
     assertThat(after.items()).hasSize(5).doesNotContain(top);
