@@ -113,7 +113,8 @@ public final class Models {
           .flag("--regularization", LAMBDA, REGULARIZATION, ImplicitAlsConfig::regularization,
               ImplicitAlsConfig::withRegularization)
           .flag("--alpha", FlagType.FLOAT_OR_AUTO.labelled("A|auto"), "Confidence c = 1 + alpha * value; auto: "
-              + ImplicitAlsConfig.AUTO_ALPHA_SCALE + " x sqrt(users x items / interactions) / mean value.",
+              + ImplicitAlsConfig.AUTO_ALPHA_SCALE + " x sqrt(users x items / interactions) / mean value, at most "
+              + ImplicitAlsConfig.AUTO_ALPHA_CAP + ".",
               ImplicitAlsConfig::alpha, ImplicitAlsConfig::withAlpha)
           .flag("--weighted-lambda", FlagType.BOOLEAN, WEIGHTED, ImplicitAlsConfig::weightedLambda,
               ImplicitAlsConfig::withWeightedLambda)

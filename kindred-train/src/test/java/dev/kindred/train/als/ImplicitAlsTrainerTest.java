@@ -158,6 +158,9 @@ class ImplicitAlsTrainerTest {
         within(1e-3f));
     assertThat(ImplicitAlsConfig.autoAlpha(DataShape.of(943, 1650, 80_000, 80_000))).isCloseTo((float) (4.4103 * a),
         within(1e-3f));
+    // Last.fm HetRec as events (1,892 x 17,632, 92,834 pairs: sparsity 359) would get 37.9: capped.
+    assertThat(ImplicitAlsConfig.autoAlpha(DataShape.of(1892, 17632, 92_834, 92_834)))
+        .isEqualTo((float) ImplicitAlsConfig.AUTO_ALPHA_CAP);
     assertThat(ImplicitAlsConfig.DEFAULTS.alpha()).isNaN();
     ImplicitAlsConfig given = small();
     assertThat(given.resolve(DataShape.of(train))).isSameAs(given);
