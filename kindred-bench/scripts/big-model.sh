@@ -19,6 +19,7 @@
 # HdrHistogram), so kindred-bench and its Spark dependencies need not be built.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/kindred-bench/scripts/wait-for-server.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 USERS="${USERS:-50000000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-100000000}"
 FACTORS="${FACTORS:-64}" ITERATIONS="${ITERATIONS:-1}" THREADS="${THREADS:-2}" PRECISION="${PRECISION:-bf16}"
@@ -63,13 +64,7 @@ t0=$(date +%s.%N)
 "${java[@]}" "-Xmx$SERVE_HEAP" -jar "$jar" serve --model-file "$model" --port 0 2>"$dir/serve.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 1 3000); do
-  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1 || true)"
-  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "big-model: the server exited" >&2; exit 1; }
-  sleep 0.02
-done
+wait_for_server "$dir/serve.err" "$server" big-model 3000 0.02
 t1=$(date +%s.%N)
 say "server ready after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s (JVM start included), RSS $(ps -o rss= -p "$server" | awk '{printf "%.0f MB", $1/1024}')"
 grep '^kindred:' "$dir/serve.err" | tee -a "$out"

@@ -17,6 +17,7 @@
 #   SERVE_HEAP [4g] KAFKA_LOAD_DIR [a new temp dir] KINDRED [./kindred]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/kindred-bench/scripts/wait-for-server.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 kindred="${KINDRED:-$root/kindred}"
@@ -79,13 +80,7 @@ say "\$ java -XX:+UseParallelGC -Xmx${SERVE_HEAP:-4g} -jar kindred.jar ${serve[*
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
   "-Xmx${SERVE_HEAP:-4g}" -jar "$jar" "${serve[@]}" 2>"$dir/serve.err" &
 pids+=($!)
-port=""
-for _ in $(seq 1 600); do
-  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1 || true)"
-  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  kill -0 "${pids[1]}" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "kafka-load: the server exited" >&2; exit 1; }
-  sleep 0.5
-done
+wait_for_server "$dir/serve.err" "${pids[1]}" kafka-load 600 0.5
 url="http://127.0.0.1:$port"
 say "server ready at $url"
 

@@ -26,6 +26,7 @@
 # kindred-math, -core, -data, -train and -eval must be installed in the local repository.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/kindred-bench/scripts/wait-for-server.sh"
 bench="$root/kindred-bench"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 kindred="${KINDRED:-$root/kindred}"
@@ -87,14 +88,7 @@ say "\$ ${serve_java[*]} ${serve[*]}"
 "${serve_java[@]}" "${serve[@]}" 2>"$dir/serve.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 1 600); do
-  port="$(sed -n 's#.* on http://[^:]*:\([0-9][0-9]*\).*#\1#p' "$dir/serve.err" | head -1 || true)"
-  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  kill -0 "$server" 2>/dev/null || { cat "$dir/serve.err" >&2; echo "serve-load: the server exited" >&2; exit 1; }
-  sleep 0.5
-done
-[ -n "$port" ] || { cat "$dir/serve.err" >&2; echo "serve-load: the server did not become ready" >&2; exit 1; }
+wait_for_server "$dir/serve.err" "$server" serve-load 600 0.5
 url="http://127.0.0.1:$port"
 say "server ready at $url: $(curl -s "$url/readyz")"
 
