@@ -23,6 +23,12 @@ import java.util.Objects;
  * trained with) at the price of collisions: distinct ids that share a bucket share one row. It
  * cannot name its ids back ({@link #externalId} gives {@code "#bucket"}), so it suits the side that
  * is only looked up (users), not the side that is listed (items).
+ *
+ * <p>An index read from a model file (format version 3) keeps its ids where the file is mapped
+ * ({@link MappedIds}): numeric or string ids and a hash table over them, looked up in place, so
+ * opening a model does no work and takes no heap per id. It behaves as the in-memory index with the
+ * same ids (and equals it); {@link #longIds()}, {@link #stringIds()} and {@link #without} copy its
+ * ids onto the heap.
  */
 public final class IdIndex {
 
@@ -32,6 +38,7 @@ public final class IdIndex {
   private final Object2IntOpenHashMap<String> stringMap;
   private final int identitySize; // >= 0 for the identity index, which holds no arrays; else -1
   private final int hashBuckets; // > 0 for a hashed index, which holds no arrays; else 0
+  private final MappedIds mapped; // non-null for ids in a mapped model file, which holds no arrays
 
   private IdIndex(int identitySize, int hashBuckets) {
     this.identitySize = identitySize;
@@ -40,11 +47,34 @@ public final class IdIndex {
     this.stringIds = null;
     this.longMap = null;
     this.stringMap = null;
+    this.mapped = null;
+  }
+
+  private IdIndex(MappedIds mapped) {
+    this.identitySize = -1;
+    this.hashBuckets = 0;
+    this.longIds = null;
+    this.stringIds = null;
+    this.longMap = null;
+    this.stringMap = null;
+    this.mapped = mapped;
+  }
+
+  /** Numeric ids with the builder's map, which already holds every id once (no second map). */
+  private IdIndex(Long2IntOpenHashMap longMap, long[] longIds) {
+    this.identitySize = -1;
+    this.hashBuckets = 0;
+    this.mapped = null;
+    this.longIds = longIds;
+    this.stringIds = null;
+    this.longMap = longMap;
+    this.stringMap = null;
   }
 
   private IdIndex(long[] longIds, String[] stringIds) {
     this.identitySize = -1;
     this.hashBuckets = 0;
+    this.mapped = null;
     this.longIds = longIds;
     this.stringIds = stringIds;
     if (longIds != null) {
@@ -84,6 +114,11 @@ public final class IdIndex {
     return new IdIndex(n, 0);
   }
 
+  /** An index over ids in a mapped model file section (see the class comment). */
+  static IdIndex mapped(MappedIds ids) {
+    return new IdIndex(Objects.requireNonNull(ids, "ids"));
+  }
+
   /** The hashed index of {@code buckets} buckets: every id's index is its bucket (see the class comment). */
   public static IdIndex hashed(int buckets) {
     if (buckets <= 0) throw new IllegalArgumentException("hashed ids need at least 1 bucket, got " + buckets);
@@ -100,11 +135,15 @@ public final class IdIndex {
    * Lemire's multiply-shift range reduction. Fixed for all time: model files depend on it.
    */
   public static int bucketOf(long id, int buckets) {
+    return (int) (((mix64(id) >>> 32) * buckets) >>> 32);
+  }
+
+  /** SplitMix64's finaliser of {@code id + golden gamma}: every input bit moves every output bit. Fixed: files depend on it. */
+  static long mix64(long id) {
     long z = id + 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z ^= z >>> 31;
-    return (int) (((z >>> 32) * buckets) >>> 32);
+    return z ^ (z >>> 31);
   }
 
   /**
@@ -126,19 +165,25 @@ public final class IdIndex {
     return h;
   }
 
+  /** True for an index whose ids stay in a mapped model file (see the class comment). */
+  boolean isMapped() {
+    return mapped != null;
+  }
+
   /** True for an {@link #identity} index (ids are the decimal indices), which stores no ids. */
   public boolean isIdentity() {
     return identitySize >= 0;
   }
 
   public int size() {
+    if (mapped != null) return mapped.size();
     return hashBuckets > 0 ? hashBuckets : identitySize >= 0 ? identitySize : longIds != null ? longIds.length
         : stringIds.length;
   }
 
   /** True when every id is a long (false for a hashed index, which holds no ids). */
   public boolean isNumeric() {
-    return identitySize >= 0 || longIds != null;
+    return identitySize >= 0 || longIds != null || mapped != null && mapped.numeric();
   }
 
   /** Dense index of an external id, or -1 if unknown (a hashed index knows every id). */
@@ -149,13 +194,16 @@ public final class IdIndex {
     if (identitySize >= 0) {
       return indexOf(parseCanonicalLong(id));
     }
-    if (longIds != null) {
+    if (mapped != null && !mapped.numeric()) {
+      return mapped.indexOf(id);
+    }
+    if (isNumeric()) {
       long v = parseCanonicalLong(id);
       // The sentinel is also a valid id: ofLongs may hold Long.MIN_VALUE.
       if (v == NOT_A_LONG && !LONG_MIN_STRING.equals(id)) {
         return -1;
       }
-      return longMap.get(v);
+      return indexOf(v);
     }
     return stringMap.getInt(id);
   }
@@ -171,6 +219,9 @@ public final class IdIndex {
     if (longIds != null) {
       return longMap.get(id);
     }
+    if (mapped != null) {
+      return mapped.numeric() ? mapped.indexOf(id) : mapped.indexOf(Long.toString(id));
+    }
     return stringMap.getInt(Long.toString(id));
   }
 
@@ -181,6 +232,9 @@ public final class IdIndex {
     }
     if (identitySize >= 0) {
       return Long.toString(Objects.checkIndex(i, identitySize));
+    }
+    if (mapped != null) {
+      return mapped.externalId(i);
     }
     return longIds != null ? Long.toString(longIds[i]) : stringIds[i];
   }
@@ -195,16 +249,16 @@ public final class IdIndex {
       throw new IllegalStateException("a hashed id index has no single id to drop: bucket " + i
           + " is shared by every id that hashes to it");
     }
-    if (identitySize >= 0 || longIds != null) {
+    if (isNumeric()) {
       long[] all = longIds();
       long[] a = new long[all.length - 1];
       System.arraycopy(all, 0, a, 0, i);
       System.arraycopy(all, i + 1, a, i, a.length - i);
       return new IdIndex(a, null);
     }
-    String[] a = new String[stringIds.length - 1];
-    System.arraycopy(stringIds, 0, a, 0, i);
-    System.arraycopy(stringIds, i + 1, a, i, a.length - i);
+    List<String> all = stringIds();
+    String[] a = new String[all.size() - 1];
+    for (int j = 0; j < a.length; j++) a[j] = all.get(j < i ? j : j + 1);
     return new IdIndex(null, a);
   }
 
@@ -212,6 +266,9 @@ public final class IdIndex {
   public long longId(int i) {
     if (identitySize >= 0) {
       return Objects.checkIndex(i, identitySize);
+    }
+    if (mapped != null && mapped.numeric()) {
+      return mapped.longId(i);
     }
     if (longIds == null) {
       throw new IllegalStateException(hashBuckets > 0 ? "a hashed id index holds no ids" : "ids are strings, not longs");
@@ -226,11 +283,22 @@ public final class IdIndex {
       Arrays.setAll(ids, i -> i);
       return ids;
     }
+    if (mapped != null) {
+      if (!mapped.numeric()) return null;
+      long[] ids = new long[mapped.size()];
+      Arrays.setAll(ids, mapped::longId);
+      return ids;
+    }
     return longIds == null ? null : longIds.clone();
   }
 
   /** Copy of the string ids (string mode) for serialisation. */
   public List<String> stringIds() {
+    if (mapped != null && !mapped.numeric()) {
+      String[] ids = new String[mapped.size()];
+      Arrays.setAll(ids, mapped::externalId);
+      return List.of(ids);
+    }
     return stringIds == null ? null : List.of(stringIds);
   }
 
@@ -238,6 +306,7 @@ public final class IdIndex {
   public boolean equals(Object o) {
     if (!(o instanceof IdIndex x)) return false;
     if (hashBuckets > 0 || x.hashBuckets > 0) return hashBuckets == x.hashBuckets;
+    if (mapped != null || x.mapped != null) return sameIds(x);
     if (identitySize >= 0 && x.identitySize >= 0) return identitySize == x.identitySize;
     if (identitySize >= 0 || x.identitySize >= 0) return Arrays.equals(x.longIds(), longIds());
     return Arrays.equals(x.longIds, longIds) && Arrays.equals(x.stringIds, stringIds);
@@ -254,7 +323,23 @@ public final class IdIndex {
       for (long i = 0; i < identitySize; i++) h = 31 * h + Long.hashCode(i);
       return 31 * h;
     }
+    if (mapped != null) {
+      int h = 1;
+      for (int i = 0; i < mapped.size(); i++) {
+        h = 31 * h + (mapped.numeric() ? Long.hashCode(mapped.longId(i)) : mapped.externalId(i).hashCode());
+      }
+      return mapped.numeric() ? 31 * h : h; // as the in-memory index's hash of its arrays
+    }
     return 31 * Arrays.hashCode(longIds) + Arrays.hashCode(stringIds);
+  }
+
+  /** The same kind of ids (numeric or strings), the same ids in the same order: one at a time, for a mapped index. */
+  private boolean sameIds(IdIndex x) {
+    if (x.size() != size() || x.isNumeric() != isNumeric()) return false;
+    for (int i = 0; i < size(); i++) {
+      if (isNumeric() ? x.longId(i) != longId(i) : !x.externalId(i).equals(externalId(i))) return false;
+    }
+    return true;
   }
 
   @Override
@@ -316,6 +401,7 @@ public final class IdIndex {
     private ArrayList<String> strings;
     private Object2IntOpenHashMap<String> stringMap;
     private int size;
+    private boolean mapShared; // longMap belongs to an index built from this builder
 
     public Builder() {
       longMap.defaultReturnValue(-1);
@@ -332,7 +418,7 @@ public final class IdIndex {
           add(id);
         }
       } else {
-        for (String id : base.stringIds) {
+        for (String id : base.stringIds()) {
           add(id);
         }
       }
@@ -350,6 +436,14 @@ public final class IdIndex {
       if (id == NOT_A_LONG) {
         switchToStrings();
         return add(Long.toString(id));
+      }
+      if (mapShared) {
+        int known = longMap.get(id);
+        if (known != -1) {
+          return known;
+        }
+        longMap = longMap.clone();
+        mapShared = false;
       }
       int idx = longMap.putIfAbsent(id, size);
       if (idx != -1) {
@@ -401,8 +495,15 @@ public final class IdIndex {
       longMap = null;
     }
 
+    /**
+     * The index of every id added so far. A numeric index shares this builder's hash map rather than
+     * building a second one (at 50M ids, 1.6 GB less at the peak); the builder copies the map before
+     * it adds another id.
+     */
     public IdIndex build() {
-      return strings == null ? new IdIndex(Arrays.copyOf(longs, size), null) : new IdIndex(null, strings.toArray(String[]::new));
+      if (strings != null) return new IdIndex(null, strings.toArray(String[]::new));
+      mapShared = true;
+      return new IdIndex(longMap, Arrays.copyOf(longs, size));
     }
   }
 }

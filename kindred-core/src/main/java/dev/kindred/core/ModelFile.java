@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  * The one model file format, read by every consumer (CLI, server, Java API) whatever trained the
  * model.
  *
- * <p>Version 2 layout, little-endian:
+ * <p>Version 3 layout, little-endian:
  * <ol>
  *   <li>Header: magic {@code "KINDRED\n"} (8 bytes), format version (int32).
  *   <li>Section 0, the model stream: model kind (string); provenance: count (int32) then that many
@@ -39,16 +39,25 @@ import java.util.zip.CRC32C;
  *   <li>Factor sections, each starting at a multiple of {@value #ALIGNMENT} bytes (zero padding
  *       before it) so it can be memory-mapped: {@code rows * dim} elements row-major in the
  *       section's precision (fp32, bf16 or fp16).
+ *   <li>Id sections, each starting at a multiple of 8 bytes: the ids of an index and their hash
+ *       table, in {@link MappedIds}'s layout, looked up in place.
  *   <li>Section table: count (int32), then per section its name (string), type (int32: 0 for the
- *       stream, else {@link FactorPrecision#code()}), offset and length (int64), rows and dim (int32)
- *       and CRC32C of its bytes (int32).
+ *       stream, {@value #IDS} for ids, else {@link FactorPrecision#code()}), offset and length
+ *       (int64), rows and dim (int32; for ids the count and the table's bits) and CRC32C of its
+ *       bytes (int32).
  *   <li>Trailer: table offset (int64), total file length (int64), CRC32C of the table (int32), end
  *       marker {@code "KNDR-END"} (8 bytes).
  * </ol>
  * A string is an int32 byte length and UTF-8 bytes; a float array an int32 length and the floats;
  * in the stream, a factor matrix is int32 rows, int32 dim and the int32 number of its section. An
  * id index is a mode (int32: 0 longs, 1 strings, 2 the identity {@code 0..n-1}, 3 hashed into n
- * buckets), a count and the ids (none for modes 2 and 3; modes 2 and 3 only in version 2).
+ * buckets, 4 longs and 5 strings in an id section), a count, then the ids inline (modes 0 and 1),
+ * nothing (2 and 3), or the table's bits and the section's number (4 and 5). Version 3 writes modes
+ * 2 to 5, so opening a model of 50M users maps its ids instead of parsing them: no heap and no
+ * time per id.
+ *
+ * <p>Version 2 (still read): as version 3 with id indices inline in the stream (modes 0 to 3), so
+ * opening builds a hash map of every id.
  *
  * <p>Reading maps the file (above {@value #MAP_THRESHOLD} bytes; a smaller one is copied off heap,
  * see {@link #load}); factor sections stay there as {@link MappedFactors} (no heap, no copy, files
@@ -56,7 +65,7 @@ import java.util.zip.CRC32C;
  * section's checksum and checks every factor finite before it returns (a sequential pass over the
  * mapping; docs/benchmarks.md has the cost on multi-GB files), so a corrupt or non-finite file is
  * refused with a message naming the file and the section. {@link #open} with
- * {@link Verification#DEFERRED} leaves the latent-factor sections to a background thread, for a
+ * {@link Verification#DEFERRED} leaves the latent-factor and id sections to a background thread, for a
  * server that must answer before it has read a multi-GB file once; a failure is reported through
  * {@link Opened#verified()}.
  *
@@ -71,8 +80,9 @@ public final class ModelFile {
 
   static final byte[] MAGIC = "KINDRED\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] END = "KNDR-END".getBytes(StandardCharsets.US_ASCII);
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   static final int VERSION_1 = 1;
+  static final int VERSION_2 = 2;
   static final int TRAILER_V1 = 8 + 4 + 8;
   static final int TRAILER = 8 + 8 + 4 + 8;
   static final int HEADER = 8 + 4;
@@ -81,6 +91,8 @@ public final class ModelFile {
   /** Files up to this size (64 MiB) are copied off heap rather than mapped: see {@link #load}. */
   public static final long MAP_THRESHOLD = 64L << 20;
   static final int STREAM = 0;
+  /** Section type of an id table ({@link MappedIds}); factor sections use their precision's code. */
+  static final int IDS = 16;
   private static final System.Logger LOG = System.getLogger(ModelFile.class.getName());
   private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -127,6 +139,11 @@ public final class ModelFile {
   /** The version 1 writer, kept so tests can make version 1 files with this build. */
   static void writeVersion1(Model model, Path path) throws IOException {
     AtomicWrite.write(path, ch -> writeTo(model, ch, VERSION_1, FactorPrecision.FP32));
+  }
+
+  /** The version 2 writer (ids inline in the stream), kept so tests can make version 2 files with this build. */
+  static void writeVersion2(Model model, Path path) throws IOException {
+    AtomicWrite.write(path, ch -> writeTo(model, ch, VERSION_2, FactorPrecision.FP32));
   }
 
   private static void writeTo(Model model, FileChannel ch, int version, FactorPrecision precision)
@@ -205,9 +222,9 @@ public final class ModelFile {
       int version = file.get(I32, MAGIC.length);
       Input in = switch (version) {
         case VERSION_1 -> Input.version1(file, path);
-        case FORMAT_VERSION -> Input.version2(file, path, verification == Verification.DEFERRED);
+        case VERSION_2, FORMAT_VERSION -> Input.version2(file, path, verification == Verification.DEFERRED);
         default -> throw new InvalidModelFileException(path + ": model format version " + version
-            + " is not readable by this build (reads versions " + VERSION_1 + " and " + FORMAT_VERSION + ")");
+            + " is not readable by this build (reads versions " + VERSION_1 + " to " + FORMAT_VERSION + ")");
       };
       String kind = in.string();
       int n = in.i32();
@@ -277,24 +294,24 @@ public final class ModelFile {
 
   static void writeIndex(IdIndex idx, Output out) throws IOException {
     if (idx.hashBuckets() > 0) {
-      if (out.version < FORMAT_VERSION) {
-        throw new IllegalArgumentException("hashed ids need model file version " + FORMAT_VERSION + ", not " + out.version);
+      if (out.version < VERSION_2) {
+        throw new IllegalArgumentException("hashed ids need model file version " + VERSION_2 + ", not " + out.version);
       }
       out.i32(3);
       out.i32(idx.hashBuckets());
-    } else if (idx.isIdentity() && out.version >= FORMAT_VERSION) {
+    } else if (idx.isIdentity() && out.version >= VERSION_2) {
       out.i32(2);
       out.i32(idx.size());
+    } else if (out.version >= FORMAT_VERSION) {
+      out.mappedIndex(idx);
     } else if (idx.isNumeric()) {
       out.i32(0);
-      long[] ids = idx.longIds();
-      out.i32(ids.length);
-      for (long id : ids) out.i64(id);
+      out.i32(idx.size());
+      for (int i = 0; i < idx.size(); i++) out.i64(idx.longId(i));
     } else {
       out.i32(1);
-      List<String> ids = idx.stringIds();
-      out.i32(ids.size());
-      for (String id : ids) out.string(id);
+      out.i32(idx.size());
+      for (int i = 0; i < idx.size(); i++) out.string(idx.externalId(i));
     }
   }
 
@@ -308,6 +325,9 @@ public final class ModelFile {
     if (mode == 3) {
       if (n <= 0) throw in.malformed("hashed index of " + n + " buckets");
       return IdIndex.hashed(n);
+    }
+    if (mode == 4 || mode == 5) {
+      return in.mappedIndex(n, mode == 4);
     }
     in.checkCount(n, mode == 0 ? 8 : 4);
     if (mode == 0) {
@@ -325,14 +345,20 @@ public final class ModelFile {
   /** One entry of the version 2 section table. */
   record Section(String name, int type, long offset, long length, int rows, int dim, int crc) {
 
-    /** The element type of a factor section; null for the stream. */
+    /** The element type of a factor section; null for the stream and id tables. */
     FactorPrecision precision() {
-      return type == STREAM ? null : FactorPrecision.ofCode(type);
+      return type == STREAM || type == IDS ? null : FactorPrecision.ofCode(type);
     }
   }
 
-  /** A factor table waiting to be written as its own section after the stream. */
-  private record PendingFactors(String name, FactorStore store, FactorPrecision precision) {}
+  /** A section waiting to be written after the stream: a factor table or an id table. */
+  private record Pending(String name, int type, int rows, int dim, int alignment, Body body) {}
+
+  /** Writes a pending section's bytes. */
+  @FunctionalInterface
+  private interface Body {
+    void write() throws IOException;
+  }
 
   /**
    * Buffered little-endian writer. Version 2: keeps a CRC32C per section, queues factor tables
@@ -346,7 +372,7 @@ public final class ModelFile {
     private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
     private final List<Section> sections = new ArrayList<>();
-    private final List<PendingFactors> pending = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
     private long written;
     private long sectionStart;
 
@@ -444,6 +470,29 @@ public final class ModelFile {
       writeIndex(idx, this);
     }
 
+    /**
+     * An id index as its own section ({@link MappedIds}): mode, count, table bits and the section's
+     * number in the stream, the table after it.
+     */
+    void mappedIndex(IdIndex idx) throws IOException {
+      int bits = MappedIds.bitsFor(idx.size());
+      i32(idx.isNumeric() ? 4 : 5);
+      i32(idx.size());
+      i32(bits);
+      pending.add(new Pending("ids-" + (pending.size() + 1), IDS, idx.size(), bits, 8, () -> MappedIds.write(idx, this)));
+      i32(pending.size());
+    }
+
+    /** The bytes of a segment of any size, as they are. */
+    void segment(MemorySegment seg) throws IOException {
+      for (long off = 0; off < seg.byteSize(); ) {
+        ensure(8);
+        int n = (int) Math.min(buf.remaining(), seg.byteSize() - off);
+        buf.put(seg.asSlice(off, n).asByteBuffer());
+        off += n;
+      }
+    }
+
     /** Interactions as dimensions, CSR pointers, items and values (no timestamps, no ids). */
     public void interactions(Interactions d) throws IOException {
       i32(d.numUsers());
@@ -476,15 +525,13 @@ public final class ModelFile {
           rawFloats(row, 0, row.length);
         }
       } else {
-        pending.add(new PendingFactors(name, m, p));
+        pending.add(new Pending(name, p.code(), m.rows(), m.dim(), ALIGNMENT, () -> encode(name, m, p)));
         i32(pending.size()); // section number: the stream is section 0
       }
     }
 
     /** Rows encoded in the section's precision; a value the precision cannot hold is refused. */
-    private void encode(PendingFactors f) throws IOException {
-      FactorStore m = f.store();
-      FactorPrecision p = f.precision();
+    private void encode(String name, FactorStore m, FactorPrecision p) throws IOException {
       float[] row = new float[m.dim()];
       for (int r = 0; r < m.rows(); r++) {
         m.copyRow(r, row, 0);
@@ -495,7 +542,7 @@ public final class ModelFile {
         for (float v : row) {
           short h = p.encode16(v);
           if (Float.isFinite(v) && !Float.isFinite(p.decode16(h))) {
-            throw new IllegalArgumentException(f.name() + " row " + r + ": value " + v + " does not fit "
+            throw new IllegalArgumentException(name + " row " + r + ": value " + v + " does not fit "
                 + p.label() + " (largest finite " + (p == FactorPrecision.FP16 ? "65504" : "3.39e38")
                 + "); write fp32 or bf16");
           }
@@ -524,11 +571,11 @@ public final class ModelFile {
         return;
       }
       endSection("model", STREAM, 0, 0);
-      for (PendingFactors f : pending) {
-        padTo(ALIGNMENT);
+      for (Pending f : pending) {
+        padTo(f.alignment());
         beginSection();
-        encode(f);
-        endSection(f.name(), f.precision().code(), f.store().rows(), f.store().dim());
+        f.body().write();
+        endSection(f.name(), f.type(), f.rows(), f.dim());
       }
       beginSection();
       crc.update(MAGIC);
@@ -708,6 +755,10 @@ public final class ModelFile {
             + " bytes) lies outside the file");
       }
       if (sec.type() == STREAM) return;
+      if (sec.type() == IDS) {
+        if (sec.offset() % 8 != 0) throw new InvalidModelFileException(where + "is not aligned to 8 bytes");
+        return; // its length is checked against the stream's counts when the index is read
+      }
       FactorPrecision p = sec.precision();
       if (p == null) throw new InvalidModelFileException(where + "has unknown element type " + sec.type());
       if (sec.offset() % ALIGNMENT != 0) {
@@ -769,6 +820,23 @@ public final class ModelFile {
 
     public IdIndex index() {
       return readIndex(this);
+    }
+
+    /** Reads what {@link Output#mappedIndex} wrote: the index over its section, where the file lies. */
+    IdIndex mappedIndex(int n, boolean numeric) {
+      int bits = i32();
+      int number = i32();
+      if (file == null) throw malformed("a mapped id index in a version 1 file");
+      if (number <= 0 || number >= sections.size()) throw malformed("id index refers to section " + number);
+      Section sec = sections.get(number);
+      if (sec.type() != IDS || sec.rows() != n || sec.dim() != bits) {
+        throw malformed("section '" + sec.name() + "' is not the table of " + n + " ids the model expects");
+      }
+      try {
+        return IdIndex.mapped(new MappedIds(file.asSlice(sec.offset(), sec.length()), n, bits, numeric));
+      } catch (IllegalArgumentException e) {
+        throw malformed("section '" + sec.name() + "': " + e.getMessage());
+      }
     }
 
     /** Reads what {@link Output#interactions} wrote, on the given id indices. */

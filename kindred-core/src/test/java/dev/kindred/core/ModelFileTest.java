@@ -160,7 +160,7 @@ class ModelFileTest {
     Path badVersionFile = dir.resolve("flip-version.kindred");
     Files.write(badVersionFile, badVersion);
     assertThatThrownBy(() -> ModelFile.read(badVersionFile)).isInstanceOf(InvalidModelFileException.class)
-        .hasMessageContaining("model format version 4098 is not readable");
+        .hasMessageContaining("model format version " + (ModelFile.FORMAT_VERSION ^ 0x1000) + " is not readable");
     byte[] badCrc = bytes.clone();
     badCrc[n - 12] ^= 1;
     Path badCrcFile = dir.resolve("flip-crc.kindred");
@@ -205,12 +205,12 @@ class ModelFileTest {
     ModelFile.writeVersion1(stringModel(), file);
     byte[] body = body(Files.readAllBytes(file));
 
-    byte[] v3 = body.clone();
-    ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
-    Path v3File = dir.resolve("v3.kindred");
-    Files.write(v3File, withTrailer(v3));
-    assertThatThrownBy(() -> ModelFile.read(v3File)).isInstanceOf(InvalidModelFileException.class)
-        .hasMessage(v3File + ": model format version 3 is not readable by this build (reads versions 1 and 2)");
+    byte[] v4 = body.clone();
+    ByteBuffer.wrap(v4).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 4);
+    Path v4File = dir.resolve("v4.kindred");
+    Files.write(v4File, withTrailer(v4));
+    assertThatThrownBy(() -> ModelFile.read(v4File)).isInstanceOf(InvalidModelFileException.class)
+        .hasMessage(v4File + ": model format version 4 is not readable by this build (reads versions 1 to 3)");
 
     // The kind string follows the version: int32 length, then "latent-factor".
     byte[] kind = body.clone();
