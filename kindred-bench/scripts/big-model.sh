@@ -13,7 +13,7 @@
 #
 # Parameters (environment, defaults in brackets):
 #   USERS [50000000] ITEMS [100000] INTERACTIONS [100000000] FACTORS [64] ITERATIONS [1] THREADS [2]
-#   PRECISION [bf16] TRAIN_HEAP [20g] SERVE_HEAP [2g] RATE [200] DURATION [60] WARMUP [10] SENDERS [8]
+#   PRECISION [bf16] GEN_HEAP [4g] TRAIN_HEAP [20g] SERVE_HEAP [2g] RATE [200] DURATION [60] WARMUP [10] SENDERS [8]
 #   K [10] SAMPLE [200000] BIG_DIR [/tmp/kindred-big]
 # The LoadGenerator classes are compiled with javac against the CLI jar (which carries Jackson and
 # HdrHistogram), so kindred-bench and its Spark dependencies need not be built.
@@ -23,7 +23,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 USERS="${USERS:-50000000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-100000000}"
 FACTORS="${FACTORS:-64}" ITERATIONS="${ITERATIONS:-1}" THREADS="${THREADS:-2}" PRECISION="${PRECISION:-bf16}"
-TRAIN_HEAP="${TRAIN_HEAP:-20g}" SERVE_HEAP="${SERVE_HEAP:-2g}" RATE="${RATE:-200}" DURATION="${DURATION:-60}"
+GEN_HEAP="${GEN_HEAP:-4g}" TRAIN_HEAP="${TRAIN_HEAP:-20g}" SERVE_HEAP="${SERVE_HEAP:-2g}" RATE="${RATE:-200}" DURATION="${DURATION:-60}"
 WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}" SAMPLE="${SAMPLE:-200000}"
 dir="${BIG_DIR:-/tmp/kindred-big}"
 mkdir -p "$dir"
@@ -44,7 +44,7 @@ say "== big-model $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/^Mem:/
 data="$dir/g$USERS-$ITEMS-$INTERACTIONS.tsv"
 if [ ! -s "$data" ]; then
   say "\$ kindred generate --users $USERS --items $ITEMS --interactions $INTERACTIONS --implicit --seed 1 --out $data"
-  "${java[@]}" -Xmx1g -jar "$jar" generate --users "$USERS" --items "$ITEMS" --interactions "$INTERACTIONS" --implicit \
+  "${java[@]}" "-Xmx$GEN_HEAP" -jar "$jar" generate --users "$USERS" --items "$ITEMS" --interactions "$INTERACTIONS" --implicit \
     --seed 1 --out "$data" --json 2>&1 | tee -a "$out"
 fi
 model="$dir/model-$USERS-$FACTORS-$PRECISION.kdm"
