@@ -34,7 +34,7 @@ public final class IdIndex {
 
   private final long[] longIds; // non-null in numeric mode
   private final String[] stringIds; // non-null in string mode
-  private final Long2IntOpenHashMap longMap;
+  private volatile Long2IntOpenHashMap longMap; // numeric mode; built on the first lookup when null
   private final Object2IntOpenHashMap<String> stringMap;
   private final int identitySize; // >= 0 for the identity index, which holds no arrays; else -1
   private final int hashBuckets; // > 0 for a hashed index, which holds no arrays; else 0
@@ -60,14 +60,18 @@ public final class IdIndex {
     this.mapped = mapped;
   }
 
-  /** Numeric ids with the builder's map, which already holds every id once (no second map). */
-  private IdIndex(Long2IntOpenHashMap longMap, long[] longIds) {
+  /**
+   * Numeric ids a {@link Builder} numbered (so distinct), without their hash map: it is built on the
+   * first lookup. A trainer never looks a user up, so 50M users cost their 400 MB of ids during
+   * training, not another 1.6 GB of map.
+   */
+  private IdIndex(long[] longIds) {
     this.identitySize = -1;
     this.hashBuckets = 0;
     this.mapped = null;
     this.longIds = longIds;
     this.stringIds = null;
-    this.longMap = longMap;
+    this.longMap = null;
     this.stringMap = null;
   }
 
@@ -78,13 +82,7 @@ public final class IdIndex {
     this.longIds = longIds;
     this.stringIds = stringIds;
     if (longIds != null) {
-      longMap = new Long2IntOpenHashMap(longIds.length);
-      longMap.defaultReturnValue(-1);
-      for (int i = 0; i < longIds.length; i++) {
-        if (longMap.put(longIds[i], i) != -1) {
-          throw new IllegalArgumentException("duplicate id " + longIds[i] + " at index " + i);
-        }
-      }
+      longMap = mapOf(longIds);
       stringMap = null;
     } else {
       stringMap = new Object2IntOpenHashMap<>(stringIds.length);
@@ -96,6 +94,29 @@ public final class IdIndex {
       }
       longMap = null;
     }
+  }
+
+  private static Long2IntOpenHashMap mapOf(long[] ids) {
+    Long2IntOpenHashMap m = new Long2IntOpenHashMap(ids.length);
+    m.defaultReturnValue(-1);
+    for (int i = 0; i < ids.length; i++) {
+      if (m.put(ids[i], i) != -1) {
+        throw new IllegalArgumentException("duplicate id " + ids[i] + " at index " + i);
+      }
+    }
+    return m;
+  }
+
+  /** The numeric ids' hash map, built now if this index was made without one. */
+  private Long2IntOpenHashMap longMap() {
+    Long2IntOpenHashMap m = longMap;
+    if (m == null) {
+      synchronized (this) {
+        m = longMap;
+        if (m == null) longMap = m = mapOf(longIds);
+      }
+    }
+    return m;
   }
 
   /** An index over numeric ids, index {@code i} for {@code ids[i]}. */
@@ -217,7 +238,7 @@ public final class IdIndex {
       return id >= 0 && id < identitySize ? (int) id : -1;
     }
     if (longIds != null) {
-      return longMap.get(id);
+      return longMap().get(id);
     }
     if (mapped != null) {
       return mapped.numeric() ? mapped.indexOf(id) : mapped.indexOf(Long.toString(id));
@@ -401,7 +422,6 @@ public final class IdIndex {
     private ArrayList<String> strings;
     private Object2IntOpenHashMap<String> stringMap;
     private int size;
-    private boolean mapShared; // longMap belongs to an index built from this builder
 
     public Builder() {
       longMap.defaultReturnValue(-1);
@@ -436,14 +456,6 @@ public final class IdIndex {
       if (id == NOT_A_LONG) {
         switchToStrings();
         return add(Long.toString(id));
-      }
-      if (mapShared) {
-        int known = longMap.get(id);
-        if (known != -1) {
-          return known;
-        }
-        longMap = longMap.clone();
-        mapShared = false;
       }
       int idx = longMap.putIfAbsent(id, size);
       if (idx != -1) {
@@ -496,14 +508,12 @@ public final class IdIndex {
     }
 
     /**
-     * The index of every id added so far. A numeric index shares this builder's hash map rather than
-     * building a second one (at 50M ids, 1.6 GB less at the peak); the builder copies the map before
-     * it adds another id.
+     * The index of every id added so far. A numeric index gets no hash map until its first lookup
+     * (see {@link IdIndex#IdIndex(long[])}), so once the builder is dropped its map is the only one
+     * and goes with it.
      */
     public IdIndex build() {
-      if (strings != null) return new IdIndex(null, strings.toArray(String[]::new));
-      mapShared = true;
-      return new IdIndex(longMap, Arrays.copyOf(longs, size));
+      return strings == null ? new IdIndex(Arrays.copyOf(longs, size)) : new IdIndex(null, strings.toArray(String[]::new));
     }
   }
 }

@@ -242,4 +242,22 @@ class IdIndexTest {
       assertThat(count[b]).as("bucket %d (mean 100, sd 10)", b).isBetween(40, 160);
     }
   }
+
+  /** A built numeric index makes its map on first lookup; the builder goes on without changing it. */
+  @Test
+  void anIndexBuiltFromABuilderIsIndependentOfIt() {
+    IdIndex.Builder b = new IdIndex.Builder();
+    for (long id = 0; id < 3000; id++) b.add(id * 7919 - 5);
+    IdIndex first = b.build();
+    assertThat(b.add(-1_000_000L)).isEqualTo(3000);
+    IdIndex second = b.build();
+    assertThat(first.size()).isEqualTo(3000);
+    assertThat(first.indexOf(-1_000_000L)).isEqualTo(-1);
+    assertThat(second.indexOf(-1_000_000L)).isEqualTo(3000);
+    for (int i = 0; i < 3000; i++) {
+      assertThat(first.indexOf(i * 7919L - 5)).isEqualTo(i);
+      assertThat(second.indexOf(Long.toString(i * 7919L - 5))).isEqualTo(i);
+    }
+    assertThat(first).isEqualTo(IdIndex.ofLongs(first.longIds()));
+  }
 }
