@@ -14,7 +14,8 @@
 # Parameters (environment, defaults in brackets):
 #   USERS [50000000] ITEMS [100000] INTERACTIONS [100000000] FACTORS [64] ITERATIONS [1] THREADS [2]
 #   PRECISION [bf16] GEN_HEAP [4g] TRAIN_HEAP [20g] SERVE_HEAP [2g] RATE [200] DURATION [60] WARMUP [10] SENDERS [8]
-#   K [10] SAMPLE [200000] BIG_DIR [/tmp/kindred-big]
+#   K [10] SAMPLE [200000] BIG_DIR [/tmp/kindred-big] REUSE_MODEL [0: train; 1: serve the model file already
+#   in BIG_DIR, to measure opening and serving again without training]
 # The LoadGenerator classes are compiled with javac against the CLI jar (which carries Jackson and
 # HdrHistogram), so kindred-bench and its Spark dependencies need not be built.
 set -euo pipefail
@@ -48,14 +49,18 @@ if [ ! -s "$data" ]; then
     --seed 1 --out "$data" --json 2>&1 | tee -a "$out"
 fi
 model="$dir/model-$USERS-$FACTORS-$PRECISION.kdm"
-say "\$ java -Xmx$TRAIN_HEAP -jar kindred.jar train --train $data --columns user=0,item=1 --implicit --model ials --factors $FACTORS --iterations $ITERATIONS --threads $THREADS --factor-precision $PRECISION --out $model"
-/usr/bin/time -v "${java[@]}" "-Xmx$TRAIN_HEAP" -Xmn256m -jar "$jar" train --train "$data" --columns user=0,item=1 --implicit \
-  --model ials --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" --seed 1 \
-  --factor-precision "$PRECISION" --out "$model" >"$dir/train.out" 2>"$dir/train.err" \
-  || { tail -20 "$dir/train.err" | tee -a "$out"; exit 1; }
-grep -E '^(read|train|hashed)' "$dir/train.err" | tee -a "$out"
-tee -a "$out" <"$dir/train.out"
-say "train: peak RSS $(awk -F': ' '/Maximum resident/ {printf "%.2f GiB", $2 / 1048576}' "$dir/train.err"), wall $(awk -F': ' '/Elapsed/ {print $2}' "$dir/train.err"); model file $(stat -c %s "$model" | awk '{printf "%.2f GiB", $1 / 2^30}'); parameters $((USERS * FACTORS + ITEMS * FACTORS))"
+if [ "${REUSE_MODEL:-0}" = 1 ] && [ -s "$model" ]; then
+  say "reusing $model ($(stat -c %s "$model" | awk '{printf "%.2f GiB", $1 / 2^30}')), not training"
+else
+  say "\$ java -Xmx$TRAIN_HEAP -jar kindred.jar train --train $data --columns user=0,item=1 --implicit --model ials --factors $FACTORS --iterations $ITERATIONS --threads $THREADS --factor-precision $PRECISION --out $model"
+  /usr/bin/time -v "${java[@]}" "-Xmx$TRAIN_HEAP" -Xmn256m -jar "$jar" train --train "$data" --columns user=0,item=1 --implicit \
+    --model ials --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" --seed 1 \
+    --factor-precision "$PRECISION" --out "$model" >"$dir/train.out" 2>"$dir/train.err" \
+    || { tail -20 "$dir/train.err" | tee -a "$out"; exit 1; }
+  grep -E '^(read|train|hashed)' "$dir/train.err" | tee -a "$out"
+  tee -a "$out" <"$dir/train.out"
+  say "train: peak RSS $(awk -F': ' '/Maximum resident/ {printf "%.2f GiB", $2 / 1048576}' "$dir/train.err"), wall $(awk -F': ' '/Elapsed/ {print $2}' "$dir/train.err"); model file $(stat -c %s "$model" | awk '{printf "%.2f GiB", $1 / 2^30}'); parameters $((USERS * FACTORS + ITEMS * FACTORS))"
+fi
 
 shuf -n "$SAMPLE" --random-source=<(yes) "$data" | cut -f1,2 >"$dir/sample.tsv"
 say "\$ java -Xmx$SERVE_HEAP -jar kindred.jar serve --model-file $model --port 0"
@@ -67,7 +72,7 @@ trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EX
 wait_for_server "$dir/serve.err" "$server" big-model 3000 0.02
 t1=$(date +%s.%N)
 say "server ready after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s (JVM start included), RSS $(ps -o rss= -p "$server" | awk '{printf "%.0f MB", $1/1024}')"
-grep '^kindred:' "$dir/serve.err" | tee -a "$out"
+grep -E '^kindred:|since JVM startup' "$dir/serve.err" | tee -a "$out"
 url="http://127.0.0.1:$port"
 say "\$ java -cp <loadgen classes>:kindred.jar dev.kindred.bench.serve.LoadGenerator --url $url --users-file sample.tsv --rate $RATE --duration $DURATION --warmup $WARMUP --threads $SENDERS --k $K --zipf 0"
 "$JAVA_HOME/bin/java" -Xmx1g -cp "$classes:$jar" dev.kindred.bench.serve.LoadGenerator --url "$url" \
