@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe for concurrent writes to the same row; disjoint rows may be written by
  * different threads.
  */
-public final class FactorMatrix implements FactorStore {
+public final class FactorMatrix implements WritableFactorStore {
 
   /** Largest page: 2^30 floats (4 GiB), well under the JVM array limit. */
   public static final int MAX_PAGE_FLOATS = 1 << 30;
@@ -129,6 +129,7 @@ public final class FactorMatrix implements FactorStore {
   }
 
   /** Overwrites row {@code r} with {@code src[srcOff .. srcOff+dim)}. */
+  @Override
   public void setRow(int r, float[] src, int srcOff) {
     System.arraycopy(src, srcOff, page(r), offset(r), dim);
   }
@@ -151,7 +152,7 @@ public final class FactorMatrix implements FactorStore {
     }
   }
 
-  private static double nextGaussian(SplittableRandom rng) {
+  static double nextGaussian(SplittableRandom rng) {
     double u1 = 1.0 - rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -25,8 +25,13 @@ public final class Gram {
 
   private Gram() {}
 
-  /** {@code g = M^T M} over rows {@code [from, to)}; overwrites {@code g[0 .. dim^2)}. */
-  public static void compute(FactorMatrix m, int from, int to, float[] g) {
+  /**
+   * {@code g = M^T M} over rows {@code [from, to)}; overwrites {@code g[0 .. dim^2)}. A store that
+   * is not an on-heap {@link FactorMatrix} (a 16-bit {@link HalfFactors}) is widened a block at a
+   * time into a {@value #BLOCK_FLOATS}-float buffer first, which adds one fp32 copy of each row to
+   * the {@code dim^2 / 2} multiply-adds it feeds.
+   */
+  public static void compute(FactorStore m, int from, int to, float[] g) {
     int dim = m.dim();
     checkOutput(g, dim, "g");
     if (from < 0 || to > m.rows() || from > to) {
@@ -35,13 +40,21 @@ public final class Gram {
     Arrays.fill(g, 0, dim * dim, 0f);
     Kernels k = VectorOps.kernels();
     int block = Math.max(1, BLOCK_FLOATS / dim);
+    float[] widened = m instanceof FactorMatrix ? null : new float[block * dim];
     int r = from;
     while (r < to) {
-      float[] page = m.page(r);
-      int off = m.offset(r);
-      int n = Math.min(Math.min(block, to - r), (page.length - off) / dim);
-      k.gramAccumulate(page, off, n, dim, g, 0);
-      r += n;
+      if (m instanceof FactorMatrix fm) {
+        float[] page = fm.page(r);
+        int off = fm.offset(r);
+        int n = Math.min(Math.min(block, to - r), (page.length - off) / dim);
+        k.gramAccumulate(page, off, n, dim, g, 0);
+        r += n;
+      } else {
+        int n = Math.min(block, to - r);
+        for (int j = 0; j < n; j++) m.copyRow(r + j, widened, j * dim);
+        k.gramAccumulate(widened, 0, n, dim, g, 0);
+        r += n;
+      }
     }
     // The kernel fills the lower triangle only (half the work); mirror it.
     for (int a = 1; a < dim; a++) {
@@ -55,7 +68,7 @@ public final class Gram {
    * {@code g = M^T M} on {@code pool}, with {@code partials.length} tasks (each partial at least
    * {@code dim^2} floats); a single partial runs on the calling thread.
    */
-  public static void compute(FactorMatrix m, float[] g, float[][] partials, WorkerPool pool) {
+  public static void compute(FactorStore m, float[] g, float[][] partials, WorkerPool pool) {
     int dim = m.dim();
     int tasks = partials.length;
     if (tasks == 0) {

@@ -26,6 +26,11 @@ import java.util.Objects;
  * multiply-adds (with {@code G}) plus {@code 2 dim} per entry, against {@code n_r dim^2 / 2} for
  * {@link #assemble} (register-tiled over the gathered rows, {@link Kernels#sparseGramLower}).
  *
+ * <p>{@code M} is an on-heap {@link FactorMatrix}, whose rows the kernels read in place, or any
+ * other {@link FactorStore} (a 16-bit {@link HalfFactors}): then a row's entries are gathered, up to
+ * {@value #GATHER} at a time, widened into a per-thread fp32 buffer, and handed to the same kernels,
+ * one extra copy of each row read.
+ *
  * <p>Immutable view over caller-owned arrays (do not modify them while in use); safe to share
  * between threads, each with its own output buffers.
  */
@@ -40,7 +45,12 @@ public final class NormalEquations {
     void solve(NormalEquations eq, int row, float[] x, int xo);
   }
 
-  private final FactorMatrix m;
+  /** Entries gathered per kernel call when {@code M} is not a {@link FactorMatrix}. */
+  static final int GATHER = 256;
+
+  private final FactorMatrix m; // null when M is another store, read through gathered
+  private final FactorStore store;
+  private final ThreadLocal<Gathered> gathered; // null for a FactorMatrix
   private final float[] gram; // null when G is absent
   private final int[] ptr;
   private final int[] idx;
@@ -59,9 +69,12 @@ public final class NormalEquations {
    *
    * @param gram the shared {@code dim x dim} symmetric matrix (both triangles), or null for none
    */
-  public NormalEquations(FactorMatrix m, float[] gram, int[] ptr, int[] idx, float[] w, float h0, float h1, float t0,
+  public NormalEquations(FactorStore m, float[] gram, int[] ptr, int[] idx, float[] w, float h0, float h1, float t0,
       float t1, float s0, float s1) {
-    this.m = Objects.requireNonNull(m, "m");
+    this.store = Objects.requireNonNull(m, "m");
+    this.m = m instanceof FactorMatrix fm ? fm : null;
+    int dims = m.dim();
+    this.gathered = this.m == null ? ThreadLocal.withInitial(() -> new Gathered(dims)) : null;
     this.ptr = Objects.requireNonNull(ptr, "ptr");
     this.idx = Objects.requireNonNull(idx, "idx");
     this.w = Objects.requireNonNull(w, "w");
@@ -80,7 +93,25 @@ public final class NormalEquations {
     this.t1 = t1;
     this.s0 = s0;
     this.s1 = s1;
-    this.singlePage = m.isSinglePage();
+    this.singlePage = this.m != null && this.m.isSinglePage();
+  }
+
+  /** One thread's buffers for gathered entries: rows widened to fp32, their weights, and indices 0..GATHER-1. */
+  private static final class Gathered {
+    final float[] rows;
+    final float[] w = new float[GATHER];
+    final int[] local = new int[GATHER];
+
+    Gathered(int dim) {
+      rows = new float[GATHER * dim];
+      Arrays.setAll(local, j -> j);
+    }
+  }
+
+  /** Widens the rows of entries {@code [from, from + n)} and copies their weights into {@code g}. */
+  private void gather(Gathered g, int from, int n) {
+    for (int j = 0; j < n; j++) store.copyRow(idx[from + j], g.rows, j * dim);
+    System.arraycopy(w, from, g.w, 0, n);
   }
 
   /**
@@ -89,7 +120,7 @@ public final class NormalEquations {
    * {@code A_r = M^T M + lambda_r I + sum_j alpha w_j m_j m_j^T}, {@code b_r = sum_j (1 + alpha w_j) m_j},
    * {@code lambda_r = lambda * (weighted ? n_r : 1)}.
    */
-  public static NormalEquations confidenceWeighted(FactorMatrix m, float[] gram, int[] ptr, int[] idx, float[] w,
+  public static NormalEquations confidenceWeighted(FactorStore m, float[] gram, int[] ptr, int[] idx, float[] w,
       float alpha, float lambda, boolean weighted) {
     Objects.requireNonNull(gram, "gram");
     return new NormalEquations(m, gram, ptr, idx, w, 0f, alpha, 1f, alpha, weighted ? 0f : lambda,
@@ -101,7 +132,7 @@ public final class NormalEquations {
    * {@code A_r = sum_j m_j m_j^T + lambda_r I}, {@code b_r = sum_j (w_j - offset) m_j},
    * {@code lambda_r = lambda * (weighted ? n_r : 1)}.
    */
-  public static NormalEquations leastSquares(FactorMatrix m, int[] ptr, int[] idx, float[] w, float offset,
+  public static NormalEquations leastSquares(FactorStore m, int[] ptr, int[] idx, float[] w, float offset,
       float lambda, boolean weighted) {
     return new NormalEquations(m, null, ptr, idx, w, 1f, 0f, -offset, 1f, weighted ? 0f : lambda,
         weighted ? lambda : 0f);
@@ -178,7 +209,14 @@ public final class NormalEquations {
     for (int c = 0; c < dim; c++) {
       a[c * dim + c] += s;
     }
-    if (h0 != 0f || h1 != 0f) {
+    if ((h0 != 0f || h1 != 0f) && m == null) {
+      Gathered g = gathered.get();
+      for (int from = ptr[r], to = ptr[r + 1], n; from < to; from += n) {
+        n = Math.min(GATHER, to - from);
+        gather(g, from, n);
+        k.sparseGramLower(g.rows, dim, g.local, 0, g.w, 0, n, h0, h1, a);
+      }
+    } else if (h0 != 0f || h1 != 0f) {
       for (int from = ptr[r], to = ptr[r + 1], end; from < to; from = end) {
         end = runEnd(from, to);
         k.sparseGramLower(m.page(idx[from]), dim, idx, rowBase(idx[from]), w, from, end, h0, h1, a);
@@ -192,6 +230,15 @@ public final class NormalEquations {
    * rows share a page of {@code M} (a single call unless {@code M} spans several pages).
    */
   private void sparse(Kernels k, int r, float ta, float tb, float ha, float hb, float[] x, int xo, float[] y, int yo) {
+    if (m == null) {
+      Gathered g = gathered.get();
+      for (int from = ptr[r], to = ptr[r + 1], n; from < to; from += n) {
+        n = Math.min(GATHER, to - from);
+        gather(g, from, n);
+        k.sparseGramVec(g.rows, dim, g.local, 0, g.w, 0, n, ta, tb, ha, hb, x, xo, y, yo);
+      }
+      return;
+    }
     for (int from = ptr[r], to = ptr[r + 1], end; from < to; from = end) {
       end = runEnd(from, to);
       k.sparseGramVec(m.page(idx[from]), dim, idx, rowBase(idx[from]), w, from, end, ta, tb, ha, hb, x, xo, y, yo);

@@ -7,9 +7,8 @@ import dev.kindred.core.ProgressListener;
 import dev.kindred.core.Provenance;
 import dev.kindred.core.Trainer;
 import dev.kindred.math.FactorMatrix;
-import dev.kindred.math.Kernels;
+import dev.kindred.math.FactorStore;
 import dev.kindred.math.NormalEquations;
-import dev.kindred.math.VectorOps;
 import dev.kindred.train.warm.InitialFactors;
 import java.util.Objects;
 
@@ -114,7 +113,7 @@ public final class AlsTrainer implements Trainer<LatentFactorModel> {
   }
 
   /** RMSE of {@code clip(mu + p_u . q_i)} over {@code data}'s pairs, summed per user chunk. */
-  static double rmse(Interactions data, FactorMatrix users, FactorMatrix items, float mu, float lo, float hi,
+  static double rmse(Interactions data, FactorStore users, FactorMatrix items, float mu, float lo, float hi,
       AlternatingLeastSquares.Rows rows) {
     if (data.size() == 0) {
       return Double.NaN;
@@ -122,13 +121,11 @@ public final class AlsTrainer implements Trainer<LatentFactorModel> {
     int[] ptr = data.userPtr();
     int[] idx = data.itemIdx();
     float[] val = data.values();
-    int k = users.dim();
     double sse = rows.sum(data.numUsers(), u -> {
-      Kernels kern = VectorOps.kernels();
       double s = 0;
       for (int j = ptr[u]; j < ptr[u + 1]; j++) {
         int i = idx[j];
-        float pred = mu + kern.dot(users.page(u), users.offset(u), items.page(i), items.offset(i), k);
+        float pred = mu + users.dot(u, items.page(i), items.offset(i));
         double e = val[j] - Math.min(hi, Math.max(lo, pred));
         s += e * e;
       }

@@ -7,11 +7,14 @@ import dev.kindred.core.ProgressListener.EpochReport;
 import dev.kindred.math.CholeskySolver;
 import dev.kindred.math.ConjugateGradientSolver;
 import dev.kindred.math.FactorMatrix;
+import dev.kindred.math.FactorPrecision;
+import dev.kindred.math.FactorStore;
 import dev.kindred.math.Gram;
+import dev.kindred.math.HalfFactors;
 import dev.kindred.math.NormalEquations;
 import dev.kindred.math.WorkerPool;
+import dev.kindred.math.WritableFactorStore;
 import dev.kindred.train.warm.InitialFactors;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Warm start ({@link InitialFactors}): rows an earlier model of the same algorithm knows start
  * from its factors, so the first user half-step already solves against trained items; rows it does
  * not know start from the seeded Gaussian.
+ *
+ * <p>User factors in 16 bits ({@link HalfFactors}, for a side of tens of millions of rows): each user
+ * row is widened into a per-thread buffer, solved there in fp32 and rounded back; the item half-step
+ * reads them through {@link NormalEquations}' gathered path and {@link Gram}'s widened blocks. Every
+ * computation stays fp32; what changes is that the item half-step sees user factors rounded to 16
+ * bits, as a model written in bf16 is seen when it is served.
  */
 final class AlternatingLeastSquares {
 
@@ -43,13 +52,13 @@ final class AlternatingLeastSquares {
   /** Builds one half-step's equations from the fixed factors, their Gram matrix (or null) and a CSR side. */
   @FunctionalInterface
   interface Equations {
-    NormalEquations of(FactorMatrix fixed, float[] gram, int[] ptr, int[] idx, float[] values);
+    NormalEquations of(FactorStore fixed, float[] gram, int[] ptr, int[] idx, float[] values);
   }
 
   /** Scores the factors after an iteration: {@code {trainLoss, validationScore}}, NaN when unknown. */
   @FunctionalInterface
   interface Scorer {
-    double[] score(FactorMatrix users, FactorMatrix items, Rows rows);
+    double[] score(FactorStore users, FactorMatrix items, Rows rows);
   }
 
   private final String name;
@@ -83,15 +92,42 @@ final class AlternatingLeastSquares {
    */
   static FactorMatrix[] initialFactors(String name, Interactions train, int k, float initStd, long seed,
       InitialFactors initial) {
+    Start s = initialFactors(name, train, k, initStd, seed, initial, FactorPrecision.FP32);
+    return new FactorMatrix[] {(FactorMatrix) s.users(), s.items()};
+  }
+
+  /** The starting factors: users in {@code userPrecision} (fp32 on the heap, else {@link HalfFactors}), items fp32. */
+  record Start(WritableFactorStore users, FactorMatrix items) {}
+
+  /**
+   * As {@link #initialFactors(String, Interactions, int, float, long, InitialFactors)}, with the user
+   * factors held in {@code userPrecision}: a 16-bit store draws the same Gaussian stream, rounded.
+   *
+   * @throws IllegalArgumentException for a warm start with 16-bit user factors (not supported)
+   */
+  static Start initialFactors(String name, Interactions train, int k, float initStd, long seed,
+      InitialFactors initial, FactorPrecision userPrecision) {
     SplittableRandom rng = new SplittableRandom(seed);
-    FactorMatrix users = new FactorMatrix(train.numUsers(), k);
+    WritableFactorStore users;
+    if (userPrecision == FactorPrecision.FP32) {
+      FactorMatrix u = new FactorMatrix(train.numUsers(), k);
+      u.fillGaussian(rng.split(), initStd);
+      users = u;
+    } else {
+      if (initial != InitialFactors.NONE) {
+        throw new IllegalArgumentException(name + ": a warm start needs fp32 user factors, not "
+            + userPrecision.label() + " (drop the 16-bit training state or the initial model)");
+      }
+      HalfFactors u = new HalfFactors(train.numUsers(), k, userPrecision);
+      u.fillGaussian(rng.split(), initStd);
+      users = u;
+    }
     FactorMatrix items = new FactorMatrix(train.numItems(), k);
-    users.fillGaussian(rng.split(), initStd);
     items.fillGaussian(rng.split(), initStd);
     zeroEmptyRows(users, train.userPtr());
     zeroEmptyRows(items, train.itemPtr());
-    initial.apply(name, train, users, items, null, null);
-    return new FactorMatrix[] {users, items};
+    if (users instanceof FactorMatrix u) initial.apply(name, train, u, items, null, null);
+    return new Start(users, items);
   }
 
   /**
@@ -100,10 +136,11 @@ final class AlternatingLeastSquares {
    *
    * @throws ModelFitException if a row's system is singular or the factors are not finite
    */
-  void run(FactorMatrix users, FactorMatrix items, ProgressListener listener, long t0) {
+  void run(WritableFactorStore users, FactorMatrix items, ProgressListener listener, long t0) {
     try (WorkerPool pool = WorkerPool.create(threads, "kindred-" + name)) {
       Rows rows = new Rows(pool);
       NormalEquations.Solver[] solvers = new NormalEquations.Solver[threads];
+      float[][] scratch = new float[threads][k]; // a 16-bit row widened, solved, rounded back
       for (int t = 0; t < threads; t++) {
         solvers[t] = solver == AlsSolver.CG ? new ConjugateGradientSolver(k, cgSteps) : new CholeskySolver(k);
       }
@@ -111,9 +148,10 @@ final class AlternatingLeastSquares {
       float[][] partials = needsGram ? new float[threads][k * k] : null;
       for (int it = 1; it <= iterations; it++) {
         long start = System.nanoTime();
-        halfStep(rows, solvers, users, items, gram, partials, train.userPtr(), train.itemIdx(), train.values(), "user");
-        halfStep(rows, solvers, items, users, gram, partials, train.itemPtr(), train.userIdx(), train.itemValues(),
-            "item");
+        halfStep(rows, solvers, scratch, users, items, gram, partials, train.userPtr(), train.itemIdx(), train.values(),
+            "user");
+        halfStep(rows, solvers, scratch, items, users, gram, partials, train.itemPtr(), train.userIdx(),
+            train.itemValues(), "item");
         long solved = System.nanoTime();
         double[] score = scorer.score(users, items, rows);
         long now = System.nanoTime();
@@ -130,8 +168,8 @@ final class AlternatingLeastSquares {
   }
 
   /** Solves every row of {@code solved} against {@code fixed}; the CSR side gives each row's entries. */
-  private void halfStep(Rows rows, NormalEquations.Solver[] solvers, FactorMatrix solved, FactorMatrix fixed,
-      float[] gram, float[][] partials, int[] ptr, int[] idx, float[] values, String side) {
+  private void halfStep(Rows rows, NormalEquations.Solver[] solvers, float[][] scratch, WritableFactorStore solved,
+      FactorStore fixed, float[] gram, float[][] partials, int[] ptr, int[] idx, float[] values, String side) {
     long t0 = System.nanoTime();
     if (gram != null) {
       Gram.compute(fixed, gram, partials, rows.pool);
@@ -143,7 +181,13 @@ final class AlternatingLeastSquares {
         return; // no interactions: the row stays zero
       }
       try {
-        solvers[t].solve(eq, r, solved.page(r), solved.offset(r));
+        if (solved instanceof FactorMatrix m) {
+          solvers[t].solve(eq, r, m.page(r), m.offset(r));
+        } else {
+          solved.copyRow(r, scratch[t], 0);
+          solvers[t].solve(eq, r, scratch[t], 0);
+          solved.setRow(r, scratch[t], 0);
+        }
       } catch (IllegalArgumentException e) {
         throw new ModelFitException(name + ": the normal equations of " + side + " " + r + " ("
             + (ptr[r + 1] - ptr[r]) + " interactions) are singular; raise regularization (" + e.getMessage() + ")");
@@ -153,10 +197,11 @@ final class AlternatingLeastSquares {
         (System.nanoTime() - t1) / 1_000_000);
   }
 
-  private static void zeroEmptyRows(FactorMatrix m, int[] ptr) {
+  private static void zeroEmptyRows(WritableFactorStore m, int[] ptr) {
+    float[] zero = new float[m.dim()];
     for (int r = 0; r < m.rows(); r++) {
       if (ptr[r + 1] == ptr[r]) {
-        Arrays.fill(m.page(r), m.offset(r), m.offset(r) + m.dim(), 0f);
+        m.setRow(r, zero, 0);
       }
     }
   }

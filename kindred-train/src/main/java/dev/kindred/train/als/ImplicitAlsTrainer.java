@@ -6,7 +6,6 @@ import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.ProgressListener;
 import dev.kindred.core.Provenance;
 import dev.kindred.core.Trainer;
-import dev.kindred.math.FactorMatrix;
 import dev.kindred.math.NormalEquations;
 import dev.kindred.train.DataShape;
 import dev.kindred.train.warm.InitialFactors;
@@ -48,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * {@code (steps + 1)(k^2 + 2 n k)}: {@code (steps + 1)((users + items) k^2 + 4 nnz k)} overall,
  * about 2.0 G (4 GFLOP) on Gowalla at k = 64, more than half of it the Gram products. With
  * Cholesky, {@code nnz k^2 + (users + items)(k^3 / 6 + k^2)}. Memory {@code 4 k (users + items)}
- * bytes of factors plus {@code 4 k^2 (threads + 1)} for the Gram matrix and its partial sums.
+ * bytes of factors plus {@code 4 k^2 (threads + 1)} for the Gram matrix and its partial sums;
+ * {@code userStorage} bf16 holds the users in {@code 2 k users} bytes instead (off heap), at the cost of
+ * one rounding of each user row per iteration.
  *
  * <p>Measured (2 threads, k = 64, 15 iterations; Gowalla as split for LightGCN, 29,858 users x
  * 40,981 items, 810,128 training pairs, full ranking with training items excluded): with
@@ -102,16 +103,16 @@ public final class ImplicitAlsTrainer implements Trainer<LatentFactorModel> {
     float alpha = config.alpha();
     float lambda = config.regularization();
     boolean weighted = config.weightedLambda();
-    FactorMatrix[] f = AlternatingLeastSquares.initialFactors(NAME, train, k, config.initStd(), config.seed(),
-        initial);
+    AlternatingLeastSquares.Start f = AlternatingLeastSquares.initialFactors(NAME, train, k, config.initStd(),
+        config.seed(), initial, config.userStorage());
     new AlternatingLeastSquares(NAME, train, k, config.iterations(), config.threads(), true,
         (fixed, gram, ptr, idx, values) ->
             NormalEquations.confidenceWeighted(fixed, gram, ptr, idx, values, alpha, lambda, weighted),
         config.solver(), config.cgSteps(), (users, items, rows) -> new double[] {Double.NaN, Double.NaN})
-        .run(f[0], f[1], listener, t0);
+        .run(f.users(), f.items(), listener, t0);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Provenance prov = Provenance.of(NAME, config.toMap(), train, config.seed(), config.threads(), seconds);
-    return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, null, null, f[0], f[1],
+    return new LatentFactorModel(prov, train.userIndex(), train.itemIndex(), 0f, null, null, f.users(), f.items(),
         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, new FoldInRule.Ridge(lambda, true, alpha, weighted));
   }
 }
