@@ -13,7 +13,8 @@
 #
 # Parameters (environment, defaults in brackets):
 #   USERS [50000000] ITEMS [100000] INTERACTIONS [100000000] FACTORS [64] ITERATIONS [1] THREADS [2]
-#   PRECISION [bf16] GEN_HEAP [4g] TRAIN_HEAP [20g] SERVE_HEAP [2g] RATE [200] DURATION [60] WARMUP [10] SENDERS [8]
+#   PRECISION [bf16] USER_STORAGE [fp32; bf16 holds the users in 16 bits while training] GEN_HEAP [4g]
+#   TRAIN_HEAP [20g] SERVE_HEAP [2g] RATE [200] DURATION [60] WARMUP [10] SENDERS [8]
 #   K [10] SAMPLE [200000] BIG_DIR [/tmp/kindred-big] REUSE_MODEL [0: train; 1: serve the model file already
 #   in BIG_DIR, to measure opening and serving again without training]
 # The LoadGenerator classes are compiled with javac against the CLI jar (which carries Jackson and
@@ -24,6 +25,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 USERS="${USERS:-50000000}" ITEMS="${ITEMS:-100000}" INTERACTIONS="${INTERACTIONS:-100000000}"
 FACTORS="${FACTORS:-64}" ITERATIONS="${ITERATIONS:-1}" THREADS="${THREADS:-2}" PRECISION="${PRECISION:-bf16}"
+USER_STORAGE="${USER_STORAGE:-fp32}"
 GEN_HEAP="${GEN_HEAP:-4g}" TRAIN_HEAP="${TRAIN_HEAP:-20g}" SERVE_HEAP="${SERVE_HEAP:-2g}" RATE="${RATE:-200}" DURATION="${DURATION:-60}"
 WARMUP="${WARMUP:-10}" SENDERS="${SENDERS:-8}" K="${K:-10}" SAMPLE="${SAMPLE:-200000}"
 dir="${BIG_DIR:-/tmp/kindred-big}"
@@ -48,14 +50,14 @@ if [ ! -s "$data" ]; then
   "${java[@]}" "-Xmx$GEN_HEAP" -jar "$jar" generate --users "$USERS" --items "$ITEMS" --interactions "$INTERACTIONS" --implicit \
     --seed 1 --out "$data" --json 2>&1 | tee -a "$out"
 fi
-model="$dir/model-$USERS-$FACTORS-$PRECISION.kdm"
+model="$dir/model-$USERS-$FACTORS-$PRECISION$([ "$USER_STORAGE" = fp32 ] || echo "-train-$USER_STORAGE").kdm"
 if [ "${REUSE_MODEL:-0}" = 1 ] && [ -s "$model" ]; then
   say "reusing $model ($(stat -c %s "$model" | awk '{printf "%.2f GiB", $1 / 2^30}')), not training"
 else
-  say "\$ java -Xmx$TRAIN_HEAP -jar kindred.jar train --train $data --columns user=0,item=1 --implicit --model ials --factors $FACTORS --iterations $ITERATIONS --threads $THREADS --factor-precision $PRECISION --out $model"
+  say "\$ java -Xmx$TRAIN_HEAP -jar kindred.jar train --train $data --columns user=0,item=1 --implicit --model ials --factors $FACTORS --iterations $ITERATIONS --threads $THREADS --user-storage $USER_STORAGE --factor-precision $PRECISION --out $model"
   /usr/bin/time -v "${java[@]}" "-Xmx$TRAIN_HEAP" -Xmn256m -jar "$jar" train --train "$data" --columns user=0,item=1 --implicit \
     --model ials --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" --seed 1 \
-    --factor-precision "$PRECISION" --out "$model" >"$dir/train.out" 2>"$dir/train.err" \
+    --user-storage "$USER_STORAGE" --factor-precision "$PRECISION" --out "$model" >"$dir/train.out" 2>"$dir/train.err" \
     || { tail -20 "$dir/train.err" | tee -a "$out"; exit 1; }
   grep -E '^(read|train|hashed)' "$dir/train.err" | tee -a "$out"
   tee -a "$out" <"$dir/train.out"
