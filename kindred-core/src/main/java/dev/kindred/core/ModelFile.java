@@ -168,9 +168,10 @@ public final class ModelFile {
     /** Before the model is returned: a sequential pass over every mapped byte. */
     AT_OPEN,
     /**
-     * The header, table, model stream and small matrices at open; the latent-factor sections by a
-     * background thread afterwards, whose outcome {@link Opened#verified()} reports. For a server
-     * that must start on a multi-GB model without first reading all of it.
+     * The header, table, model stream and small matrices at open; the latent-factor and id sections
+     * by a background thread afterwards, whose outcome {@link Opened#verified()} reports (until then a
+     * lookup in a corrupt id section may miss, or fail with an {@link IllegalStateException}). For a
+     * server that must start on a multi-GB model without first reading all of it.
      */
     DEFERRED
   }
