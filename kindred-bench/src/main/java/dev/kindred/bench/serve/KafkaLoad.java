@@ -167,6 +167,10 @@ public final class KafkaLoad {
       sentAtClose = out.sent();
       atClose = scrape(http, metrics);
     }
+    if (atOpen == null) {
+      throw new IllegalStateException("the producer was blocked past the whole window (broker or machine saturated): "
+          + "nothing measured");
+    }
     double window = (atClose.nanos() - atOpen.nanos()) / 1e9;
     double produced = (sentAtClose - sentAtOpen) / window;
     double folded = (atClose.consumed() - atOpen.consumed()) / window;
