@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # POST /v1/items latency as the catalogue grows: ML-100K (u.data, with u.item's genres, year and
-# title as item features) trained as a hybrid model once, then for each jar of JARS a server
+# title as item features) trained once as a hybrid model (the model that writes MODEL.features), then for each jar of JARS a server
 # (`kindred serve --item-log`, admin token, durable event log) takes ITEMS_TO_POST new items one
 # after the other (each POST waits for the previous answer), each timed by curl from request to
 # answer. Prints the latency of the 1st, 10th, 100th and last item and the median of the last 100,
 # one line per jar: jars measured one after the other in one run are the side-by-side comparison
-# (e.g. the jar of main against this tree's). After the posts, one event on the last posted item
-# checks that an item posted this way takes events (its user's list then comes from fold-in).
+# (e.g. the jar of main against this tree's). After the posts, the last posted item is checked:
+# an event on it is accepted as on a known item, and it is listed when given as a candidate.
 # Everything printed is also written to $POST_ITEMS_DIR/post-items.txt.
 #
 # Parameters (environment, defaults in brackets):
-#   ITEMS_TO_POST [1000] FACTORS [64] EPOCHS [10] DATASETS [/work/shared/datasets, or ../shared/datasets]
+#   ITEMS_TO_POST [1000] FACTORS [64] EPOCHS [the model's default] DATASETS [/work/shared/datasets, or ../shared/datasets]
 #   JARS [this tree's kindred-cli/target/kindred.jar] as LABEL=PATH words, e.g. "before=/tmp/a.jar after=/tmp/b.jar"
 #   MODEL [hybrid] SERVE_HEAP [2g] POST_ITEMS_DIR [a new temp dir] KINDRED [./kindred]
 set -euo pipefail
@@ -18,7 +18,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$root/kindred-bench/scripts/wait-for-server.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 kindred="${KINDRED:-$root/kindred}"
-ITEMS_TO_POST="${ITEMS_TO_POST:-1000}" FACTORS="${FACTORS:-64}" EPOCHS="${EPOCHS:-10}" MODEL="${MODEL:-hybrid}"
+ITEMS_TO_POST="${ITEMS_TO_POST:-1000}" FACTORS="${FACTORS:-64}" MODEL="${MODEL:-hybrid}"
+epochs=()
+[ -z "${EPOCHS:-}" ] || epochs=(--epochs "$EPOCHS")
 datasets="${DATASETS:-/work/shared/datasets}"
 [ -d "$datasets" ] || datasets="$root/../shared/datasets"
 ml="$datasets/ml-100k"
@@ -35,7 +37,7 @@ JARS="${JARS:-this-tree=$root/kindred-cli/target/kindred.jar}"
 say "== post-items $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); work dir $dir"
 model="$dir/model.kdm"
 [ -f "$model" ] || run "$kindred" train --train "$ml/u.data" --format ml-100k --model "$MODEL" \
-  --item-features "$ml/u.item" --features-format ml-100k-item --factors "$FACTORS" --epochs "$EPOCHS" \
+  --item-features "$ml/u.item" --features-format ml-100k-item --factors "$FACTORS" "${epochs[@]}" \
   --threads 2 --seed 1 --out "$model"
 token="post-items-admin-token-0123456789"
 genres=(Action Adventure Animation Comedy Crime Documentary Drama Fantasy Horror Musical Mystery Romance Sci-Fi \
@@ -69,10 +71,11 @@ for spec in $JARS; do
   [ "$bad" = 0 ] || { say "$label: $bad posts failed; last answer: $(cat "$dir/last-answer.json")"; }
   at() { awk -v n="$1" 'NR == n { printf "%.2f", $2 * 1000 }' "$times"; }
   median_last=$(tail -100 "$times" | awk '{print $2}' | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}')
-  curl -s -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"user\": \"1\", \"item\": \"posted-$ITEMS_TO_POST\"}" "$url/v1/events"
-  reco="$(curl -s "$url/v1/users/1/recommendations?k=5")"
-  say "$label: user 1 after an event on posted-$ITEMS_TO_POST: $reco"
+  last="posted-$ITEMS_TO_POST"
+  say "$label: event on $last: $(curl -s -H 'Content-Type: application/json' \
+    -d "{\"user\": \"1\", \"item\": \"$last\"}" "$url/v1/events")"
+  say "$label: user 2 with $last and 1 as candidates: $(curl -s -H 'Content-Type: application/json' \
+    -d "{\"user\": \"2\", \"candidates\": [\"$last\", \"1\"], \"k\": 2}" "$url/v1/recommend")"
   summaries+=("$label: POST /v1/items ms: 1st $(at 1), 10th $(at 10), 100th $(at 100), ${ITEMS_TO_POST}th $(at "$ITEMS_TO_POST"), median of the last 100 $median_last ($bad failed)")
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true

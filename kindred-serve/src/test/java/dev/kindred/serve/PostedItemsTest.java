@@ -211,6 +211,24 @@ class PostedItemsTest {
   }
 
   @Test
+  void theBackgroundRebuildFoldsABurstIntoTheModelsItemSide() throws Exception {
+    RecommendationService incremental = service("incremental", Map.of());
+    incremental.autoMerge(true);
+    for (Map.Entry<String, Map<String, List<String>>> e : posted().entrySet()) {
+      incremental.addItem(new Api.ItemRequest(e.getKey(), new LinkedHashMap<>(e.getValue())));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (incremental.model().numItems() < ITEMS + POSTED || !incremental.state().recent.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not merged after 30 s: " + incremental.model().numItems() + " model items, "
+            + incremental.state().recent.size() + " recent");
+      }
+      Thread.sleep(10);
+    }
+    assertSameLists(incremental, service("rebuilt", posted()), "after the background rebuild");
+  }
+
+  @Test
   void itemsPostedDuringAMergeStayRecentAndAnItemPostedAgainIsRebuiltAtOnce() throws Exception {
     RecommendationService incremental = service("incremental", Map.of());
     Map<String, Map<String, List<String>>> all = posted();
