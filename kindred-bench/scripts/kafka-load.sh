@@ -23,6 +23,7 @@
 #   RATE [500] DURATION [60] WARMUP [10] SENDERS [8] K [10]   recommendation load
 #   EVENT_RATE [20000] (0: backlog mode) EVENTS [1000000] (backlog mode) FORMAT [json] PARTITIONS [4]
 #   CAPS [default]   e.g. "0 100000" to compare the consumer with and without a rate cap
+#   SERVE_GC [-XX:+UseZGC, as the kindred launcher starts serve] the server's collector flag
 #   SERVE_HEAP [4g] KAFKA_LOAD_DIR [a new temp dir] KINDRED [./kindred]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -97,9 +98,9 @@ measure() {
   local serve=(serve --model-file "$model" --train "$data" --port 0 --events "$log" --fsync always
     --events-from kafka --kafka-bootstrap "$bootstrap" --kafka-topic "$topic" --kafka-group "kafka-load-$j" "${capflag[@]}")
   rm -f "$log" "$log.dead-letters.jsonl"
-  say "\$ java -XX:+UseParallelGC -Xmx${SERVE_HEAP:-4g} -jar kindred.jar ${serve[*]}"
+  say "\$ java ${SERVE_GC:--XX:+UseZGC} -Xmx${SERVE_HEAP:-4g} -jar kindred.jar ${serve[*]}"
   : >"$dir/serve-$j.err"
-  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${SERVE_GC:--XX:+UseZGC} \
     "-Xmx${SERVE_HEAP:-4g}" -jar "$jar" "${serve[@]}" 2>"$dir/serve-$j.err" &
   local server=$!
   pids+=($server)

@@ -158,14 +158,14 @@ public final class KafkaLoad {
       for (long now = t0; now < closes; now = System.nanoTime()) {
         if (atOpen == null && now >= opens) {
           sentAtOpen = out.sent();
-          atOpen = scrape(http, metrics);
+          atOpen = scrapePatiently(http, metrics);
         }
         long due = (long) ((now - t0) / 1e9 * rate);
         while (out.sent() < due) out.send();
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
       }
       sentAtClose = out.sent();
-      atClose = scrape(http, metrics);
+      atClose = scrapePatiently(http, metrics);
     }
     if (atOpen == null) {
       throw new IllegalStateException("the producer was blocked past the whole window (broker or machine saturated): "
@@ -254,6 +254,18 @@ public final class KafkaLoad {
     System.out.printf("consumption rate between 10%% and 90%% of the events: %.0f events/s%n",
         (p90.consumed() - p10.consumed()) * 1e9 / Math.max(1, p90.nanos() - p10.nanos()));
     System.out.printf("highest consumer lag seen: %.0f records%n", maxLag);
+  }
+
+  /** A scrape retried up to five times: on a saturated machine one may time out. */
+  private static Sample scrapePatiently(HttpClient http, URI metrics) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return scrape(http, metrics);
+      } catch (java.io.IOException e) {
+        if (attempt == 5) throw e;
+        System.out.printf("(metrics scrape %d failed: %s; retrying)%n", attempt, e);
+      }
+    }
   }
 
   private static Sample scrape(HttpClient http, URI metrics) throws Exception {
