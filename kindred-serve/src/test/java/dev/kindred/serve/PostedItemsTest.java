@@ -121,13 +121,18 @@ class PostedItemsTest {
 
   /** A service with an event log and an item log; {@code atStart} items are added when it starts. */
   RecommendationService service(String name, Map<String, Map<String, List<String>>> atStart) throws Exception {
+    return service(name, atStart, dev.kindred.serve.retrieval.RetrievalConfig.DEFAULTS);
+  }
+
+  RecommendationService service(String name, Map<String, Map<String, List<String>>> atStart,
+      dev.kindred.serve.retrieval.RetrievalConfig retrieval) throws Exception {
     ServeConfig config = new ServeConfig("127.0.0.1", 0, 50, 100, 1 << 16);
     EventLog events = EventLog.open(dir.resolve(name + ".events"), EventLog.Sync.NONE);
     ItemLog items = ItemLog.open(dir.resolve(name + ".items"), EventLog.Sync.NONE);
     open.add(events);
     open.add(items);
     LatentFactorModel m = model();
-    RecommendationService s = new RecommendationService(m, seen(m), config, events, List.of());
+    RecommendationService s = new RecommendationService(m, seen(m), config, events, List.of(), retrieval);
     s.autoMerge(false);
     s.coldStart(new ColdStart(features(), atStart, Map.of(), items, List.of()));
     return s;
@@ -226,6 +231,29 @@ class PostedItemsTest {
       Thread.sleep(10);
     }
     assertSameLists(incremental, service("rebuilt", posted()), "after the background rebuild");
+  }
+
+  @Test
+  void withAnnRetrievalPostedItemsAreListedBesideTheGraphsAndTheRebuildBuildsANewGraph() throws Exception {
+    dev.kindred.serve.retrieval.RetrievalConfig ann = dev.kindred.serve.retrieval.RetrievalConfig.DEFAULTS
+        .withMode(dev.kindred.serve.retrieval.RetrievalMode.ANN);
+    RecommendationService incremental = service("ann", Map.of(), ann);
+    for (Map.Entry<String, Map<String, List<String>>> e : posted().entrySet()) {
+      incremental.addItem(new Api.ItemRequest(e.getKey(), new LinkedHashMap<>(e.getValue())));
+    }
+    RecommendationService exact = service("exact", posted());
+    // Posted items are scanned exactly beside the graph: every posted item in the exact top-10 is listed.
+    for (int u = 0; u < USERS; u++) {
+      Api.Recommendation a = top10(incremental, "u" + u, null);
+      assertThat(a.retrieval()).isEqualTo("ann");
+      List<String> postedInExact = top10(exact, "u" + u, null).items().stream().filter(i -> i.startsWith("new"))
+          .toList();
+      assertThat(a.items()).as("user u" + u).containsAll(postedInExact);
+    }
+    incremental.mergeRecentItems();
+    assertThat(incremental.retrieval().isAnn()).isTrue();
+    assertThat(incremental.model().numItems()).isEqualTo(ITEMS + POSTED);
+    assertThat(top10(incremental, "u0", null).items()).hasSize(10);
   }
 
   @Test
