@@ -1,10 +1,12 @@
 package dev.kindred.serve;
 
+import dev.kindred.core.ColdStartItems;
 import dev.kindred.core.Explainer;
 import dev.kindred.core.Explanation;
 import dev.kindred.core.Forgetting;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.ScoredItems;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +119,7 @@ public final class RecommendationService {
     synchronized (swapLock) {
       ServingState st = state;
       boolean again = st.itemIndexOf(req.item()) >= 0;
-      dev.kindred.core.ColdStartItems.NewItem item = cs.post(trained, req.item(), ColdStart.values(req.features()));
+      ColdStartItems.NewItem item = cs.post(trained, req.item(), ColdStart.values(req.features()));
       if (again) {
         try {
           swap(trained, st.source);
@@ -136,7 +139,7 @@ public final class RecommendationService {
 
   /** Wait after a post before the item side is rebuilt, so that a burst of posts is rebuilt once. */
   static final long MERGE_DELAY_MILLIS = 50;
-  private final java.util.concurrent.atomic.AtomicBoolean mergeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean mergeScheduled = new AtomicBoolean();
   private volatile boolean autoMerge = true;
 
   /** Whether posted items are merged into the model's item side in the background (tests turn it off). */
@@ -177,8 +180,7 @@ public final class RecommendationService {
     ServingState st = state;
     if (st.recent.isEmpty()) return;
     long t0 = System.nanoTime();
-    dev.kindred.core.LatentFactorModel extended = dev.kindred.core.ColdStartItems.with(
-        (dev.kindred.core.LatentFactorModel) st.model, st.recent.items());
+    LatentFactorModel extended = ColdStartItems.with((LatentFactorModel) st.model, st.recent.items());
     ServingState rebuilt = st.rebuiltWith(extended, retrievalConfig);
     synchronized (swapLock) {
       synchronized (ingestLock) {
