@@ -49,5 +49,10 @@ class KafkaOptionsTest {
     assertThat(refused("--events", log, "--events-from", "kafka", "--kafka-bootstrap", "h:1", "--kafka-topic", "t",
         "--kafka-group", "g", "--kafka-properties", dir.resolve("none.properties").toString()))
         .isEqualTo("kindred: --kafka-properties " + dir.resolve("none.properties") + ": no such file");
+    assertThat(refused("--events", log, "--kafka-max-events-per-second", "1000"))
+        .isEqualTo("kindred: --kafka-* and --dead-letters need --events-from kafka");
+    assertThat(refused("--events", log, "--events-from", "kafka", "--kafka-bootstrap", "h:1", "--kafka-topic", "t",
+        "--kafka-group", "g", "--kafka-max-events-per-second", "-1"))
+        .isEqualTo("kindred: --events-from kafka: maxEventsPerSecond must be >= 0 (0: no cap), got -1");
   }
 }

@@ -1,7 +1,6 @@
 package dev.kindred.serve;
 
 import dev.kindred.core.ColdStartItems;
-import dev.kindred.core.FactorRecommender;
 import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.ModelFeatures;
@@ -26,8 +25,9 @@ import java.util.Objects;
  *   <li>users: a user unknown to the model is scored from the features a request carries, or from
  *       the {@code --user-features} file's row for the id.
  * </ol>
- * Cost: each posted item rebuilds the serving state (a copy of the item factors and, in ANN mode,
- * the graph); a catalogue that takes many items a second should batch them.
+ * Cost: a posted item is served at once as a recent item, {@code O(dim)} ({@link RecentItems});
+ * the item side is rebuilt with it in the background (a copy of the item factors and, in ANN mode,
+ * the graph), once per burst of posts.
  *
  * <p>Thread-safe: the posted items are guarded by this object; the rest is immutable.
  */
@@ -88,20 +88,23 @@ public final class ColdStart {
   }
 
   /**
-   * Checks and logs a posted item (durably, before it is acknowledged). The caller then rebuilds
-   * the serving state from the trained model with {@link #extend}.
+   * Checks and logs a posted item (durably, before it is acknowledged), and returns it with its
+   * vector from the item encoder, for the caller to serve ({@link ServingState#withItem}); later
+   * swaps add it again through {@link #extend}.
    *
    * @throws ApiException 405 without an item log or item encoder, 409 for an item the trained
    *     model knows, 400 for features the model cannot use
    */
-  void post(Model trained, String item, Map<String, List<String>> values) {
+  ColdStartItems.NewItem post(Model trained, String item, Map<String, List<String>> values) {
     if (log == null) throw new ApiException(405, "this server takes no items (start it with --item-log)");
     if (features.items() == null) throw new ApiException(405, "the model has no item feature encoder");
     if (trained.itemIndex().indexOf(item) >= 0) {
       throw new ApiException(409, "item '" + item + "' is in the trained model; only new items can be posted");
     }
+    float[] vector = new float[features.items().encoder().dim()];
+    float bias;
     try {
-      features.items().vector(values, new float[features.items().encoder().dim()]);
+      bias = features.items().vector(values, vector);
     } catch (IllegalArgumentException e) {
       throw new ApiException(400, e.getMessage());
     }
@@ -113,6 +116,7 @@ public final class ColdStart {
       }
       posted.put(item, values);
     }
+    return new ColdStartItems.NewItem(item, vector, bias);
   }
 
   /** Items posted (replayed or since start-up), distinct ids. */
@@ -127,12 +131,13 @@ public final class ColdStart {
 
   /**
    * The list of a user the model does not know, from {@code values} (or, when null, the user's
-   * {@code --user-features} row); scored exactly over every item of {@code model}.
+   * {@code --user-features} row); scored exactly over every item {@code st} serves.
    *
    * @throws ApiException 422 when the model has no user encoder, 400 when no feature is known
    */
-  ScoredItems recommend(Model model, String user, Map<String, List<String>> values, int k, RecommendOptions options) {
-    if (features.users() == null || !(model instanceof LatentFactorModel m)) {
+  ScoredItems recommend(ServingState st, String user, Map<String, List<String>> values, int k,
+      RecommendOptions options) {
+    if (features.users() == null || !(st.model instanceof LatentFactorModel m)) {
       throw new ApiException(422, "the model has no user feature encoder (train it with --user-features)");
     }
     Map<String, List<String>> v = values != null ? values : userFeatures.get(user);
@@ -143,7 +148,7 @@ public final class ColdStart {
     } catch (IllegalArgumentException e) {
       throw new ApiException(400, e.getMessage());
     }
-    return new FactorRecommender(m).recommendVector(vec, 0, m.globalMean() + bias, -1, k, options);
+    return st.recommendVector(vec, m.globalMean() + bias, k, options);
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.kindred.serve;
 
+import dev.kindred.core.ColdStartItems;
 import dev.kindred.core.Explainer;
 import dev.kindred.core.Explanation;
 import dev.kindred.core.Forgetting;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.RecommendOptions;
 import dev.kindred.core.ScoredItems;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,8 +102,11 @@ public final class RecommendationService {
   }
 
   /**
-   * {@code POST /v1/items}: logs the item durably, then serves a model with it at once (the
-   * state is rebuilt as for a swap).
+   * {@code POST /v1/items}: logs the item durably, then serves it at once as a recent item of the
+   * serving state ({@link ServingState#withItem}, {@code O(dim)}), scored beside the model's items;
+   * the model's item side is rebuilt with the recent items in the background
+   * ({@link #mergeRecentItems}), once a burst of posts has paused. An item posted again (new
+   * features) is served by a rebuilt state at once, as a swap builds it.
    */
   Api.ItemAdded addItem(Api.ItemRequest req) {
     ColdStart cs = coldStart;
@@ -111,15 +117,80 @@ public final class RecommendationService {
       throw new ApiException(400, "give \"features\": an object of field to value(s)");
     }
     synchronized (swapLock) {
-      cs.post(trained, req.item(), ColdStart.values(req.features()));
-      try {
-        swap(trained, state.source);
-      } catch (IOException e) {
-        throw new ApiException(503, "the item is logged but the event log could not be read: " + e.getMessage());
-      }
       ServingState st = state;
-      return new Api.ItemAdded(req.item(), st.model.numItems(), st.version);
+      boolean again = st.itemIndexOf(req.item()) >= 0;
+      ColdStartItems.NewItem item = cs.post(trained, req.item(), ColdStart.values(req.features()));
+      if (again) {
+        try {
+          swap(trained, st.source);
+        } catch (IOException e) {
+          throw new ApiException(503, "the item is logged but the event log could not be read: " + e.getMessage());
+        }
+      } else {
+        synchronized (ingestLock) {
+          state = state.withItem(item);
+        }
+        scheduleMerge();
+      }
+      ServingState now = state;
+      return new Api.ItemAdded(req.item(), now.numItems(), now.version);
     }
+  }
+
+  /** Wait after a post before the item side is rebuilt, so that a burst of posts is rebuilt once. */
+  static final long MERGE_DELAY_MILLIS = 50;
+  private final AtomicBoolean mergeScheduled = new AtomicBoolean();
+  private volatile boolean autoMerge = true;
+
+  /** Whether posted items are merged into the model's item side in the background (tests turn it off). */
+  void autoMerge(boolean on) {
+    autoMerge = on;
+  }
+
+  private void scheduleMerge() {
+    if (autoMerge && mergeScheduled.compareAndSet(false, true)) {
+      Thread.ofPlatform().daemon().name("kindred-item-merge").start(this::mergeSoon);
+    }
+  }
+
+  private void mergeSoon() {
+    try {
+      Thread.sleep(MERGE_DELAY_MILLIS);
+      mergeRecentItems();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn("posted items stay recent (scanned beside the model) until the next swap: rebuild failed: {}",
+          e.toString(), e);
+    } finally {
+      mergeScheduled.set(false);
+    }
+    if (!state.recent.isEmpty()) scheduleMerge(); // items posted while this rebuild ran
+  }
+
+  /**
+   * Appends the serving state's recent items to its model's item side and publishes the rebuilt
+   * state ({@link ServingState#rebuiltWith}): the item factors are copied and the retrieval built
+   * (panels, Gram matrix, an ANN graph) off the request path and outside the locks, so posts and
+   * events wait only for the publication. Items posted meanwhile stay recent in the new state. A
+   * swap or forget in between wins: its state already holds every posted item.
+   */
+  void mergeRecentItems() {
+    ServingState st = state;
+    if (st.recent.isEmpty()) return;
+    long t0 = System.nanoTime();
+    LatentFactorModel extended = ColdStartItems.with((LatentFactorModel) st.model, st.recent.items());
+    ServingState rebuilt = st.rebuiltWith(extended, retrievalConfig);
+    synchronized (swapLock) {
+      synchronized (ingestLock) {
+        ServingState now = state;
+        if (now.model != st.model) return;
+        state = rebuilt.withRecent(now.recent.after(st.recent.size(), extended.numItems()));
+      }
+    }
+    LOG.info("{} posted items merged into the model's item side ({} items) in {} ms", st.recent.size(),
+        extended.numItems(), String.format("%.1f", (System.nanoTime() - t0) / 1e6));
   }
 
   /** The model serving now (a later call may see a swapped-in one). */
@@ -166,7 +237,7 @@ public final class RecommendationService {
     ServingState s = state;
     Model model = s.model;
     return new Api.Readiness("ready", model.provenance().algorithm(), model.kind(), s.version, s.source,
-        model.numUsers(), model.numItems(), model.provenance().createdAtMillis(), s.loadedAtMillis, s.seen != null,
+        model.numUsers(), s.numItems(), model.provenance().createdAtMillis(), s.loadedAtMillis, s.seen != null,
         s.retrieval.describe());
   }
 
@@ -250,8 +321,8 @@ public final class RecommendationService {
     Model model = st.model;
     int k = k(req.k());
     List<String> unknown = new ArrayList<>();
-    int[] exclude = items(model, req.exclude(), unknown);
-    int[] candidates = items(model, req.candidates(), unknown);
+    int[] exclude = items(st, req.exclude(), unknown);
+    int[] candidates = items(st, req.candidates(), unknown);
     String user = req.user();
     List<String> history = req.history();
     CurrentUser cu = user == null ? CurrentUser.NONE : current(st, user);
@@ -270,10 +341,10 @@ public final class RecommendationService {
     } else if (coldStart != null && (req.features() != null
         || (user != null && coldStart.hasUser(user) && !forgotten.contains(user)))) {
       Map<String, List<String>> values = req.features() == null ? null : ColdStart.values(req.features());
-      s = coldStart.recommend(model, user, values, k, new RecommendOptions(null, exclude, candidates));
+      s = coldStart.recommend(st, user, values, k, new RecommendOptions(null, exclude, candidates));
       source = "features";
     } else if (history != null) {
-      int[] hist = items(model, history, unknown);
+      int[] hist = items(st, history, unknown);
       if (hist.length == 0) {
         throw new ApiException(400, "history has no item known to the model");
       }
@@ -302,7 +373,7 @@ public final class RecommendationService {
       if (source.equals("model")) explainFrom = st.explainer.history(known, st.seen);
       explanations = explain(st, explainFrom, s, top);
     }
-    return new Api.Recommendation(user, source, retrieval, external(model, s), s.scores(), unknown, explanations);
+    return new Api.Recommendation(user, source, retrieval, external(st, s), s.scores(), unknown, explanations);
   }
 
   /** Contributors listed per item when a request asks for explanations without saying how many. */
@@ -313,15 +384,16 @@ public final class RecommendationService {
    * which no history explains).
    */
   private static List<Api.ExplainedItem> explain(ServingState st, Explainer.History h, ScoredItems s, int top) {
-    IdIndex items = st.model.itemIndex();
     List<Api.ExplainedItem> out = new ArrayList<>(s.size());
-    if (h == null) {
+    if (h == null || !st.recent.isEmpty()) {
+      // The popularity fallback has no history; recent items are not in the explainer's model until
+      // the item side is rebuilt (milliseconds after a post): their lists go unexplained meanwhile.
       for (int j = 0; j < s.size(); j++) {
-        out.add(new Api.ExplainedItem(items.externalId(s.items()[j]), s.scores()[j], List.of(), s.scores()[j],
-            "none"));
+        out.add(new Api.ExplainedItem(st.itemId(s.items()[j]), s.scores()[j], List.of(), s.scores()[j], "none"));
       }
       return out;
     }
+    IdIndex items = st.model.itemIndex();
     for (Explanation e : st.explainer.explain(h, s.items(), s.scores(), top)) {
       List<Api.Contributor> cs = new ArrayList<>(e.contributors().size());
       for (Explanation.Contribution c : e.contributors()) {
@@ -353,7 +425,20 @@ public final class RecommendationService {
     if (recent == null) return new CurrentUser(known, null, null);
     float[][] vals = new float[1][];
     int[] hist = recent.merged(st.seen, known, vals)[0];
-    return new CurrentUser(known, hist, vals[0]);
+    float[] values = vals[0];
+    int n = st.numItems();
+    if (Arrays.stream(hist).anyMatch(i -> i >= n)) {
+      // An event on an item posted after this request read its state: that state cannot score it.
+      int[] keep = java.util.stream.IntStream.range(0, hist.length).filter(j -> hist[j] < n).toArray();
+      int[] h = new int[keep.length];
+      float[] v = values == null ? null : new float[keep.length];
+      for (int j = 0; j < keep.length; j++) {
+        h[j] = hist[keep[j]];
+        if (v != null) v[j] = values[keep[j]];
+      }
+      return new CurrentUser(known, h, v);
+    }
+    return new CurrentUser(known, hist, values);
   }
 
   /** A list folded in from a history; a model that cannot fold users in is a 422. */
@@ -474,15 +559,19 @@ public final class RecommendationService {
     log.awaitDurable(written);
     List<String> unknown = new ArrayList<>();
     synchronized (ingestLock) {
-      boolean current = state == st; // else a swap or forget re-read the log, these lines included
+      // A posted item or the rebuild of the item side keeps the users' events (same memory, no
+      // index moved), and the state now may know items st did not; a swap or forget re-read the
+      // log, these lines included.
+      ServingState now = state;
+      boolean current = now.events == st.events;
       for (EventLog.Event e : events) {
-        int idx = st.model.itemIndex().indexOf(e.item());
+        int idx = now.itemIndexOf(e.item());
         if (idx < 0) {
           unknown.add(e.item());
           continue;
         }
         forgotten.remove(e.user());
-        if (current) st.events.add(e.user(), idx, e.value());
+        if (current) now.events.add(e.user(), idx, e.value());
       }
     }
     eventsIngested.add(events.size());
@@ -534,6 +623,7 @@ public final class RecommendationService {
           throw new ApiException(503, "could not forget '" + user + "': " + e.getMessage());
         }
         ServingState fresh = ServingState.replacing(old, next, old.source, retrievalConfig, config, evictions);
+        if (!old.recent.isEmpty()) fresh = fresh.withRecent(old.recent.after(0, fresh.model.numItems()));
         try {
           if (log != null) fresh.apply(EventLog.replay(log.path()), config);
         } catch (IOException e) {
@@ -634,7 +724,7 @@ public final class RecommendationService {
     for (int j = 0; j < n; j++) lists[row[j]] = fromModel[j];
     List<Api.UserList> rows = new ArrayList<>(known.size());
     for (int j = 0; j < known.size(); j++) {
-      rows.add(new Api.UserList(known.get(j), external(model, lists[j]), lists[j].scores()));
+      rows.add(new Api.UserList(known.get(j), external(st, lists[j]), lists[j].scores()));
     }
     return new Api.BatchRecommendations(st.retrieval.servedBy(false), rows, unknownUsers);
   }
@@ -642,10 +732,10 @@ public final class RecommendationService {
   Api.SimilarItems similar(String item, int k) {
     checkK(k);
     ServingState st = state;
-    int i = st.model.itemIndex().indexOf(item);
+    int i = st.itemIndexOf(item);
     if (i < 0) throw new ApiException(404, "unknown item '" + item + "'");
     ScoredItems s = st.recommender.similarItems(i, k);
-    return new Api.SimilarItems(item, external(st.model, s), s.scores());
+    return new Api.SimilarItems(item, external(st, s), s.scores());
   }
 
   /** Scores of (user, item) pairs: {@code user} and {@code items}. */
@@ -658,7 +748,7 @@ public final class RecommendationService {
     if (!cu.folded() && cu.index() < 0) throw new ApiException(404, "unknown user '" + user + "'");
     if (req.items() == null) throw new ApiException(400, "\"items\" must be a list of item ids");
     List<String> unknown = new ArrayList<>();
-    int[] items = items(model, req.items(), unknown);
+    int[] items = items(st, req.items(), unknown);
     float[] scores;
     if (cu.folded()) {
       try {
@@ -668,10 +758,10 @@ public final class RecommendationService {
       }
     } else {
       scores = new float[items.length];
-      for (int j = 0; j < items.length; j++) scores[j] = model.score(cu.index(), items[j]);
+      for (int j = 0; j < items.length; j++) scores[j] = st.score(cu.index(), items[j]);
     }
     List<String> ids = new ArrayList<>(items.length);
-    for (int item : items) ids.add(model.itemIndex().externalId(item));
+    for (int item : items) ids.add(st.itemId(item));
     return new Api.Scores(user, ids, scores, unknown);
   }
 
@@ -688,14 +778,13 @@ public final class RecommendationService {
   }
 
   /** Item indices of a list of ids (null when absent); unknown ids are collected, not fatal. */
-  private static int[] items(Model model, List<String> ids, List<String> unknown) {
+  private static int[] items(ServingState st, List<String> ids, List<String> unknown) {
     if (ids == null) return null;
-    IdIndex ii = model.itemIndex();
     int[] out = new int[ids.size()];
     int n = 0;
     for (String id : ids) {
       String x = String.valueOf(id); // a JSON null in the list is the unknown id "null", as ever
-      int i = ii.indexOf(x);
+      int i = st.itemIndexOf(x);
       if (i < 0) {
         unknown.add(x);
       } else {
@@ -705,9 +794,9 @@ public final class RecommendationService {
     return Arrays.copyOf(out, n);
   }
 
-  private static List<String> external(Model model, ScoredItems s) {
+  private static List<String> external(ServingState st, ScoredItems s) {
     List<String> ids = new ArrayList<>(s.size());
-    for (int i : s.items()) ids.add(model.itemIndex().externalId(i));
+    for (int i : s.items()) ids.add(st.itemId(i));
     return ids;
   }
 }

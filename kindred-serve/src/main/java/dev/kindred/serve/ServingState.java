@@ -1,9 +1,12 @@
 package dev.kindred.serve;
 
+import dev.kindred.core.ColdStartItems;
 import dev.kindred.core.IdIndex;
 import dev.kindred.core.Interactions;
+import dev.kindred.core.LatentFactorModel;
 import dev.kindred.core.Model;
 import dev.kindred.core.RecommendOptions;
+import dev.kindred.core.ScoredItems;
 import dev.kindred.core.Recommender;
 import dev.kindred.serve.retrieval.Retrieval;
 import dev.kindred.serve.retrieval.RetrievalConfig;
@@ -26,6 +29,10 @@ import java.util.zip.CRC32C;
  * millisecond only repeats a history entry). A model that records no cut-off (data without
  * timestamps, or a file written before the field existed) gets every logged event, as before.
  *
+ * <p>Items posted to a running server ({@link #withItem}) are served at once as {@link #recent}
+ * items beside the model's, and later folded into the model's item side ({@link #rebuiltWith}); the
+ * states of that chain share one {@link EventMemory}, since no item index moves.
+ *
  * <p>Thread-safety: every field is final and immutable except {@link #events} (see {@link EventMemory}).
  */
 final class ServingState {
@@ -34,7 +41,8 @@ final class ServingState {
 
   final Model model;
   final Recommender recommender;
-  final Retrieval retrieval; // exact or ANN: recommender above is its recommender
+  final Retrieval retrieval; // exact or ANN: recommender above is its recommender, or wraps it with the recent items
+  final RecentItems recent; // items posted since the model's item side was built; index model.numItems() on
   final Interactions seen; // may be null: then "exclude seen" has nothing to exclude
   final int[] popular; // items by training popularity, for unknown users; null without seen
   final EventMemory events;
@@ -48,23 +56,111 @@ final class ServingState {
   /** A state whose lists come from the retrieval {@code retrievalConfig} asks for (an ANN graph is built here). */
   ServingState(Model model, Interactions seen, String source, RetrievalConfig retrievalConfig, ServeConfig limits,
       EventMemory.Evictions evictions) {
-    this(model, seen, seen == null ? null : byPopularity(seen), source, retrievalConfig, limits, evictions);
+    this(model, seen, seen == null ? null : byPopularity(seen), source, retrievalConfig,
+        new EventMemory(limits, evictions));
   }
 
   private ServingState(Model model, Interactions seen, int[] popular, String source, RetrievalConfig retrievalConfig,
-      ServeConfig limits, EventMemory.Evictions evictions) {
+      EventMemory events) {
     this.model = model;
     this.retrieval = Retrieval.build(model, seen, retrievalConfig);
     this.recommender = retrieval.recommender();
+    this.recent = RecentItems.none(model.numItems(), model instanceof LatentFactorModel m ? m.dim() : 0);
     this.seen = seen;
     this.popular = popular;
-    this.events = new EventMemory(limits, evictions);
+    this.events = events;
     this.explainer = dev.kindred.core.Explainer.of(model);
     this.version = versionOf(model);
     this.source = source;
     this.loadedAtMillis = System.currentTimeMillis();
     this.cutoffMillis = model.provenance().dataCutoffMillis().orElse(Long.MIN_VALUE);
     warm();
+  }
+
+  /** {@code from} with {@code recent} as its recent items: everything else is shared. */
+  private ServingState(ServingState from, RecentItems recent) {
+    this.model = from.model;
+    this.retrieval = from.retrieval;
+    this.recent = recent;
+    this.recommender = recent.isEmpty() ? from.retrieval.recommender()
+        : new RecentItemsRecommender(from.retrieval.recommender(), from.retrieval.exactFactors(), recent);
+    this.seen = from.seen;
+    this.popular = from.popular;
+    this.events = from.events;
+    this.explainer = from.explainer;
+    this.version = from.version;
+    this.source = from.source;
+    this.loadedAtMillis = from.loadedAtMillis;
+    this.cutoffMillis = from.cutoffMillis;
+  }
+
+  /**
+   * This state and one more item, posted: {@code O(dim)} amortised ({@link RecentItems}); the
+   * model, its retrieval, the seen set and the users' events are shared, since the item is
+   * numbered after every existing one.
+   *
+   * @throws IllegalStateException if the model is not a latent-factor model
+   */
+  ServingState withItem(ColdStartItems.NewItem item) {
+    if (!(model instanceof LatentFactorModel) || retrieval.exactFactors() == null) {
+      throw new IllegalStateException("recent items need a latent-factor model, not " + model.kind());
+    }
+    return new ServingState(this, recent.plus(item));
+  }
+
+  /**
+   * The state whose model is {@code extended}: {@link #model} with this state's recent items
+   * appended to its item side, and no recent item. The seen set, popularity order and the users'
+   * events carry over unchanged (no item index moved). Builds the retrieval (packed panels, an ANN
+   * graph) here, off the request path.
+   */
+  ServingState rebuiltWith(LatentFactorModel extended, RetrievalConfig retrievalConfig) {
+    if (extended.numItems() != numItems()) {
+      throw new IllegalStateException("the rebuilt model has " + extended.numItems() + " items, expected "
+          + numItems());
+    }
+    return new ServingState(extended, seen, popular, source, retrievalConfig, events);
+  }
+
+  /** This state with {@code items} as its recent items (numbered from the model's item count). */
+  ServingState withRecent(RecentItems items) {
+    if (items.first() != model.numItems()) {
+      throw new IllegalStateException("recent items start at " + items.first() + ", the model has "
+          + model.numItems() + " items");
+    }
+    return new ServingState(this, items);
+  }
+
+  /**
+   * Top-{@code k} for a user vector that is not the model's (a user scored from side features),
+   * recent items included; {@code constant} is {@code mu + b_u}.
+   */
+  ScoredItems recommendVector(float[] vec, float constant, int k, RecommendOptions options) {
+    return recommender instanceof RecentItemsRecommender r ? r.recommendVector(vec, constant, k, options)
+        : retrieval.exactFactors().recommendVector(vec, 0, constant, -1, k, options);
+  }
+
+  /** The serving index of item {@code id}: the model's, or a recent item's; -1 when unknown. */
+  int itemIndexOf(String id) {
+    int i = model.itemIndex().indexOf(id);
+    return i >= 0 ? i : recent.indexOf(id);
+  }
+
+  /** The external id of serving index {@code i}. */
+  String itemId(int i) {
+    return recent.holds(i) ? recent.id(i) : model.itemIndex().externalId(i);
+  }
+
+  /** Items served: the model's and the recent ones. */
+  int numItems() {
+    return model.numItems() + recent.size();
+  }
+
+  /** {@link Model#score(int, int)} for a known user, recent items included. */
+  float score(int user, int item) {
+    if (!recent.holds(item)) return model.score(user, item);
+    LatentFactorModel m = (LatentFactorModel) model;
+    return ((RecentItemsRecommender) recommender).score(m.userStore().row(user), m.userBias(user), item);
   }
 
   /**
@@ -95,7 +191,7 @@ final class ServingState {
       ServeConfig limits, EventMemory.Evictions evictions) {
     if (old.seen != null && sameIds(old.model.userIndex(), next.userIndex())
         && sameIds(old.model.itemIndex(), next.itemIndex())) {
-      return new ServingState(next, old.seen, old.popular, source, retrievalConfig, limits, evictions);
+      return new ServingState(next, old.seen, old.popular, source, retrievalConfig, new EventMemory(limits, evictions));
     }
     return new ServingState(next, onModel(old.seen, next), source, retrievalConfig, limits, evictions);
   }
@@ -130,7 +226,6 @@ final class ServingState {
    * ones); the rest stay in the log (an unknown item's event for the next training).
    */
   Applied apply(Iterable<EventLog.Event> log, ServeConfig limits) {
-    IdIndex items = model.itemIndex();
     int applied = 0;
     int covered = 0;
     int unknown = 0;
@@ -140,7 +235,7 @@ final class ServingState {
         covered++;
         continue;
       }
-      int i = items.indexOf(e.item());
+      int i = itemIndexOf(e.item());
       if (i < 0) {
         unknown++;
         continue;

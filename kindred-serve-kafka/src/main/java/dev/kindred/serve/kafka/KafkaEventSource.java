@@ -67,7 +67,14 @@ import org.slf4j.LoggerFactory;
  * {@code kindred_kafka_dead_letters_total}, {@code kindred_kafka_redelivered_skipped_total}
  * (records skipped as already logged), {@code kindred_kafka_unknown_items_total} (events on items
  * the model does not know: logged for the next training, not folded in, as the HTTP route does),
- * {@code kindred_kafka_consumer_running}.
+ * {@code kindred_kafka_paced_seconds_total}, {@code kindred_kafka_consumer_running}.
+ *
+ * <p>Pacing: at most {@link KafkaSourceConfig#maxEventsPerSecond} records a second are taken
+ * ({@link EventPacer}), in polls of at most {@link KafkaSourceConfig#recordsPerPoll} records, so a
+ * backlog is drained in small, evenly spaced batches on this one thread instead of in bursts that
+ * take a core from the request threads; each poll's events are still one log write and one
+ * {@code fsync} (group commit). {@code kindred_kafka_paced_seconds_total} counts the time the cap
+ * held the consumer back: it grows while there is a backlog above the cap.
  *
  * <p>Threads: one consumer thread of its own, which owns the {@link KafkaConsumer} (not
  * thread-safe) and the dead-letter file; {@link #close} wakes it and waits for it.
@@ -90,11 +97,13 @@ public final class KafkaEventSource implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong unknownItems = new AtomicLong();
   private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong pacedNanos = new AtomicLong();
   private volatile double perSecond;
   private volatile boolean running = true;
   private long rateAtNanos = System.nanoTime();
   private long rateAtCount;
   private final Thread thread;
+  private final EventPacer pacer; // owned by the consumer thread
 
   private KafkaEventSource(KafkaSourceConfig config, RecommendationService service, Map<Integer, Long> applied,
       Consumer<Throwable> onFailure) throws IOException {
@@ -102,6 +111,7 @@ public final class KafkaEventSource implements AutoCloseable {
     this.service = service;
     this.onFailure = onFailure;
     this.applied.putAll(applied);
+    this.pacer = new EventPacer(config.maxEventsPerSecond());
     this.deadLetters = DeadLetters.open(config.deadLetters());
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
@@ -156,7 +166,7 @@ public final class KafkaEventSource implements AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, c.group());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.maxPollRecords());
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.recordsPerPoll());
     return p;
   }
 
@@ -174,6 +184,8 @@ public final class KafkaEventSource implements AutoCloseable {
         .description("re-delivered records skipped because the event log already holds them").register(r);
     FunctionCounter.builder("kindred.kafka.unknown.items", unknownItems, AtomicLong::get).tag("topic", t)
         .description("events on items the model does not know (skipped)").register(r);
+    FunctionCounter.builder("kindred.kafka.paced.seconds", pacedNanos, n -> n.get() / 1e9).tag("topic", t)
+        .description("time the consumer waited to keep under --kafka-max-events-per-second").register(r);
     Gauge.builder("kindred.kafka.consumer.running", this, s -> s.thread.isAlive() ? 1 : 0).tag("topic", t)
         .description("1 while the consumer thread runs").register(r);
   }
@@ -205,6 +217,11 @@ public final class KafkaEventSource implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMillis()));
         if (!records.isEmpty()) take(records);
         measure();
+        long wait = pacer.taken(records.count(), System.nanoTime());
+        if (wait > 0) {
+          pacedNanos.addAndGet(wait);
+          Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+        }
       }
     } catch (WakeupException e) {
       if (running) fail(e);

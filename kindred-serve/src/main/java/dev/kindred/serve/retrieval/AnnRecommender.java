@@ -59,6 +59,11 @@ public final class AnnRecommender implements Recommender {
     return options.candidates() != null ? "exact" : "ann";
   }
 
+  /** The exact retrieval over the same model (candidate lists, fold-in). */
+  public FactorRecommender exact() {
+    return exact;
+  }
+
   public int efSearch() {
     return efSearch;
   }

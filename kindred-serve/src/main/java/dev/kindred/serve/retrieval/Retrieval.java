@@ -124,6 +124,18 @@ public final class Retrieval {
     return recommender;
   }
 
+  /**
+   * The exact retrieval of a latent-factor model behind {@link #recommender} (the same instance,
+   * so its packed items and fold-in Gram matrix are shared), or null for other models.
+   */
+  public FactorRecommender exactFactors() {
+    return switch (recommender) {
+      case CombiningRecommender c -> c.exact();
+      case AnnRecommender a -> a.exact();
+      default -> null;
+    };
+  }
+
   /** Exact requests answered through combined passes so far (0 for ANN and non-latent models). */
   public long combinedRequests() {
     return recommender instanceof CombiningRecommender c ? c.requests() : 0;
