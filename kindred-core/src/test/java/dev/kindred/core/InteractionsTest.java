@@ -375,6 +375,43 @@ class InteractionsTest {
   }
 
   @Test
+  void cscBuiltByWorkersEqualsTheOneBuiltOnTheCaller() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int trial = 0; trial < 20; trial++) {
+      int nu = 1 + r.nextInt(40);
+      int ni = 1 + r.nextInt(30);
+      long[][] rows = new long[r.nextInt(300)][];
+      for (int k = 0; k < rows.length; k++) {
+        rows[k] = new long[] {r.nextInt(nu), r.nextInt(ni), r.nextInt(9), 0};
+      }
+      Interactions serial = coo(nu, ni, DuplicatePolicy.LAST, false, rows);
+      for (int threads : new int[] {1, 2, 3, 5}) {
+        try (dev.kindred.math.WorkerPool w = dev.kindred.math.WorkerPool.create(threads, "kindred-test")) {
+          Interactions x = new Interactions(serial.userIndex(), serial.itemIndex(), nu, ni, serial.userPtr(),
+              serial.itemIdx(), serial.values(), null, w);
+          assertThat(x.itemPtr()).as("trial %d, %d threads", trial, threads).isEqualTo(serial.itemPtr());
+          assertThat(x.userIdx()).isEqualTo(serial.userIdx());
+          assertThat(x.itemValues()).isEqualTo(serial.itemValues());
+          assertThat(x.cscToCsr()).isEqualTo(serial.cscToCsr());
+        }
+      }
+    }
+  }
+
+  @Test
+  void workersReportTheFirstBadRowAsTheCallerDoes() {
+    int[] ptr = {0, 2, 4, 6, 8};
+    int[] items = {0, 1, 0, 1, 1, 1, 0, 5};
+    String expected = "user 2: item indices must be increasing and < 2, got 1 after 1";
+    assertThatThrownBy(() -> new Interactions(IdIndex.identity(4), IdIndex.identity(2), 4, 2, ptr, items,
+        new float[8], null)).hasMessage(expected);
+    try (dev.kindred.math.WorkerPool w = dev.kindred.math.WorkerPool.create(3, "kindred-test")) {
+      assertThatThrownBy(() -> new Interactions(IdIndex.identity(4), IdIndex.identity(2), 4, 2, ptr, items,
+          new float[8], null, w)).hasMessage(expected);
+    }
+  }
+
+  @Test
   void emptyInteractions() {
     Interactions x = coo(2, 3, DuplicatePolicy.SUM, true, new long[0][]);
     assertThat(x.size()).isZero();
