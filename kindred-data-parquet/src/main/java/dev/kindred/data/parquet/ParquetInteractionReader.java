@@ -43,13 +43,17 @@ import org.slf4j.LoggerFactory;
  * and the 1-based row, or is skipped and counted with {@link ReadOptions#skipInvalid()}.
  * Duplicates are merged by {@link ReadOptions#duplicates()} as for text files.
  *
- * <p>Cost: row groups are decoded by {@link ReadOptions#threads()} threads, one row group per
- * thread at a time (each with its own file reader), into {@link RowBatch}es (about 20 bytes per
- * row) that are handed in row-group order to the {@link InteractionAssembly} the text readers
- * use, which numbers their ids at once; then the rows are scattered into CSR form by the same
- * threads. Only the used columns are read. Peak memory: the batches plus one row group's pages
- * and local id tables per thread; there is no second copy of the rows. Results do not depend on
- * the thread count. Methods are safe to call concurrently.
+ * <p>Cost: every (row group, column) chunk is decoded as a task of its own by
+ * {@link ReadOptions#threads()} threads, largest first ({@link DecodedColumn}: dictionary indices
+ * unpacked in bulk, an id numbered once per dictionary entry, plain numbers copied in bulk), straight
+ * into the arrays that become the row group's {@link RowBatch} (20 bytes per row with timestamps);
+ * the batches go in row-group order to the {@link InteractionAssembly} the text readers use, which
+ * numbers their ids globally, then the rows are scattered into CSR form by the same threads. Only
+ * the used columns are read. The file's row count is checked against what one
+ * {@code Interactions} can hold before anything is decoded. Peak memory: the batches plus one
+ * column chunk's pages per thread while decoding, then no more than the finished
+ * {@code Interactions} while assembling (see {@code CsrAssembler}). Results do not depend on the
+ * thread count. Methods are safe to call concurrently.
  */
 public final class ParquetInteractionReader {
 
