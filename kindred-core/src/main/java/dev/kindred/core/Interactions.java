@@ -73,11 +73,12 @@ public final class Interactions {
     userIdx = new int[nnz];
     itemValues = new float[nnz];
     cscToCsr = new int[nnz];
-    // Item tiles of about equal pairs keep each pass's writes within a cache-sized part of the
-    // CSC arrays (a scatter over all items at once misses the cache and the TLB on nearly every
-    // write). Each user's row is sorted, so a cursor per user walks it once across all tiles; the
-    // tile count is capped so the per-tile walk over the users costs at most one step per pair.
-    int tiles = (int) Math.max(1, Math.min(nnz / TILE_PAIRS, nnz / Math.max(1L, numUsers)));
+    // Item tiles of about equal pairs keep each pass's writes within a part of the CSC arrays (a
+    // scatter over all items at once misses the cache and the TLB on nearly every write). Each
+    // user's row is sorted, so a cursor per user walks it once across all tiles; the walk over the
+    // users costs one step per user per tile, so tiles are capped at an eighth of the mean degree
+    // (docs/benchmarks.md, "Reading Parquet vs TSV after the columnar Parquet path").
+    int tiles = (int) Math.max(1, Math.min(nnz / TILE_PAIRS, nnz / (8L * Math.max(1, numUsers))));
     int[] tileStart = balancedBlocks(itemPtr, numItems, tiles);
     forEachBlock(workers, blocks, b -> {
       int[] fill = next[b];
@@ -101,8 +102,8 @@ public final class Interactions {
     });
   }
 
-  /** Pairs per item tile while building the CSC view: 12 bytes each, about 1.5 MB of writes. */
-  private static final int TILE_PAIRS = 1 << 17;
+  /** Least pairs per item tile while building the CSC view (12 bytes of writes each). */
+  private static final int TILE_PAIRS = 1 << 20;
 
   private static void forEachBlock(WorkerPool workers, int blocks, java.util.function.IntConsumer body) {
     if (workers == null) {
