@@ -1,5 +1,6 @@
 package dev.kindred.core;
 
+import dev.kindred.math.WorkerPool;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -41,6 +42,19 @@ public final class Interactions {
   /** Builds from CSR arrays, which are taken without copying; see the class invariants. */
   public Interactions(IdIndex users, IdIndex items, int numUsers, int numItems,
       int[] userPtr, int[] itemIdx, float[] values, long[] timestamps) {
+    this(users, items, numUsers, numItems, userPtr, itemIdx, values, timestamps, null);
+  }
+
+  /**
+   * As {@link #Interactions(IdIndex, IdIndex, int, int, int[], int[], float[], long[])}, with the
+   * checks and the CSC view computed by {@code workers} (null: on the caller). The result is the
+   * same for every thread count: users are cut into contiguous blocks of about equal pairs, each
+   * block counts its items, and each block scatters its pairs into its own sub-range of every
+   * item's segment, so users stay increasing within an item. Extra memory: one int per item per
+   * block.
+   */
+  public Interactions(IdIndex users, IdIndex items, int numUsers, int numItems,
+      int[] userPtr, int[] itemIdx, float[] values, long[] timestamps, WorkerPool workers) {
     this.users = Objects.requireNonNull(users, "users");
     this.items = Objects.requireNonNull(items, "items");
     this.numUsers = numUsers;
@@ -49,30 +63,99 @@ public final class Interactions {
     this.itemIdx = itemIdx;
     this.values = values;
     this.timestamps = timestamps;
-    checkCsr();
+    checkShape();
     int nnz = itemIdx.length;
-    itemPtr = new int[numItems + 1];
-    for (int j = 0; j < nnz; j++) {
-      itemPtr[itemIdx[j] + 1]++;
-    }
-    for (int i = 0; i < numItems; i++) {
-      itemPtr[i + 1] += itemPtr[i];
-    }
+    int blocks = workers == null ? 1 : Math.max(1, Math.min(workers.threads(), numUsers));
+    int[] blockStart = balancedBlocks(userPtr, numUsers, blocks);
+    int[][] next = new int[blocks][];
+    forEachBlock(workers, blocks, b -> next[b] = checkRowsAndCountItems(blockStart[b], blockStart[b + 1]));
+    itemPtr = segmentStarts(next, numItems);
     userIdx = new int[nnz];
     itemValues = new float[nnz];
     cscToCsr = new int[nnz];
-    int[] fill = Arrays.copyOf(itemPtr, numItems);
-    for (int u = 0; u < numUsers; u++) {
-      for (int j = userPtr[u]; j < userPtr[u + 1]; j++) {
-        int pos = fill[itemIdx[j]]++;
-        userIdx[pos] = u;
-        itemValues[pos] = values[j];
-        cscToCsr[pos] = j;
+    // Item tiles of about equal pairs keep each pass's writes within a part of the CSC arrays (a
+    // scatter over all items at once misses the cache and the TLB on nearly every write). Each
+    // user's row is sorted, so a cursor per user walks it once across all tiles; the walk over the
+    // users costs one step per user per tile, so tiles are capped at an eighth of the mean degree
+    // (docs/benchmarks.md, "Reading Parquet vs TSV after the columnar Parquet path").
+    int tiles = (int) Math.max(1, Math.min(nnz / TILE_PAIRS, nnz / (8L * Math.max(1, numUsers))));
+    int[] tileStart = balancedBlocks(itemPtr, numItems, tiles);
+    forEachBlock(workers, blocks, b -> {
+      int[] fill = next[b];
+      int from = blockStart[b];
+      int[] cursor = Arrays.copyOfRange(userPtr, from, blockStart[b + 1]);
+      for (int t = 0; t < tiles; t++) {
+        int tileEnd = tileStart[t + 1];
+        for (int u = from; u < blockStart[b + 1]; u++) {
+          int j = cursor[u - from];
+          int end = userPtr[u + 1];
+          for (int it; j < end && (it = itemIdx[j]) < tileEnd; j++) {
+            int pos = fill[it]++;
+            userIdx[pos] = u;
+            itemValues[pos] = values[j];
+            cscToCsr[pos] = j;
+          }
+          cursor[u - from] = j;
+        }
       }
+      next[b] = null;
+    });
+  }
+
+  /** Least pairs per item tile while building the CSC view (12 bytes of writes each). */
+  private static final int TILE_PAIRS = 1 << 20;
+
+  private static void forEachBlock(WorkerPool workers, int blocks, java.util.function.IntConsumer body) {
+    if (workers == null) {
+      for (int b = 0; b < blocks; b++) {
+        body.accept(b);
+      }
+    } else {
+      workers.compute(blocks, body);
     }
   }
 
-  private void checkCsr() {
+  /**
+   * Cuts the {@code n} segments of a pointer array ({@code ptr[0..n]}, non-decreasing) into
+   * {@code blocks} contiguous blocks of about equal entries; returns the {@code blocks + 1}
+   * boundaries (segment numbers). Used to share CSR work out among threads.
+   */
+  public static int[] balancedBlocks(int[] ptr, int n, int blocks) {
+    int[] start = new int[blocks + 1];
+    long total = ptr[n];
+    int s = 0;
+    for (int b = 1; b < blocks; b++) {
+      long target = total * b / blocks;
+      while (s < n && ptr[s] < target) {
+        s++;
+      }
+      start[b] = s;
+    }
+    start[blocks] = n;
+    return start;
+  }
+
+  /**
+   * The pointer array ({@code n + 1} entries) of segments whose entries were counted by several
+   * blocks, {@code counts[b][i]} entries of segment {@code i} from block {@code b}; each count
+   * becomes block {@code b}'s first position in segment {@code i}, blocks in order. A scatter in
+   * which every block writes its entries in order from these positions is stable.
+   */
+  public static int[] segmentStarts(int[][] counts, int n) {
+    int[] ptr = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      int run = ptr[i];
+      for (int[] count : counts) {
+        int c = count[i];
+        count[i] = run;
+        run += c;
+      }
+      ptr[i + 1] = run;
+    }
+    return ptr;
+  }
+
+  private void checkShape() {
     if (numUsers < 0 || numItems < 0) {
       throw new IllegalArgumentException("negative dimensions " + numUsers + " x " + numItems);
     }
@@ -92,7 +175,12 @@ public final class Interactions {
         throw new IllegalArgumentException("userPtr decreases at user " + u);
       }
     }
-    for (int u = 0; u < numUsers; u++) {
+  }
+
+  /** Checks the rows of users {@code [from, to)} (items increasing, in range) and counts their items. */
+  private int[] checkRowsAndCountItems(int from, int to) {
+    int[] count = new int[numItems];
+    for (int u = from; u < to; u++) {
       int prev = -1;
       for (int j = userPtr[u]; j < userPtr[u + 1]; j++) {
         int it = itemIdx[j];
@@ -100,9 +188,11 @@ public final class Interactions {
           throw new IllegalArgumentException("user " + u + ": item indices must be increasing and < " + numItems
               + ", got " + it + " after " + prev);
         }
+        count[it]++;
         prev = it;
       }
     }
+    return count;
   }
 
   /**

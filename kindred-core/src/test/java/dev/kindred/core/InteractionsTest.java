@@ -375,6 +375,95 @@ class InteractionsTest {
   }
 
   @Test
+  void cscBuiltByWorkersEqualsTheOneBuiltOnTheCaller() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int trial = 0; trial < 20; trial++) {
+      int nu = 1 + r.nextInt(40);
+      int ni = 1 + r.nextInt(30);
+      long[][] rows = new long[r.nextInt(300)][];
+      for (int k = 0; k < rows.length; k++) {
+        rows[k] = new long[] {r.nextInt(nu), r.nextInt(ni), r.nextInt(9), 0};
+      }
+      Interactions serial = coo(nu, ni, DuplicatePolicy.LAST, false, rows);
+      for (int threads : new int[] {1, 2, 3, 5}) {
+        try (dev.kindred.math.WorkerPool w = dev.kindred.math.WorkerPool.create(threads, "kindred-test")) {
+          Interactions x = new Interactions(serial.userIndex(), serial.itemIndex(), nu, ni, serial.userPtr(),
+              serial.itemIdx(), serial.values(), null, w);
+          assertThat(x.itemPtr()).as("trial %d, %d threads", trial, threads).isEqualTo(serial.itemPtr());
+          assertThat(x.userIdx()).isEqualTo(serial.userIdx());
+          assertThat(x.itemValues()).isEqualTo(serial.itemValues());
+          assertThat(x.cscToCsr()).isEqualTo(serial.cscToCsr());
+        }
+      }
+    }
+  }
+
+  @Test
+  void cscBuiltInSeveralItemTilesEqualsAPlainStableScatter() {
+    // 2.2M pairs over 100k users (mean degree 22): large enough for two tiles.
+    int nu = 100_000;
+    int ni = 3_000;
+    SplittableRandom r = new SplittableRandom(11);
+    int[] ptr = new int[nu + 1];
+    int[] items = new int[2_200_000];
+    int n = 0;
+    for (int u = 0; u < nu; u++) {
+      int it = r.nextInt(20);
+      for (int k = 0; k < 22 && it < ni; k++, it += 1 + r.nextInt(200)) {
+        items[n++] = it;
+      }
+      ptr[u + 1] = n;
+    }
+    int[] itemIdx = Arrays.copyOf(items, n);
+    float[] values = new float[n];
+    for (int j = 0; j < n; j++) {
+      values[j] = j % 13;
+    }
+    Interactions x;
+    try (dev.kindred.math.WorkerPool w = dev.kindred.math.WorkerPool.create(2, "kindred-test")) {
+      x = new Interactions(IdIndex.identity(nu), IdIndex.identity(ni), nu, ni, ptr, itemIdx, values, null, w);
+    }
+    // The readable reference: a counting sort by item, users in order.
+    int[] itemPtr = new int[ni + 1];
+    for (int j = 0; j < n; j++) {
+      itemPtr[itemIdx[j] + 1]++;
+    }
+    for (int i = 0; i < ni; i++) {
+      itemPtr[i + 1] += itemPtr[i];
+    }
+    int[] fill = Arrays.copyOf(itemPtr, ni);
+    int[] userIdx = new int[n];
+    int[] cscToCsr = new int[n];
+    float[] itemValues = new float[n];
+    for (int u = 0; u < nu; u++) {
+      for (int j = ptr[u]; j < ptr[u + 1]; j++) {
+        int pos = fill[itemIdx[j]]++;
+        userIdx[pos] = u;
+        cscToCsr[pos] = j;
+        itemValues[pos] = values[j];
+      }
+    }
+    assertThat(n).as("pairs").isGreaterThan(2 << 20);
+    assertThat(x.itemPtr()).isEqualTo(itemPtr);
+    assertThat(x.userIdx()).isEqualTo(userIdx);
+    assertThat(x.cscToCsr()).isEqualTo(cscToCsr);
+    assertThat(x.itemValues()).isEqualTo(itemValues);
+  }
+
+  @Test
+  void workersReportTheFirstBadRowAsTheCallerDoes() {
+    int[] ptr = {0, 2, 4, 6, 8};
+    int[] items = {0, 1, 0, 1, 1, 1, 0, 5};
+    String expected = "user 2: item indices must be increasing and < 2, got 1 after 1";
+    assertThatThrownBy(() -> new Interactions(IdIndex.identity(4), IdIndex.identity(2), 4, 2, ptr, items,
+        new float[8], null)).hasMessage(expected);
+    try (dev.kindred.math.WorkerPool w = dev.kindred.math.WorkerPool.create(3, "kindred-test")) {
+      assertThatThrownBy(() -> new Interactions(IdIndex.identity(4), IdIndex.identity(2), 4, 2, ptr, items,
+          new float[8], null, w)).hasMessage(expected);
+    }
+  }
+
+  @Test
   void emptyInteractions() {
     Interactions x = coo(2, 3, DuplicatePolicy.SUM, true, new long[0][]);
     assertThat(x.size()).isZero();

@@ -13,160 +13,221 @@ import java.util.List;
  * {@code CsrAssemblerTest} checks they agree, duplicates and timestamp ties included), but does
  * not need the rows copied into one array first, and uses the call's threads:
  * <ol>
- *   <li>count rows per user, one count array per group of chunks (chunks stay in file order);
- *   <li>scatter every row to its user's segment, each group into its own stable sub-range, so
- *       within a user rows keep file order;
+ *   <li>cut the rows (in file order, across chunks) into one contiguous range per thread and
+ *       count each range's rows per user;
+ *   <li>turn each row's user into its destination in CSR order, in place: each range writes its
+ *       rows into its own stable sub-range of its users' segments, so within a user rows keep
+ *       file order;
+ *   <li>move the columns there one at a time (item and value, then timestamp), dropping each
+ *       chunk column once moved;
  *   <li>per user (users split into blocks across threads): rows already strictly increasing by
  *       item are done; otherwise sort by (item, file order), order each run of one item by
  *       timestamp (stable), and merge duplicates by the policy, exactly as {@code fromCoo};
- *   <li>close the gaps duplicates left, if any.
+ *   <li>close the gaps duplicates left, if any, a column at a time.
  * </ol>
- * Memory: the output arrays plus one int per user per thread. Time O(n log d) for n rows and
- * user degree d, and O(n) when rows come grouped and sorted.
+ * Memory: the chunks are consumed. The CSR columns are allocated as the chunk columns they
+ * replace are dropped, so at no step do two full copies of the rows coexist: the peak is the
+ * chunks plus the CSR item and value columns (28 bytes per row with timestamps, 20 without), which
+ * is no more than the finished {@code Interactions} (CSR plus CSC) holds; plus one int per user
+ * per thread. Time O(n log d) for n rows and user degree d, and O(n) when rows come grouped and
+ * sorted.
  */
 final class CsrAssembler {
 
+  /** The most rows one assembly takes: its arrays are int-indexed. */
+  static final long MAX_ROWS = Integer.MAX_VALUE - 16;
+
   /**
    * Rows with chunk-local user and item indices and the maps from those to global indices.
-   * {@code ts} is null when the file has no timestamps.
+   * {@code ts} is null when the file has no timestamps. The arrays may be longer than {@code n}.
+   * The assembler consumes a chunk: it overwrites {@code user} and drops the columns.
    */
-  record Chunk(int[] user, int[] item, float[] value, long[] ts, int n, int[] userMap, int[] itemMap) {}
+  static final class Chunk {
+    private int[] user;
+    private int[] item;
+    private float[] value;
+    private long[] ts;
+    private final int n;
+    private final int[] userMap;
+    private final int[] itemMap;
+    private final boolean hasTs;
+
+    Chunk(int[] user, int[] item, float[] value, long[] ts, int n, int[] userMap, int[] itemMap) {
+      this.user = user;
+      this.item = item;
+      this.value = value;
+      this.ts = ts;
+      this.n = n;
+      this.userMap = userMap;
+      this.itemMap = itemMap;
+      this.hasTs = ts != null;
+    }
+
+    int n() {
+      return n;
+    }
+
+    boolean hasTimestamps() {
+      return hasTs;
+    }
+  }
 
   private CsrAssembler() {}
 
+  /** Rows {@code [lo, hi)} of the concatenated chunks, as (chunk, first row in it) pairs walked by {@link #forEachPart}. */
+  @FunctionalInterface
+  private interface PartBody {
+    void accept(Chunk chunk, int from, int to);
+  }
+
   /**
-   * Assembles the rows of {@code chunks} (in order). The list is cleared once the rows are
-   * copied, so their arrays can be collected if the caller holds no other reference.
+   * Assembles the rows of {@code chunks} (in order), consuming them. The list is cleared once the
+   * rows are moved.
    */
   static Interactions assemble(IdIndex users, IdIndex items, int numUsers, int numItems, List<Chunk> chunks,
       boolean hasTs, DuplicatePolicy policy, WorkerPool workers) {
-    long total = 0;
-    for (Chunk c : chunks) {
-      total += c.n();
+    long[] chunkStart = new long[chunks.size() + 1];
+    for (int c = 0; c < chunks.size(); c++) {
+      chunkStart[c + 1] = chunkStart[c] + chunks.get(c).n();
     }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException(total + " interactions exceed the " + (Integer.MAX_VALUE - 16)
-          + " one Interactions can hold; split the input");
-    }
+    long total = chunkStart[chunks.size()];
+    checkRows(total, MAX_ROWS);
     int n = (int) total;
-    int groups = Math.max(1, Math.min(workers.threads(), chunks.size()));
-    int[] groupStart = groupChunks(chunks, groups, total);
+    int ranges = (int) Math.max(1, Math.min(workers.threads(), total));
+    long[] rangeStart = new long[ranges + 1];
+    for (int g = 0; g <= ranges; g++) {
+      rangeStart[g] = total * g / ranges;
+    }
 
-    int[][] fill = new int[groups][];
-    workers.compute(groups, g -> {
+    int[][] next = new int[ranges][];
+    workers.compute(ranges, g -> {
       int[] count = new int[numUsers];
-      for (int c = groupStart[g]; c < groupStart[g + 1]; c++) {
-        Chunk ch = chunks.get(c);
-        int[] map = ch.userMap();
-        int[] user = ch.user();
-        for (int r = 0; r < ch.n(); r++) {
+      forEachPart(chunks, chunkStart, rangeStart[g], rangeStart[g + 1], (ch, from, to) -> {
+        int[] map = ch.userMap;
+        int[] user = ch.user;
+        for (int r = from; r < to; r++) {
           count[map[user[r]]]++;
         }
-      }
-      fill[g] = count;
+      });
+      next[g] = count;
     });
-    int[] ptr = new int[numUsers + 1];
-    for (int u = 0; u < numUsers; u++) {
-      int run = ptr[u];
-      for (int g = 0; g < groups; g++) {
-        int c = fill[g][u];
-        fill[g][u] = run; // becomes the group's next write position for user u
-        run += c;
-      }
-      ptr[u + 1] = run;
-    }
-
-    int[] itemIdx = new int[n];
-    float[] values = new float[n];
-    long[] ts = hasTs ? new long[n] : null;
-    workers.compute(groups, g -> {
-      int[] next = fill[g];
-      for (int c = groupStart[g]; c < groupStart[g + 1]; c++) {
-        Chunk ch = chunks.get(c);
-        int[] umap = ch.userMap();
-        int[] imap = ch.itemMap();
-        int[] user = ch.user();
-        int[] item = ch.item();
-        float[] value = ch.value();
-        long[] time = ch.ts();
-        for (int r = 0; r < ch.n(); r++) {
-          int pos = next[umap[user[r]]]++;
-          itemIdx[pos] = imap[item[r]];
-          values[pos] = value[r];
-          if (ts != null) {
-            ts[pos] = time[r];
-          }
+    int[] ptr = Interactions.segmentStarts(next, numUsers);
+    workers.compute(ranges, g -> {
+      int[] fill = next[g];
+      forEachPart(chunks, chunkStart, rangeStart[g], rangeStart[g + 1], (ch, from, to) -> {
+        int[] map = ch.userMap;
+        int[] user = ch.user;
+        for (int r = from; r < to; r++) {
+          user[r] = fill[map[user[r]]]++; // from here on: the row's CSR position
         }
-      }
-      fill[g] = null;
+      });
+      next[g] = null;
     });
+
+    Csr csr = new Csr();
+    csr.item = new int[n];
+    csr.value = new float[n];
+    workers.compute(ranges, g -> forEachPart(chunks, chunkStart, rangeStart[g], rangeStart[g + 1], (ch, from, to) -> {
+      int[] pos = ch.user;
+      int[] imap = ch.itemMap;
+      int[] item = ch.item;
+      float[] value = ch.value;
+      int[] outItem = csr.item;
+      float[] outValue = csr.value;
+      for (int r = from; r < to; r++) {
+        outItem[pos[r]] = imap[item[r]];
+        outValue[pos[r]] = value[r];
+      }
+    }));
+    for (Chunk ch : chunks) {
+      ch.item = null;
+      ch.value = null;
+    }
+    if (hasTs) {
+      csr.ts = new long[n];
+      workers.compute(ranges, g -> forEachPart(chunks, chunkStart, rangeStart[g], rangeStart[g + 1], (ch, from, to) -> {
+        int[] pos = ch.user;
+        long[] time = ch.ts;
+        long[] outTs = csr.ts;
+        for (int r = from; r < to; r++) {
+          outTs[pos[r]] = time[r];
+        }
+      }));
+    }
+    for (Chunk ch : chunks) {
+      ch.user = null;
+      ch.ts = null;
+    }
     chunks.clear();
 
     int[] kept = new int[numUsers];
     int blocks = workers.threads() == 1 ? 1 : Math.min(numUsers, workers.threads() * 8);
-    int[] blockStart = splitUsers(ptr, numUsers, blocks);
+    int[] blockStart = Interactions.balancedBlocks(ptr, numUsers, blocks);
     boolean[] merged = new boolean[blocks];
-    workers.compute(blocks, b -> merged[b] = sortAndMerge(ptr, blockStart[b], blockStart[b + 1], itemIdx, values, ts,
-        policy, kept));
-
+    workers.compute(blocks, b -> merged[b] = sortAndMerge(ptr, blockStart[b], blockStart[b + 1], csr.item, csr.value,
+        csr.ts, policy, kept));
     boolean anyMerged = false;
     for (boolean m : merged) {
       anyMerged |= m;
     }
     if (!anyMerged) {
-      return new Interactions(users, items, numUsers, numItems, ptr, itemIdx, values, ts);
+      return new Interactions(users, items, numUsers, numItems, ptr, csr.item, csr.value, csr.ts, workers);
     }
     int[] newPtr = new int[numUsers + 1];
     for (int u = 0; u < numUsers; u++) {
       newPtr[u + 1] = newPtr[u] + kept[u];
     }
     int m = newPtr[numUsers];
-    int[] outItems = new int[m];
-    float[] outValues = new float[m];
-    long[] outTs = ts == null ? null : new long[m];
-    workers.compute(blocks, b -> {
-      for (int u = blockStart[b]; u < blockStart[b + 1]; u++) {
-        System.arraycopy(itemIdx, ptr[u], outItems, newPtr[u], kept[u]);
-        System.arraycopy(values, ptr[u], outValues, newPtr[u], kept[u]);
-        if (ts != null) {
-          System.arraycopy(ts, ptr[u], outTs, newPtr[u], kept[u]);
+    Compaction gaps = new Compaction(ptr, newPtr, kept, blockStart, workers);
+    // One column at a time, each old column dropped as its replacement is filled.
+    csr.item = gaps.close(csr.item, new int[m]);
+    csr.value = gaps.close(csr.value, new float[m]);
+    csr.ts = csr.ts == null ? null : gaps.close(csr.ts, new long[m]);
+    return new Interactions(users, items, numUsers, numItems, newPtr, csr.item, csr.value, csr.ts, workers);
+  }
+
+  /** The CSR columns being filled, held in fields so each can be dropped when replaced. */
+  private static final class Csr {
+    int[] item;
+    float[] value;
+    long[] ts;
+  }
+
+  /**
+   * Refuses more rows than one assembly can hold, before anything is allocated for them.
+   *
+   * @throws IllegalArgumentException naming the count and the limit
+   */
+  static void checkRows(long rows, long limit) {
+    if (rows > limit) {
+      throw new IllegalArgumentException(rows + " rows exceed the " + limit + " that one Interactions can hold"
+          + " (its arrays are int-indexed); split the input, e.g. by user");
+    }
+  }
+
+  /** Calls {@code body} on each chunk's part of the concatenated rows {@code [lo, hi)}, in order. */
+  private static void forEachPart(List<Chunk> chunks, long[] chunkStart, long lo, long hi, PartBody body) {
+    int c = Arrays.binarySearch(chunkStart, lo);
+    c = c >= 0 ? c : -c - 2;
+    for (; c < chunks.size() && chunkStart[c] < hi; c++) {
+      int from = (int) (Math.max(lo, chunkStart[c]) - chunkStart[c]);
+      int to = (int) (Math.min(hi, chunkStart[c + 1]) - chunkStart[c]);
+      if (from < to) {
+        body.accept(chunks.get(c), from, to);
+      }
+    }
+  }
+
+  /** Moves each user's kept rows from its old segment to its new one, a column at a time, by user blocks. */
+  private record Compaction(int[] ptr, int[] newPtr, int[] kept, int[] blockStart, WorkerPool workers) {
+    <A> A close(A from, A to) {
+      workers.compute(blockStart.length - 1, b -> {
+        for (int u = blockStart[b]; u < blockStart[b + 1]; u++) {
+          System.arraycopy(from, ptr[u], to, newPtr[u], kept[u]);
         }
-      }
-    });
-    return new Interactions(users, items, numUsers, numItems, newPtr, outItems, outValues, outTs);
-  }
-
-  /** Contiguous chunk groups of about equal row counts; returns groups + 1 boundaries. */
-  private static int[] groupChunks(List<Chunk> chunks, int groups, long total) {
-    int[] start = new int[groups + 1];
-    long acc = 0;
-    int g = 1;
-    for (int c = 0; c < chunks.size() && g < groups; c++) {
-      acc += chunks.get(c).n();
-      if (acc * groups >= total * g) {
-        start[g++] = c + 1;
-      }
+      });
+      return to;
     }
-    while (g <= groups) {
-      start[g++] = chunks.size();
-    }
-    return start;
-  }
-
-  /** Contiguous user blocks of about equal numbers of rows; returns blocks + 1 boundaries. */
-  private static int[] splitUsers(int[] ptr, int numUsers, int blocks) {
-    int[] start = new int[blocks + 1];
-    long total = ptr[numUsers];
-    int u = 0;
-    for (int b = 1; b < blocks; b++) {
-      long target = total * b / blocks;
-      while (u < numUsers && ptr[u] < target) {
-        u++;
-      }
-      start[b] = Math.max(u, start[b - 1]);
-    }
-    start[blocks] = numUsers;
-    return start;
   }
 
   /**

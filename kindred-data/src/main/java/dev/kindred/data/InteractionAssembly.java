@@ -45,6 +45,7 @@ public final class InteractionAssembly {
   private final List<FileRows> files = new ArrayList<>();
   private List<CsrAssembler.Chunk> current = new ArrayList<>();
   private long currentRows;
+  private final long maxRows;
   private boolean built;
 
   /** User ids numbered in order of first appearance. */
@@ -57,6 +58,12 @@ public final class InteractionAssembly {
    *     buckets they are hashed into ({@link ReadOptions#hashUserBuckets()})
    */
   public InteractionAssembly(int hashUserBuckets) {
+    this(hashUserBuckets, CsrAssembler.MAX_ROWS);
+  }
+
+  /** With a smaller row limit than the arrays allow, for tests of the refusal. */
+  InteractionAssembly(int hashUserBuckets, long maxRows) {
+    this.maxRows = maxRows;
     if (hashUserBuckets < 0) {
       throw new IllegalArgumentException("hashUserBuckets must be >= 0, got " + hashUserBuckets);
     }
@@ -69,10 +76,22 @@ public final class InteractionAssembly {
   public void add(RowBatch batch) {
     Objects.requireNonNull(batch, "batch");
     checkOpen();
+    reserve(batch.rows);
     int[] userMap = hashBuckets > 0 ? toBuckets(batch.users) : toGlobal(batch.users, userIds);
     current.add(new CsrAssembler.Chunk(batch.user, batch.item, batch.value, batch.ts, batch.rows,
         userMap, toGlobal(batch.items, itemIds)));
     currentRows += batch.rows;
+  }
+
+  /**
+   * Checks that {@code rows} more rows of the current file still fit in one {@link Interactions};
+   * a reader that knows a file's row count (Parquet metadata) calls it before reading, so an input
+   * that cannot be held is refused before any of it is decoded. {@link #add} checks it too.
+   *
+   * @throws IllegalArgumentException naming the count and the limit (int-indexed arrays)
+   */
+  public void reserve(long rows) {
+    CsrAssembler.checkRows(currentRows + rows, maxRows);
   }
 
   /**
@@ -87,7 +106,7 @@ public final class InteractionAssembly {
     Objects.requireNonNull(file, "file");
     checkOpen();
     for (CsrAssembler.Chunk c : current) {
-      if ((c.ts() != null) != hasTimestamps) {
+      if (c.hasTimestamps() != hasTimestamps) {
         throw new IllegalArgumentException(file + ": a batch " + (hasTimestamps ? "without" : "with")
             + " timestamps in a file " + (hasTimestamps ? "with" : "without") + " them");
       }

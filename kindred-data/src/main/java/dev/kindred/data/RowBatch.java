@@ -14,7 +14,9 @@ import java.util.Objects;
  * (a string that spells a canonical long must go through the long method, as
  * {@link dev.kindred.core.IdIndex} keeps such ids as numbers; {@link #userOf(byte[], int, int)}
  * decides that from UTF-8 bytes). Memory: 20 bytes per row (12 without timestamps) plus the
- * local id tables. Not thread-safe: one thread fills one batch.
+ * local id tables. Not thread-safe: one thread fills one batch, except that user and item ids are
+ * numbered in separate tables, so one thread may call the {@code userOf} methods while another
+ * calls the {@code itemOf} methods (a columnar reader numbers the two id columns in parallel).
  */
 public final class RowBatch {
 
@@ -78,12 +80,50 @@ public final class RowBatch {
   }
 
   /**
+   * Makes the batch's rows the given columns, taken without copying (a columnar reader decodes
+   * straight into them instead of adding row by row); rows added before are replaced. The user
+   * and item numbers must come from this batch's {@code userOf} / {@code itemOf}.
+   *
+   * @param ts the timestamps, null exactly when the batch has none
+   * @throws IllegalArgumentException if a column is shorter than {@code rows}, {@code ts} does not
+   *     match the batch, or a number was not given out by this batch
+   */
+  public void setColumns(int[] userColumn, int[] itemColumn, float[] valueColumn, long[] tsColumn, int rowCount) {
+    if (rowCount < 0 || userColumn.length < rowCount || itemColumn.length < rowCount || valueColumn.length < rowCount
+        || (tsColumn != null && tsColumn.length < rowCount)) {
+      throw new IllegalArgumentException("columns shorter than the " + rowCount + " rows");
+    }
+    if ((tsColumn != null) != (ts != null)) {
+      throw new IllegalArgumentException("timestamps " + (ts != null ? "missing from" : "given to") + " a batch "
+          + (ts != null ? "with" : "without") + " them");
+    }
+    checkNumbers(userColumn, rowCount, users.size(), "user");
+    checkNumbers(itemColumn, rowCount, items.size(), "item");
+    user = userColumn;
+    item = itemColumn;
+    value = valueColumn;
+    ts = tsColumn;
+    rows = rowCount;
+  }
+
+  private static void checkNumbers(int[] column, int rowCount, int size, String what) {
+    int bad = 0;
+    for (int r = 0; r < rowCount; r++) {
+      bad |= column[r] | (size - 1 - column[r]); // negative iff some number is outside [0, size)
+    }
+    if (bad < 0) {
+      throw new IllegalArgumentException("a " + what + " number outside the " + size + " this batch gave out");
+    }
+  }
+
+  /**
    * Appends a row of local user and item numbers (from this batch's {@code userOf} /
    * {@code itemOf}); {@code timestamp} is ignored when the batch has no timestamps.
    */
   public void add(int localUser, int localItem, float rowValue, long timestamp) {
     if (rows == user.length) {
-      int cap = rows + (rows >> 1) + 16;
+      CsrAssembler.checkRows(rows + 1L, CsrAssembler.MAX_ROWS);
+      int cap = (int) Math.min(CsrAssembler.MAX_ROWS, rows + (rows >> 1) + 16L);
       user = Arrays.copyOf(user, cap);
       item = Arrays.copyOf(item, cap);
       value = Arrays.copyOf(value, cap);

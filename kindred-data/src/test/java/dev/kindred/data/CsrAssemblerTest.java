@@ -1,6 +1,7 @@
 package dev.kindred.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindred.core.DuplicatePolicy;
 import dev.kindred.core.IdIndex;
@@ -9,6 +10,7 @@ import dev.kindred.math.WorkerPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,25 +38,48 @@ class CsrAssemblerTest {
           ts[k] = r.nextInt(5); // many equal timestamps
         }
       }
-      // The same rows in chunks with shuffled local numbering, as the parser would leave them.
-      List<CsrAssembler.Chunk> chunks = new ArrayList<>();
-      int start = 0;
-      while (start < n || chunks.isEmpty()) {
-        int end = Math.min(n, start + 1 + r.nextInt(120));
-        chunks.add(chunk(u, i, v, ts, start, end, nu, ni, r));
-        start = end;
-      }
       IdIndex users = IdIndex.identity(nu);
       IdIndex items = IdIndex.identity(ni);
       for (DuplicatePolicy policy : DuplicatePolicy.values()) {
+        // The same rows in chunks with shuffled local numbering, as the parser would leave them
+        // (made afresh for each policy: the assembler consumes its chunks).
+        List<CsrAssembler.Chunk> chunks = new ArrayList<>();
+        int start = 0;
+        while (start < n || chunks.isEmpty()) {
+          int end = Math.min(n, start + 1 + r.nextInt(120));
+          chunks.add(chunk(u, i, v, ts, start, end, nu, ni, r));
+          start = end;
+        }
         Interactions expected = Interactions.fromCoo(users, items, nu, ni, u, i, v, ts, n, policy);
         Interactions actual;
         try (WorkerPool w = WorkerPool.create(threads, "kindred-data")) {
-          actual = CsrAssembler.assemble(users, items, nu, ni, new ArrayList<>(chunks), hasTs, policy, w);
+          actual = CsrAssembler.assemble(users, items, nu, ni, chunks, hasTs, policy, w);
         }
         assertThat(TestFiles.identical(actual, expected)).as("trial %d %s", trial, policy).isTrue();
       }
     }
+  }
+
+  @Test
+  void refusesMoreRowsThanOneInteractionsCanHoldBeforeHoldingThem() {
+    InteractionAssembly small = new InteractionAssembly(0, 100);
+    small.add(batch(60));
+    assertThatThrownBy(() -> small.add(batch(60))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("120 rows exceed the 100 that one Interactions can hold (its arrays are int-indexed);"
+            + " split the input, e.g. by user");
+    // A reader that knows the row count up front (Parquet metadata) is refused before decoding.
+    InteractionAssembly real = new InteractionAssembly();
+    assertThatThrownBy(() -> real.reserve(3_000_000_000L)).hasMessageStartingWith(
+        "3000000000 rows exceed the " + (Integer.MAX_VALUE - 16) + " that one Interactions can hold");
+    real.reserve(Integer.MAX_VALUE - 16);
+  }
+
+  private static RowBatch batch(int rows) {
+    RowBatch b = new RowBatch(rows, false);
+    for (int k = 0; k < rows; k++) {
+      b.add(b.userOf(k), b.itemOf(k % 7), 1f, 0);
+    }
+    return b;
   }
 
   private static CsrAssembler.Chunk chunk(int[] u, int[] i, float[] v, long[] ts, int from, int to, int nu, int ni,

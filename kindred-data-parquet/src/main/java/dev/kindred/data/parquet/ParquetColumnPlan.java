@@ -24,6 +24,11 @@ import org.apache.parquet.schema.Type;
 record ParquetColumnPlan(ParquetColumn user, ParquetColumn item, ParquetColumn value, ParquetColumn timestamp,
     MessageType projection) {
 
+  /** The columns read, in the order user, item, value, timestamp (absent ones left out). */
+  List<ParquetColumn> columns() {
+    return java.util.stream.Stream.of(user, item, value, timestamp).filter(java.util.Objects::nonNull).toList();
+  }
+
   private static final List<PrimitiveTypeName> ID_TYPES =
       List.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64, PrimitiveTypeName.BINARY);
   private static final List<PrimitiveTypeName> VALUE_TYPES = List.of(PrimitiveTypeName.FLOAT,

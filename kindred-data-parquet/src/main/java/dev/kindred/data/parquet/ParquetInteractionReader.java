@@ -8,8 +8,11 @@ import dev.kindred.data.ReadOptions;
 import dev.kindred.data.RowBatch;
 import dev.kindred.math.WorkerPool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.parquet.ParquetReadOptions;
@@ -18,6 +21,7 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +43,17 @@ import org.slf4j.LoggerFactory;
  * and the 1-based row, or is skipped and counted with {@link ReadOptions#skipInvalid()}.
  * Duplicates are merged by {@link ReadOptions#duplicates()} as for text files.
  *
- * <p>Cost: row groups are decoded by {@link ReadOptions#threads()} threads, one row group per
- * thread at a time (each with its own file reader), into {@link RowBatch}es (about 20 bytes per
- * row) that are handed in row-group order to the {@link InteractionAssembly} the text readers
- * use, which numbers their ids at once; then the rows are scattered into CSR form by the same
- * threads. Only the used columns are read. Peak memory: the batches plus one row group's pages
- * and local id tables per thread; there is no second copy of the rows. Results do not depend on
- * the thread count. Methods are safe to call concurrently.
+ * <p>Cost: every (row group, column) chunk is decoded as a task of its own by
+ * {@link ReadOptions#threads()} threads, largest first ({@link DecodedColumn}: dictionary indices
+ * unpacked in bulk, an id numbered once per dictionary entry, plain numbers copied in bulk), straight
+ * into the arrays that become the row group's {@link RowBatch} (20 bytes per row with timestamps);
+ * the batches go in row-group order to the {@link InteractionAssembly} the text readers use, which
+ * numbers their ids globally, then the rows are scattered into CSR form by the same threads. Only
+ * the used columns are read. The file's row count is checked against what one
+ * {@code Interactions} can hold before anything is decoded. Peak memory: the batches plus one
+ * column chunk's pages per thread while decoding, then no more than the finished
+ * {@code Interactions} while assembling (see {@code CsrAssembler}). Results do not depend on the
+ * thread count. Methods are safe to call concurrently.
  */
 public final class ParquetInteractionReader {
 
@@ -86,34 +94,93 @@ public final class ParquetInteractionReader {
   }
 
   /**
-   * Decodes the file's row groups in waves of one per thread, each wave's batches added to the
-   * assembly in row-group order; so indices and the first error reported do not depend on the
-   * thread count, and at most one wave of pages and local id tables is held at a time.
+   * Decodes every (row group, column) chunk as a task of its own on the workers, largest first,
+   * each reader thread with its own file reader; id columns are numbered per row group as they
+   * decode (users and items in separate tables, so in parallel). The decoded arrays become the row
+   * groups' batches as they are, added to the assembly in row-group order, so indices and the
+   * first error reported do not depend on the thread count. A row group with a null or a value
+   * that is not finite is decoded again row by row ({@link #readRowGroup}), which reports or skips
+   * those rows and numbers only the ids of the rows kept.
    */
   private static void readFile(Path file, NamedColumns columns, ReadOptions opts, WorkerPool workers,
       InteractionAssembly assembly) throws IOException {
     ParquetColumnPlan plan;
     long[] firstRow;
+    long[][] chunkBytes;
     try (ParquetFileReader reader = open(file)) {
       plan = ParquetColumnPlan.resolve(file, reader.getFooter().getFileMetaData().getSchema(), columns, opts.implicit());
       List<BlockMetaData> groups = reader.getRowGroups();
       firstRow = new long[groups.size() + 1];
+      chunkBytes = new long[groups.size()][];
       for (int g = 0; g < groups.size(); g++) {
-        firstRow[g + 1] = firstRow[g] + groups.get(g).getRowCount();
+        BlockMetaData b = groups.get(g);
+        firstRow[g + 1] = firstRow[g] + b.getRowCount();
+        chunkBytes[g] = plan.columns().stream().mapToLong(c -> b.getColumns().stream()
+            .filter(m -> m.getPath().equals(c.descriptor().getPath())).mapToLong(m -> m.getTotalSize()).sum())
+            .toArray();
       }
     }
     int groups = firstRow.length - 1;
-    RowProblems[] problems = new RowProblems[groups];
-    for (int wave = 0; wave < groups; wave += workers.threads()) {
-      int from = wave;
-      RowBatch[] batches = new RowBatch[Math.min(workers.threads(), groups - wave)];
-      workers.run(batches.length, k -> {
-        problems[from + k] = new RowProblems(file, opts.skipInvalid());
-        batches[k] = readRowGroup(file, plan, from + k, firstRow[from + k], problems[from + k]);
+    assembly.reserve(firstRow[groups]);
+    List<ParquetColumn> used = plan.columns();
+    RowBatch[] batches = new RowBatch[groups];
+    for (int g = 0; g < groups; g++) {
+      checkRowGroupSize(file, g, firstRow[g + 1] - firstRow[g]);
+      batches[g] = new RowBatch(0, plan.timestamp() != null);
+    }
+    Integer[] order = new Integer[groups * used.size()];
+    Arrays.setAll(order, t -> t);
+    Arrays.sort(order, Comparator.comparingLong(t -> -chunkBytes[t / used.size()][t % used.size()]));
+    DecodedColumn[][] decoded = new DecodedColumn[groups][used.size()];
+    boolean[] invalid = new boolean[groups];
+    ParquetFileReader[] readers = new ParquetFileReader[workers.threads()];
+    try {
+      workers.forEachShared(order.length, (w, k) -> {
+        int g = order[k] / used.size();
+        int c = order[k] % used.size();
+        ParquetColumn column = used.get(c);
+        try {
+          long t0 = System.nanoTime();
+          if (readers[w] == null) {
+            readers[w] = open(file);
+          }
+          readers[w].setRequestedSchema(new MessageType("column", plan.projection().getType(column.name())));
+          PageReadStore pages = readers[w].readRowGroup(g);
+          DecodedColumn d = DecodedColumn.decode(pages.getPageReader(column.descriptor()), column,
+              (int) pages.getRowCount(), numbering(column, batches[g]));
+          decoded[g][c] = d;
+          if (d.hasInvalidRows()) {
+            invalid[g] = true;
+          }
+          LOG.debug("row group {} column '{}': {} ms", g, column.name(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
       });
-      for (RowBatch b : batches) {
-        assembly.add(b);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      for (ParquetFileReader r : readers) {
+        if (r != null) {
+          r.close();
+        }
       }
+    }
+    RowProblems[] problems = new RowProblems[groups];
+    for (int g = 0; g < groups; g++) {
+      problems[g] = new RowProblems(file, opts.skipInvalid());
+      if (invalid[g]) {
+        batches[g] = readRowGroup(file, plan, g, firstRow[g], problems[g]);
+      } else {
+        int n = (int) (firstRow[g + 1] - firstRow[g]);
+        DecodedColumn[] d = decoded[g];
+        float[] values = plan.value() == null ? ones(n) : d[used.indexOf(plan.value())].floats;
+        long[] ts = plan.timestamp() == null ? null : d[used.indexOf(plan.timestamp())].longs;
+        batches[g].setColumns(d[0].locals, d[1].locals, values, ts, n);
+      }
+      decoded[g] = null;
+      assembly.add(batches[g]);
+      batches[g] = null;
     }
     long skipped = 0;
     List<String> examples = new ArrayList<>();
@@ -127,16 +194,51 @@ public final class ParquetInteractionReader {
     assembly.endFile(file, plan.timestamp() != null, skipped, examples);
   }
 
-  /** Decodes row group {@code index} with a reader of its own (a reader is not thread-safe). */
+  /** The batch's user or item numbering for an id column, null for the others. */
+  private static DecodedColumn.IdNumbering numbering(ParquetColumn column, RowBatch batch) {
+    return switch (column.role()) {
+      case USER -> new BatchIds(batch, true);
+      case ITEM -> new BatchIds(batch, false);
+      default -> null;
+    };
+  }
+
+  /** A batch's user ({@code user}) or item numbering. */
+  private record BatchIds(RowBatch batch, boolean user) implements DecodedColumn.IdNumbering {
+    @Override
+    public int of(long id) {
+      return user ? batch.userOf(id) : batch.itemOf(id);
+    }
+
+    @Override
+    public int ofUtf8(byte[] utf8, int from, int to) {
+      return user ? batch.userOf(utf8, from, to) : batch.itemOf(utf8, from, to);
+    }
+  }
+
+  private static float[] ones(int n) {
+    float[] v = new float[n];
+    Arrays.fill(v, 1f);
+    return v;
+  }
+
+  private static void checkRowGroupSize(Path file, int index, long rows) throws IOException {
+    if (rows > Integer.MAX_VALUE - 16) {
+      throw new IOException(file + ": row group " + index + " has " + rows + " rows; at most "
+          + (Integer.MAX_VALUE - 16) + " are supported");
+    }
+  }
+
+  /**
+   * Decodes row group {@code index} row by row with a reader of its own (a reader is not
+   * thread-safe): the reference path, taken for row groups with invalid rows.
+   */
   private static RowBatch readRowGroup(Path file, ParquetColumnPlan plan, int index, long firstRow,
       RowProblems problems) throws IOException {
     try (ParquetFileReader reader = open(file)) {
       reader.setRequestedSchema(plan.projection());
       PageReadStore pages = reader.readRowGroup(index);
-      if (pages.getRowCount() > Integer.MAX_VALUE - 16) {
-        throw new IOException(file + ": row group " + index + " has " + pages.getRowCount() + " rows; at most "
-            + (Integer.MAX_VALUE - 16) + " are supported");
-      }
+      checkRowGroupSize(file, index, pages.getRowCount());
       int n = (int) pages.getRowCount();
       DecodedColumn user = decode(pages, plan.user(), n);
       DecodedColumn item = decode(pages, plan.item(), n);
@@ -176,15 +278,16 @@ public final class ParquetInteractionReader {
 
   /** Row {@code r}'s id in {@code ids}, numbered in {@code batch}'s user or item ids. */
   private static int localId(DecodedColumn ids, int r, RowBatch batch, boolean user) {
+    BatchIds numbering = new BatchIds(batch, user);
     if (ids.longs != null) {
-      return user ? batch.userOf(ids.longs[r]) : batch.itemOf(ids.longs[r]);
+      return numbering.of(ids.longs[r]);
     }
     byte[] text = ids.binaries[r].getBytesUnsafe();
-    return user ? batch.userOf(text, 0, text.length) : batch.itemOf(text, 0, text.length);
+    return numbering.ofUtf8(text, 0, text.length);
   }
 
   private static DecodedColumn decode(PageReadStore pages, ParquetColumn column, int rows) throws IOException {
-    return column == null ? null : DecodedColumn.decode(pages.getPageReader(column.descriptor()), column, rows);
+    return column == null ? null : DecodedColumn.decode(pages.getPageReader(column.descriptor()), column, rows, null);
   }
 
   /** Invalid rows of one file: fatal, or counted with the first few kept as examples. */

@@ -55,6 +55,46 @@ class ParquetInteractionReaderTest {
     }
   }
 
+  /**
+   * Gowalla (LightGCN split, from ../shared/datasets; skipped when absent) written as TSV and as
+   * Parquet from the same interactions reads back identically through both readers, train and
+   * test on one index: the same indices, pairs and values, hence the same trained models.
+   */
+  @Test
+  void gowallaReadsTheSameThroughParquetAndTsv() throws IOException {
+    Path train = sharedDataset("gowalla-lightgcn/train.txt");
+    Path test = sharedDataset("gowalla-lightgcn/test.txt");
+    List<LoadResult> original = InteractionReader.readShared(List.of(train, test), InteractionFormat.LIGHTGCN,
+        ReadOptions.DEFAULTS);
+    List<Path> tsvs = List.of(dir.resolve("train.tsv"), dir.resolve("test.tsv"));
+    List<Path> parquets = List.of(dir.resolve("train.parquet"), dir.resolve("test.parquet"));
+    for (int f = 0; f < 2; f++) {
+      InteractionWriter.writeTsv(original.get(f).data(), tsvs.get(f));
+      ParquetInteractionWriter.write(original.get(f).data(), parquets.get(f));
+    }
+    ReadOptions opts = ReadOptions.DEFAULTS.withImplicit(true).withThreads(2);
+    List<LoadResult> fromTsv = InteractionReader.readShared(tsvs, InteractionFormat.TSV, opts);
+    List<LoadResult> fromParquet = ParquetInteractionReader.readShared(parquets, NamedColumns.DEFAULTS, opts);
+    for (int f = 0; f < 2; f++) {
+      assertSameData(fromParquet.get(f).data(), fromTsv.get(f).data());
+      assertThat(fromParquet.get(f).data().size()).isEqualTo(original.get(f).data().size());
+    }
+    assertThat(fromParquet.get(0).data().size()).isEqualTo(810_128);
+  }
+
+  /** A file under ../shared/datasets above the working directory; skips the test when there is none. */
+  private static Path sharedDataset(String relative) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path candidate = d.resolve("shared").resolve("datasets").resolve(relative);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared data set '" + relative
+        + "' not found in any ../shared/datasets above " + Path.of("").toAbsolutePath() + "; skipping");
+    return null;
+  }
+
   @Test
   void writtenInteractionsReadBackWithStringAndLongIds() throws IOException {
     Path tsv = Files.writeString(dir.resolve("s.tsv"),

@@ -17,8 +17,8 @@ import java.util.Locale;
  * Read speed of the same generated data as TSV and as Parquet, side by side in one JVM (not a unit
  * test: run by hand, see docs/benchmarks.md). Arguments: directory, rows (default 10,000,000),
  * repetitions (5), threads (2). Generates {@code gen-ROWS.tsv} and {@code gen-ROWS.parquet} there
- * when missing, then alternates TSV and Parquet reads and prints the median and best wall times and
- * the median process CPU time of each.
+ * when missing, then alternates TSV and Parquet reads, each after a full collection with the other's
+ * result dropped, and prints the median and best wall times and the median process CPU time of each.
  */
 public final class ParquetReadBenchmark {
 
@@ -57,20 +57,27 @@ public final class ParquetReadBenchmark {
     long tsvPrint = 0;
     long parquetPrint = 0;
     for (int r = 0; r < reps; r++) {
+      // Each read starts from a collected heap with the other reader's result dropped, so neither
+      // pays for collecting or copying what the other left behind.
+      System.gc();
       long c0 = cpuNanos();
       long t0 = System.nanoTime();
       Interactions a = InteractionReader.read(tsv, InteractionFormat.TSV, opts).data();
       long t1 = System.nanoTime();
       long c1 = cpuNanos();
-      Interactions b = ParquetInteractionReader.read(parquet, NamedColumns.DEFAULTS, opts).data();
-      long t2 = System.nanoTime();
-      long c2 = cpuNanos();
-      tsvSeconds[r] = (t1 - t0) / 1e9;
-      parquetSeconds[r] = (t2 - t1) / 1e9;
-      tsvCpu[r] = (c1 - c0) / 1e9;
-      parquetCpu[r] = (c2 - c1) / 1e9;
       tsvPrint = a.fingerprint();
+      a = null;
+      System.gc();
+      long c2 = cpuNanos();
+      long t2 = System.nanoTime();
+      Interactions b = ParquetInteractionReader.read(parquet, NamedColumns.DEFAULTS, opts).data();
+      long t3 = System.nanoTime();
+      long c3 = cpuNanos();
       parquetPrint = b.fingerprint();
+      tsvSeconds[r] = (t1 - t0) / 1e9;
+      parquetSeconds[r] = (t3 - t2) / 1e9;
+      tsvCpu[r] = (c1 - c0) / 1e9;
+      parquetCpu[r] = (c3 - c2) / 1e9;
       System.out.printf(Locale.ROOT, "rep %d: tsv %.3f s (cpu %.3f s), parquet %.3f s (cpu %.3f s)%n", r, tsvSeconds[r],
           tsvCpu[r], parquetSeconds[r], parquetCpu[r]);
     }
