@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * What every worker of one fit shares: the training pairs as CSR rows ({@code userPtr}, sorted
- * {@code itemIdx}: all of them, or one partition's users), both sides' feature rows and embedding
- * tables, and the config. The tables are written by all workers without locks.
+ * {@code itemIdx}: all of them, or one partition's users), the items those pairs touch (the
+ * negatives sampled from), both sides' feature rows and embedding tables, and the config. The
+ * tables are written by all workers without locks.
  */
 final class HybridModelState {
 
@@ -16,6 +17,12 @@ final class HybridModelState {
   final FeatureRows itemRows;
   final EmbeddingTable users;
   final EmbeddingTable items;
+  /**
+   * The items with at least one training pair, ascending: the negatives. An item without one (a
+   * new item known only by its features) is unobserved, not disliked; drawing it as a negative
+   * would push its features, and every feature it shares, below the items users took.
+   */
+  final int[] negatives;
 
   HybridModelState(HybridConfig config, int[] userPtr, int[] itemIdx, FeatureRows userRows, FeatureRows itemRows,
       EmbeddingTable users, EmbeddingTable items) {
@@ -26,6 +33,20 @@ final class HybridModelState {
     this.itemRows = itemRows;
     this.users = users;
     this.items = items;
+    this.negatives = itemsWithPairs(itemIdx, itemRows.entities);
+  }
+
+  private static int[] itemsWithPairs(int[] itemIdx, int numItems) {
+    boolean[] seen = new boolean[numItems];
+    int n = 0;
+    for (int i : itemIdx) {
+      if (!seen[i]) n++;
+      seen[i] = true;
+    }
+    int[] out = new int[n];
+    n = 0;
+    for (int i = 0; i < numItems; i++) if (seen[i]) out[n++] = i;
+    return out;
   }
 
   /** True when {@code j} is one of {@code u}'s training items (binary search in the sorted row). */
