@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * draw, the drawn item: {@code O(d (|f_u| + |f_i|) + draws (d + d |f_j|))} flops, plus
  * {@code O(d (|f_u| + |f_i| + |f_j|))} for the AdaGrad step of a violating pair; an entity with one
  * feature of weight 1 is scored in place. Memory: {@code 8 d} bytes per feature row (embedding and
- * AdaGrad state; Adam 12 d) plus {@code 8} per pair for the shuffle. Thread safety: the trainer is
- * immutable; each fit creates and closes its own {@link WorkerPool}.
+ * AdaGrad state; Adam 12 d) plus {@code 8} per pair for the shuffle, and one bit per (user, item)
+ * for the positives test when that is at most 1 MiB (else a binary search of the user's row).
+ * Thread safety: the trainer is immutable; each fit creates and closes its own {@link WorkerPool}.
  */
 public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
 

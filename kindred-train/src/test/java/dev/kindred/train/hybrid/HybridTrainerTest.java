@@ -231,6 +231,28 @@ public class HybridTrainerTest {
     assertThat(enc.biases()[GROUPS]).as("a warm item's own feature").isNotZero();
   }
 
+  /** The positives bitset answers as the binary search of the sorted row, for every (user, item) of the planted data. */
+  @Test
+  void positiveBitsMatchTheRows() {
+    HybridConfig c = small();
+    FeatureRows users = FeatureRows.of(train.numUsers(), null, true);
+    FeatureRows items = FeatureRows.of(train.numItems(), null, true);
+    SplittableRandom r = new SplittableRandom(1);
+    HybridModelState s = new HybridModelState(c, train.userPtr(), train.itemIdx(), users, items,
+        new EmbeddingTable(train.numUsers(), 4, c.schedule(), c.learningRate(), 0f, r.split()),
+        new EmbeddingTable(train.numItems(), 4, c.schedule(), c.learningRate(), 0f, r.split()));
+    int[] ptr = train.userPtr();
+    long positives = 0;
+    for (int u = 0; u < train.numUsers(); u++) {
+      for (int j = 0; j < train.numItems(); j++) {
+        boolean expected = java.util.Arrays.binarySearch(train.itemIdx(), ptr[u], ptr[u + 1], j) >= 0;
+        assertThat(s.isPositive(u, j)).as("user %d item %d", u, j).isEqualTo(expected);
+        if (expected) positives++;
+      }
+    }
+    assertThat(positives).isEqualTo(train.size());
+  }
+
   /** {@code data} without the interactions of items {@code coldFrom} and above (they stay in the index). */
   public static Interactions withoutItemsFrom(Interactions data, int coldFrom) {
     boolean[] keep = new boolean[data.size()];
