@@ -206,18 +206,8 @@ public class HybridTrainerTest {
     int coldFrom = 500;
     Interactions warm = withoutItemsFrom(train, coldFrom);
     int items = warm.numItems();
-    int[] ptr = new int[items + 1];
-    int[] col = new int[2 * items];
-    float[] val = new float[2 * items];
-    for (int i = 0; i < items; i++) {
-      ptr[i + 1] = 2 * (i + 1);
-      col[2 * i] = i % GROUPS;
-      col[2 * i + 1] = GROUPS + i;
-      val[2 * i] = 1f;
-      val[2 * i + 1] = 1f;
-    }
     HybridConfig c = small().withLoss(loss).withEpochs(2).withIdentity(false);
-    SideFeatures side = new SideFeatures(null, new CsrMatrix(items, GROUPS + items, ptr, col, val));
+    SideFeatures side = new SideFeatures(null, groupAndOther(items, items, i -> i, 1f, 1f));
     var enc = (dev.kindred.core.EmbeddingSumEncoder) new HybridTrainer(c).fitWithEncoders(warm, null, side,
         ProgressListener.NONE).items();
     float[] initial = HybridLayout.of(c, warm.numUsers(), items, side).initialAdagradTables()[1].emb();
@@ -251,6 +241,25 @@ public class HybridTrainerTest {
       }
     }
     assertThat(positives).isEqualTo(train.size());
+  }
+
+  /**
+   * Two features per item: its group {@code i % GROUPS} at weight {@code w0}, then
+   * {@code GROUPS + other(i)} (of {@code others}) at {@code w1}.
+   */
+  private static CsrMatrix groupAndOther(int items, int others, java.util.function.IntUnaryOperator other, float w0,
+      float w1) {
+    int[] ptr = new int[items + 1];
+    int[] col = new int[2 * items];
+    float[] val = new float[2 * items];
+    for (int i = 0; i < items; i++) {
+      ptr[i + 1] = 2 * (i + 1);
+      col[2 * i] = i % GROUPS;
+      col[2 * i + 1] = GROUPS + other.applyAsInt(i);
+      val[2 * i] = w0;
+      val[2 * i + 1] = w1;
+    }
+    return new CsrMatrix(items, GROUPS + others, ptr, col, val);
   }
 
   /** {@code data} without the interactions of items {@code coldFrom} and above (they stay in the index). */
@@ -309,17 +318,8 @@ public class HybridTrainerTest {
   @Test
   void theItemEncoderGivesBackTrainedVectorsFromFeatures() {
     int items = train.numItems();
-    int[] ptr = new int[items + 1];
-    int[] col = new int[2 * items];
-    float[] val = new float[2 * items];
-    for (int i = 0; i < items; i++) {
-      ptr[i + 1] = 2 * (i + 1);
-      col[2 * i] = i % GROUPS;
-      col[2 * i + 1] = GROUPS + i % 7;
-      val[2 * i] = 0.25f;
-      val[2 * i + 1] = 0.75f;
-    }
-    CsrMatrix features = new CsrMatrix(items, GROUPS + 7, ptr, col, val);
+    CsrMatrix features = groupAndOther(items, 7, i -> i % 7, 0.25f, 0.75f);
+    int[] col = features.colIdx();
     var fit = new HybridTrainer(small().withEpochs(3).withIdentity(false))
         .fitWithEncoders(train, null, new SideFeatures(null, features), ProgressListener.NONE);
     assertThat(fit.users()).as("users have no side features").isNull();
