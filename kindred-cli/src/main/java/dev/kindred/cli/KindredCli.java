@@ -32,6 +32,7 @@ public final class KindredCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (Boolean.getBoolean("kindred.warmKernels")) dev.kindred.math.KernelWarmup.startInBackground();
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

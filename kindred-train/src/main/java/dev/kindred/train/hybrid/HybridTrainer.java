@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *       interaction value and so needs explicit negatives); BPR and logistic redraw a negative
  *       that is a positive up to 32 times, then skip the pair.
  *   <li>Adam here has no bias correction and moves only the touched rows (lazy).
+ *   <li>Negatives (all losses) are drawn among the items with at least one training pair, and the
+ *       WARP rank estimate counts those items. LightFM draws among all rows of its item-feature
+ *       matrix, so an item known only by its features (a new item, or the held-out items of a
+ *       cold-start split) is drawn as a negative and never as a positive: its features, and every
+ *       warm item sharing them, are pushed down for being new. On ML-100K cold items LightFM's rule
+ *       costs 10-20% of Recall@20 (docs/benchmarks.md, "Cold-start items and users, round 2").
  * </ol>
  *
  * <p>The trained model is a {@link LatentFactorModel} whose user and item factors are the
@@ -62,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * draw, the drawn item: {@code O(d (|f_u| + |f_i|) + draws (d + d |f_j|))} flops, plus
  * {@code O(d (|f_u| + |f_i| + |f_j|))} for the AdaGrad step of a violating pair; an entity with one
  * feature of weight 1 is scored in place. Memory: {@code 8 d} bytes per feature row (embedding and
- * AdaGrad state; Adam 12 d) plus {@code 8} per pair for the shuffle. Thread safety: the trainer is
- * immutable; each fit creates and closes its own {@link WorkerPool}.
+ * AdaGrad state; Adam 12 d) plus {@code 8} per pair for the shuffle, and one bit per (user, item)
+ * for the positives test when that is at most 1 MiB (else a binary search of the user's row).
+ * Thread safety: the trainer is immutable; each fit creates and closes its own {@link WorkerPool}.
  */
 public final class HybridTrainer implements FeatureTrainer<LatentFactorModel> {
 

@@ -19,6 +19,8 @@ final class PairSteps {
 
   private final HybridModelState s;
   private final int k;
+  /** Items negatives are drawn from ({@link HybridModelState#negatives}). */
+  private final int[] negatives;
   private final int numItems;
   private final Kernels kern = VectorOps.kernels();
   private final float[] pu;
@@ -35,7 +37,8 @@ final class PairSteps {
   PairSteps(HybridModelState state) {
     this.s = state;
     this.k = state.users.k;
-    this.numItems = state.itemRows.entities;
+    this.negatives = state.negatives;
+    this.numItems = negatives.length;
     pu = new float[k];
     qp = new float[k];
     qn = new float[k];
@@ -56,8 +59,9 @@ final class PairSteps {
   }
 
   /**
-   * WARP: draws items until one scores above {@code pos - 1} and is not a positive, at most
-   * {@code maxSampled}; after {@code N} draws the rank estimate is {@code floor((items - 1) / N)}
+   * WARP: draws items (of those with training pairs) until one scores above {@code pos - 1} and is
+   * not a positive, at most {@code maxSampled}; after {@code N} draws the rank estimate is
+   * {@code floor((items - 1) / N)}
    * and the hinge {@code 1 - pos + neg} is weighted by {@code ln(rank)} (clipped to
    * {@link #MAX_LOSS}).
    */
@@ -65,7 +69,7 @@ final class PairSteps {
     s.users.repr(s.userRows, u, pu);
     float pos = s.items.repr(s.itemRows, i, qp) + kern.dot(pu, 0, qp, 0, k);
     for (int sampled = 1; sampled <= s.config.maxSampled(); sampled++) {
-      int j = rng.nextInt(numItems);
+      int j = negatives[rng.nextInt(numItems)];
       float neg = s.items.score(s.itemRows, j, pu, qn);
       if (neg > pos - 1f && !s.isPositive(u, j)) {
         float g = Math.min(MAX_LOSS, (float) Math.log(Math.max(1, (numItems - 1) / sampled)));
@@ -153,10 +157,10 @@ final class PairSteps {
     s.users.step(s.userRows, u, grad, g, 0f, scratch);
   }
 
-  /** A uniform item outside the user's training row, or -1 after {@link #MAX_PROPOSALS} tries. */
+  /** A uniform item with training pairs outside the user's row, or -1 after {@link #MAX_PROPOSALS} tries. */
   private int negative(int u) {
     for (int t = 0; t < MAX_PROPOSALS; t++) {
-      int j = rng.nextInt(numItems);
+      int j = negatives[rng.nextInt(numItems)];
       if (!s.isPositive(u, j)) return j;
     }
     return -1;

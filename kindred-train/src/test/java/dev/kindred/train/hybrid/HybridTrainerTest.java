@@ -55,15 +55,18 @@ public class HybridTrainerTest {
 
   // --- one step of each loss, checked against the update written out ------------------------------
 
-  /** One user holding item 0 of three; the state after fitting with no epochs run by hand. */
+  /**
+   * User 0 holding item 0 of three, user 1 items 1 and 2 (so that all three are negatives); the
+   * state before any step.
+   */
   private static HybridModelState tiny(HybridConfig c) {
-    Interactions one = Interactions.fromCoo(IdIndex.identity(1), IdIndex.identity(3), 1, 3, new int[] {0},
-        new int[] {0}, new float[] {1f}, null, 1, dev.kindred.core.DuplicatePolicy.LAST);
-    FeatureRows users = FeatureRows.of(1, null, true);
+    Interactions two = Interactions.fromCoo(IdIndex.identity(2), IdIndex.identity(3), 2, 3, new int[] {0, 1, 1},
+        new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null, 3, dev.kindred.core.DuplicatePolicy.LAST);
+    FeatureRows users = FeatureRows.of(2, null, true);
     FeatureRows items = FeatureRows.of(3, null, true);
     SplittableRandom r = new SplittableRandom(1);
-    return new HybridModelState(c, one.userPtr(), one.itemIdx(), users, items,
-        new EmbeddingTable(1, c.factors(), c.schedule(), c.learningRate(), 0f, r.split()),
+    return new HybridModelState(c, two.userPtr(), two.itemIdx(), users, items,
+        new EmbeddingTable(2, c.factors(), c.schedule(), c.learningRate(), 0f, r.split()),
         new EmbeddingTable(3, c.factors(), c.schedule(), c.learningRate(), 0f, r.split()));
   }
 
@@ -190,6 +193,75 @@ public class HybridTrainerTest {
     assertThat(ownGroupColdOrder(m, warm, coldFrom, GROUPS)).isGreaterThan(0.9);
   }
 
+  /**
+   * Regression: items with no training pairs were drawn as WARP negatives (as LightFM draws every
+   * row of its item-feature matrix), so a cold item's features were pushed below the warm items'
+   * on every draw. Cold items 500..599 here each have a feature of their own besides their group:
+   * no step may touch it, so its bias is exactly 0 and its embedding keeps its initial value; the
+   * items with pairs, never drawn as anything but negatives or positives, have moved.
+   */
+  @ParameterizedTest
+  @EnumSource(HybridConfig.Loss.class)
+  void itemsWithoutPairsAreNeverNegatives(HybridConfig.Loss loss) {
+    int coldFrom = 500;
+    Interactions warm = withoutItemsFrom(train, coldFrom);
+    int items = warm.numItems();
+    HybridConfig c = small().withLoss(loss).withEpochs(2).withIdentity(false);
+    SideFeatures side = new SideFeatures(null, groupAndOther(items, items, i -> i, 1f, 1f));
+    var enc = (dev.kindred.core.EmbeddingSumEncoder) new HybridTrainer(c).fitWithEncoders(warm, null, side,
+        ProgressListener.NONE).items();
+    float[] initial = HybridLayout.of(c, warm.numUsers(), items, side).initialAdagradTables()[1].emb();
+    float[] trained = enc.embeddings();
+    int k = c.factors();
+    for (int i = coldFrom; i < items; i++) {
+      int f = GROUPS + i;
+      assertThat(enc.biases()[f]).as("bias of cold item %d's own feature", i).isZero();
+      for (int d = 0; d < k; d++) assertThat(trained[f * k + d]).isEqualTo(initial[f * k + d]);
+    }
+    assertThat(enc.biases()[GROUPS]).as("a warm item's own feature").isNotZero();
+  }
+
+  /** The positives bitset answers as the binary search of the sorted row, for every (user, item) of the planted data. */
+  @Test
+  void positiveBitsMatchTheRows() {
+    HybridConfig c = small();
+    FeatureRows users = FeatureRows.of(train.numUsers(), null, true);
+    FeatureRows items = FeatureRows.of(train.numItems(), null, true);
+    SplittableRandom r = new SplittableRandom(1);
+    HybridModelState s = new HybridModelState(c, train.userPtr(), train.itemIdx(), users, items,
+        new EmbeddingTable(train.numUsers(), 4, c.schedule(), c.learningRate(), 0f, r.split()),
+        new EmbeddingTable(train.numItems(), 4, c.schedule(), c.learningRate(), 0f, r.split()));
+    int[] ptr = train.userPtr();
+    long positives = 0;
+    for (int u = 0; u < train.numUsers(); u++) {
+      for (int j = 0; j < train.numItems(); j++) {
+        boolean expected = java.util.Arrays.binarySearch(train.itemIdx(), ptr[u], ptr[u + 1], j) >= 0;
+        assertThat(s.isPositive(u, j)).as("user %d item %d", u, j).isEqualTo(expected);
+        if (expected) positives++;
+      }
+    }
+    assertThat(positives).isEqualTo(train.size());
+  }
+
+  /**
+   * Two features per item: its group {@code i % GROUPS} at weight {@code w0}, then
+   * {@code GROUPS + other(i)} (of {@code others}) at {@code w1}.
+   */
+  private static CsrMatrix groupAndOther(int items, int others, java.util.function.IntUnaryOperator other, float w0,
+      float w1) {
+    int[] ptr = new int[items + 1];
+    int[] col = new int[2 * items];
+    float[] val = new float[2 * items];
+    for (int i = 0; i < items; i++) {
+      ptr[i + 1] = 2 * (i + 1);
+      col[2 * i] = i % GROUPS;
+      col[2 * i + 1] = GROUPS + other.applyAsInt(i);
+      val[2 * i] = w0;
+      val[2 * i + 1] = w1;
+    }
+    return new CsrMatrix(items, GROUPS + others, ptr, col, val);
+  }
+
   /** {@code data} without the interactions of items {@code coldFrom} and above (they stay in the index). */
   public static Interactions withoutItemsFrom(Interactions data, int coldFrom) {
     boolean[] keep = new boolean[data.size()];
@@ -246,17 +318,8 @@ public class HybridTrainerTest {
   @Test
   void theItemEncoderGivesBackTrainedVectorsFromFeatures() {
     int items = train.numItems();
-    int[] ptr = new int[items + 1];
-    int[] col = new int[2 * items];
-    float[] val = new float[2 * items];
-    for (int i = 0; i < items; i++) {
-      ptr[i + 1] = 2 * (i + 1);
-      col[2 * i] = i % GROUPS;
-      col[2 * i + 1] = GROUPS + i % 7;
-      val[2 * i] = 0.25f;
-      val[2 * i + 1] = 0.75f;
-    }
-    CsrMatrix features = new CsrMatrix(items, GROUPS + 7, ptr, col, val);
+    CsrMatrix features = groupAndOther(items, 7, i -> i % 7, 0.25f, 0.75f);
+    int[] col = features.colIdx();
     var fit = new HybridTrainer(small().withEpochs(3).withIdentity(false))
         .fitWithEncoders(train, null, new SideFeatures(null, features), ProgressListener.NONE);
     assertThat(fit.users()).as("users have no side features").isNull();
